@@ -1,0 +1,33 @@
+"""`workbench serve`: start the Streamlit app (the same as `streamlit run app.py`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from .common import Context
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="start the browser app")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    if not APP.is_file():
+        raise WorkbenchError(f"{APP}: the app's entry script is missing (run from a source checkout)")
+    env = dict(os.environ)
+    env["WORKBENCH_DATA_DIR"] = str(ctx.config.data_dir)
+    if ctx.config.db_url:
+        env["WORKBENCH_DB"] = ctx.config.db_url
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
+           "--server.address", args.address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd, env=env)

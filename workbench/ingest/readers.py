@@ -1,0 +1,162 @@
+"""Files to text: size and binary checks, encoding detection, and article text out of HTML."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from lxml import etree, html
+
+from ..errors import WorkbenchError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# Encodings the importer accepts; detection chooses among these only, so that Cyrillic text never
+# comes out as mojibake in some Western code page.
+CANDIDATE_ENCODINGS = ("utf_8", "cp1251", "koi8_r", "koi8_u", "utf_16")
+
+
+class IngestError(WorkbenchError, ValueError):
+    """A file cannot be imported. The message is one line: 'FILE: reason'."""
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes to text; returns (text, encoding name). Raises IngestError with the reason."""
+    if not data.strip():
+        raise IngestError(f"{name}: empty file")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(enc), name), enc
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"{name}: undecodable {enc} text ({exc.reason} at byte {exc.start})") from exc
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), name), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise IngestError(f"{name}: binary file (contains NUL bytes)")
+    try:
+        return _checked(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS[1:4])).best()
+    if best is None:
+        raise IngestError(f"{name}: undecodable text (not UTF-8, UTF-16, cp1251 or koi8-r)")
+    text = str(best)
+    return _checked(text, name), best.encoding
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows up as a NUL in every other byte of mostly-ASCII/Cyrillic text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    # Cyrillic in UTF-16-LE: high bytes are 0x04
+    if odd.count(4) > 0.3 * len(odd) and even.count(4) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(4) > 0.3 * len(even) and odd.count(4) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _checked(text: str, name: str) -> str:
+    if not text.strip():
+        raise IngestError(f"{name}: empty file")
+    bad = len(_CONTROL.findall(text))
+    if bad > max(3, len(text) // 100):
+        raise IngestError(f"{name}: binary file ({bad} control characters)")
+    if text.count("\ufffd") > max(3, len(text) // 100):
+        raise IngestError(f"{name}: undecodable text (replacement characters)")
+    return text
+
+
+_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button",
+         "template", "select", "menu")
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "section", "article",
+          "br", "tr", "pre", "dd", "dt", "title"}
+
+
+def html_to_text(markup: str, name: str) -> tuple[str, str]:
+    """Article text of an HTML page (paragraphs separated by blank lines) and its title."""
+    try:
+        parser = html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False)
+        root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(f"{name}: not readable as HTML ({exc})") from exc
+    title_el = root.find(".//title")
+    title = " ".join((title_el.text_content() if title_el is not None else "").split())
+    for el in root.xpath("|".join(f"//{t}" for t in _DROP)):
+        el.drop_tree()
+    # The article element holds the story; pages without one fall back to <main>, then <body>.
+    container = next((found[0] for xp in ("//article", "//main", "//body") if (found := root.xpath(xp))), root)
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            blocks.append(line)
+        current.clear()
+
+    def walk(el: html.HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _BLOCK:
+            flush()
+        if el.text and tag:
+            current.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if tag in _BLOCK:
+            flush()
+
+    walk(container)
+    flush()
+    text = "\n\n".join(blocks)
+    if not text.strip():
+        raise IngestError(f"{name}: no article text found in the HTML")
+    return text, title
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str, str, str]:
+    """Read a supported file: (decoded text, encoding, title). Raises IngestError on bad input."""
+    name = str(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{name}: unsupported file type {path.suffix or '(none)'} "
+                           f"(use {', '.join(SUPPORTED_SUFFIXES)})")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"{name}: file is {size} bytes, over the import limit of {max_bytes} bytes")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IngestError(f"{name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise IngestError(f"{name}: is a directory") from exc
+    except PermissionError as exc:
+        raise IngestError(f"{name}: permission denied") from exc
+    return decode_named(data, name, path.suffix.lower(), max_bytes)
+
+
+def decode_named(data: bytes, name: str, suffix: str, max_bytes: int) -> tuple[str, str, str]:
+    """Like `read_text` for bytes already in memory (uploads)."""
+    if len(data) > max_bytes:
+        raise IngestError(f"{name}: file is {len(data)} bytes, over the import limit of {max_bytes} bytes")
+    text, encoding = decode(data, name)
+    title = ""
+    if suffix in (".html", ".htm") or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
+        text, title = html_to_text(text, name)
+    return text, encoding, title

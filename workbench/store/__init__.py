@@ -1,0 +1,131 @@
+"""The embedded store: one `Store` object over an SQLAlchemy engine (SQLite by default, any URL works).
+
+The store owns the schema (Alembic migrations are applied on open), transactions and the
+conversion between rows and `workbench.records` dataclasses. Its methods are grouped by what they
+keep, one module each: documents, edits, translations, alignments, flags, glossary, tm, users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import Config
+from .alignments import AlignmentStore
+from .documents import DocumentStore
+from .edits import EditConflict, EditStore
+from .errors import NotFound, StoreError
+from .flags import FlagStore
+from .glossary import GlossaryStore
+from .schema import EventRow
+from .tm import TMStore
+from .translations import TranslationStore
+from .users import UserStore
+
+__all__ = ["Store", "StoreError", "NotFound", "EditConflict", "open_store"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Several processes (app + CLI) share the file: wait for a lock instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # FULL: a committed edit survives a power loss too, not only a process crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+    # Let SQLAlchemy's "begin" listener issue BEGIN instead of pysqlite's implicit one.
+    dbapi_connection.isolation_level = None
+
+
+class Store(
+    DocumentStore, EditStore, TranslationStore, AlignmentStore, FlagStore, GlossaryStore, TMStore, UserStore
+):
+    """All persistent state of a project. Every public method is one committed transaction."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            # Every transaction takes the write lock up front (BEGIN IMMEDIATE): a deferred one that
+            # reads and then writes can fail at once with "database is locked" under WAL instead of
+            # waiting for busy_timeout.
+            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    # --- schema -----------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (a no-op when it is there already)."""
+        cfg = _alembic_config(self.url)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # --- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed as one transaction, or rolled back on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+        finally:
+            session.close()
+
+    def log_event(self, session: Session, actor: str, action: str, target: str = "", detail: str = "") -> None:
+        session.add(EventRow(actor=actor, action=action, target=target, detail=detail))
+
+    def events(self, limit: int = 200) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        with self.transaction() as s:
+            rows = s.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)).all()
+            return [
+                {"actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail,
+                 "created_at": r.created_at}
+                for r in rows
+            ]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(config: Config) -> Store:
+    """The project's store as configured (WORKBENCH_DB / --db, else data_dir/workbench.db)."""
+    return Store(config.database_url)

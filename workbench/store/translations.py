@@ -1,0 +1,76 @@
+"""Machine translations per segment, which double as the translation cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select, update
+
+from ..records import Translation
+from .schema import SegmentRow, TranslationRow
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def translation_record(row: TranslationRow) -> Translation:
+    return Translation(
+        segment_id=row.segment_id or "", text=row.text, engine=row.engine, model_id=row.model_id,
+        model_revision=row.model_revision, options_key=row.options_key, logprob=row.logprob,
+        token_logprobs=list(row.token_logprobs or []), tokens=list(row.tokens or []), seconds=row.seconds,
+        missing_terms=list(row.missing_terms or []), created_at=row.created_at,
+    )
+
+
+class TranslationStore:
+    """Methods of `Store` for machine translations."""
+
+    def save_translations(self, items: Iterable[tuple[Translation, str]]) -> int:
+        """Store (translation, source text) pairs in one transaction; returns how many were stored.
+
+        Segments still `new` become `translated`. Called once per batch so that an interrupted run
+        keeps every finished batch.
+        """
+        n = 0
+        with self.transaction() as s:
+            for tr, source in items:
+                s.add(TranslationRow(
+                    segment_id=tr.segment_id or None, source_sha=text_sha(source), source_text=source,
+                    engine=tr.engine, model_id=tr.model_id, model_revision=tr.model_revision,
+                    options_key=tr.options_key, text=tr.text, logprob=tr.logprob,
+                    token_logprobs=list(tr.token_logprobs), tokens=list(tr.tokens),
+                    missing_terms=list(tr.missing_terms), seconds=tr.seconds,
+                ))
+                if tr.segment_id:
+                    s.execute(update(SegmentRow).where(SegmentRow.id == tr.segment_id, SegmentRow.status == "new")
+                              .values(status="translated"))
+                n += 1
+        return n
+
+    def cached_translations(self, model_id: str, options_key: str,
+                            sources: Sequence[str]) -> dict[str, Translation]:
+        """Earlier translations of these source texts by the same model and options, by source text."""
+        wanted = {text_sha(t): t for t in sources}
+        found: dict[str, Translation] = {}
+        shas = list(wanted)
+        with self.transaction() as s:
+            for i in range(0, len(shas), 500):
+                rows = s.scalars(select(TranslationRow).where(
+                    TranslationRow.model_id == model_id, TranslationRow.options_key == options_key,
+                    TranslationRow.source_sha.in_(shas[i:i + 500])).order_by(TranslationRow.id))
+                for row in rows:
+                    found[wanted[row.source_sha]] = translation_record(row)
+        return found
+
+    def translations(self, segment_ids: Sequence[str]) -> dict[str, Translation]:
+        """The latest machine translation of each segment that has one."""
+        out: dict[str, Translation] = {}
+        with self.transaction() as s:
+            for i in range(0, len(segment_ids), 500):
+                rows = s.scalars(select(TranslationRow).where(
+                    TranslationRow.segment_id.in_(segment_ids[i:i + 500])).order_by(TranslationRow.id))
+                for row in rows:
+                    out[row.segment_id] = translation_record(row)
+        return out
