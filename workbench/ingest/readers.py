@@ -91,7 +91,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "f
 def html_to_text(markup: str, name: str) -> tuple[str, str]:
     """Article text of an HTML page (paragraphs separated by blank lines) and its title."""
     try:
-        parser = html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False)
+        parser = html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True, huge_tree=False)
         root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"{name}: not readable as HTML ({exc})") from exc

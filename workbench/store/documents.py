@@ -84,17 +84,22 @@ class DocumentStore:
             return document_record(row, segs)
 
     def _document_row(self, s: Session, ref: int | str) -> DocumentRow:
+        """By id (an int, or digits without a leading zero), exact file name, or unique name prefix."""
         row: DocumentRow | None = None
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            row = s.get(DocumentRow, int(ref))
-        if row is None and isinstance(ref, str):
+        if isinstance(ref, int):
+            row = s.get(DocumentRow, ref)
+        else:
             matches = s.scalars(select(DocumentRow).where(DocumentRow.name == ref)).all()
             if len(matches) > 1:
                 raise StoreError(f"document {ref!r}: {len(matches)} documents have that name; use the id")
             row = matches[0] if matches else None
-            if row is None:  # a prefix such as "000" for "000_610044b63f9e47d7.txt"
+            if row is None and ref.isdigit() and not ref.startswith("0"):
+                row = s.get(DocumentRow, int(ref))
+            if row is None and ref:  # a prefix such as "000" for "000_610044b63f9e47d7.txt"
                 matches = s.scalars(select(DocumentRow).where(DocumentRow.name.startswith(ref))).all()
-                row = matches[0] if len(matches) == 1 else None
+                if len(matches) > 1:
+                    raise StoreError(f"document {ref!r}: matches {len(matches)} documents; use more of the name")
+                row = matches[0] if matches else None
         if row is None:
             raise NotFound(f"document {ref!r}: no such document")
         return row
