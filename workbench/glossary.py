@@ -73,24 +73,50 @@ def english_present(english: str, translation: str) -> bool:
 
 
 def load_glossary_file(path: Path) -> list[Term]:
-    """Read a TSV glossary file (columns GLOSSARY_COLUMNS, a header line, '#' comment lines)."""
+    """Read a TSV glossary file (columns GLOSSARY_COLUMNS, a header line, '#' comment lines).
+
+    Every row is checked before any is returned; an error names the file, the line and the field.
+    """
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkbenchError(f"{path}: cannot read glossary ({exc.__class__.__name__})") from exc
-    reader = csv.DictReader(lines, delimiter="\t")
+    numbered = [(n, ln) for n, ln in enumerate(raw.splitlines(), start=1) if ln.strip() and not ln.startswith("#")]
+    if not numbered:
+        raise WorkbenchError(f"{path}: empty glossary (no header line)")
+    reader = csv.DictReader([ln for _, ln in numbered], delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [c for c in GLOSSARY_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise WorkbenchError(f"{path}: missing glossary column(s) {', '.join(missing)}")
+        raise WorkbenchError(f"{path}:{numbered[0][0]}: missing glossary column(s) {', '.join(missing)}")
     terms = []
-    for n, row in enumerate(reader, start=2):
-        status, kind = row["status"].strip(), row["kind"].strip()
+    for (n, _line), row in zip(numbered[1:], reader, strict=True):
+        def cell(name: str, row: dict[str, str | None] = row) -> str:
+            return (row.get(name) or "").strip()
+
+        status, kind, lang = cell("status"), cell("kind"), cell("lang")
+        if lang not in ("ru", "uk"):
+            raise WorkbenchError(f"{path}:{n}: lang {lang!r} must be ru or uk")
         if status not in TERM_STATUSES:
             raise WorkbenchError(f"{path}:{n}: status {status!r} is not one of {', '.join(TERM_STATUSES)}")
         if kind not in TERM_KINDS:
             raise WorkbenchError(f"{path}:{n}: kind {kind!r} is not one of {', '.join(TERM_KINDS)}")
-        if row["lang"].strip() not in ("ru", "uk"):
-            raise WorkbenchError(f"{path}:{n}: lang {row['lang']!r} must be ru or uk")
-        terms.append(Term(id=None, lang=row["lang"].strip(), source=row["source"].strip(),
-                          english=row["english"].strip(), status=status, kind=kind, note=(row["note"] or "").strip()))
+        if not cell("source") or not cell("english"):
+            raise WorkbenchError(f"{path}:{n}: source and english must not be empty")
+        if not words(cell("source")):
+            raise WorkbenchError(f"{path}:{n}: source {cell('source')!r} has no words to match")
+        terms.append(Term(id=None, lang=lang, source=cell("source"), english=cell("english"), status=status,
+                          kind=kind, note=cell("note")))
     return terms
+
+
+def write_glossary_file(terms: list[Term], path: Path) -> None:
+    """Write terms as a TSV glossary file that `load_glossary_file` reads back."""
+    def clean(value: str) -> str:
+        return " ".join(value.split())  # tabs and line breaks would break the row
+
+    lines = ["\t".join(GLOSSARY_COLUMNS)]
+    lines += ["\t".join(clean(v) for v in (t.lang, t.source, t.english, t.status, t.kind, t.note)) for t in terms]
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise WorkbenchError(f"{path}: cannot write glossary ({exc.__class__.__name__})") from exc
