@@ -116,6 +116,8 @@ def _repetitions(text: str, lang: str) -> list[tuple[int, int, str, str]]:
 def _parallel(toks: list[Token], content: list[bool], i1: int, j0: int, j1: int, text: str, lang: str) -> bool:
     """Whether a single repeated word heads two parallel phrases ("с чувством надежды, а с чувством
     реальности", "президент Байден ... президента Росії") rather than doubling one."""
+    if re.search(r"\s[—–]\s", text[toks[i1 - 1].end:toks[j0].start]):
+        return True  # elliptic parallel: "доллар по 92,4 рубля, евро — по 99,8 рубля"
     g = j0 - 1
     while g >= i1 and is_function_word(toks[g].text, lang) and low(toks[g].text) not in CONJUNCTIONS[lang]:
         g -= 1
