@@ -52,6 +52,7 @@ ADDITION = check("consistency.addition", "addition", "note", "English content wo
 CHECKS = (NUMBER, DATE, QUOTE, NAME, CYRILLIC_LEFT, LENGTH, CONFIDENCE, OMISSION, ADDITION)
 
 LENGTH_BAND = (0.5, 2.0)
+OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
 LOW_PROB = 0.1
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
@@ -197,8 +198,8 @@ def _check_alignment(item: SegmentView, lang: str, emit: Emitter) -> None:
     aligned_en = {b for _, b in links}
     content = {t.start for t in content_tokens(item.seg.text, lang)}
     if emit.on(OMISSION):
-        idx = [i for i, t in enumerate(src_toks) if i not in aligned_src and t.start in content
-               and grammemes(t.text, lang) & {"NOUN", "VERB", "INFN", "ADJF", "PRTF", "GRND", "UNKN"}]
+        idx = [i for i, t in enumerate(src_toks)
+               if i not in aligned_src and t.start in content and grammemes(t.text, lang) & OMISSION_POS]
         for s, e, n in _runs(idx, src_toks, item.seg.text):
             emit.flag(OMISSION, item.seg.id, "source", s, e,
                       f"'{item.seg.text[s:e]}' is aligned to no English word: possibly left out",
