@@ -30,9 +30,35 @@ class TermMatch:
         return self.start, self.end
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One pymorphy3 parse of a word: dictionary form, part of speech and grammemes."""
+
+    normal_form: str
+    pos: str | None
+    grammemes: frozenset[str]
+
+
+@lru_cache(maxsize=200_000)
+def readings(word: str, lang: str) -> tuple[Reading, ...]:
+    """Every parse of a ru/uk word, most likely first: one dictionary lookup serves the lemma here and
+    the part-of-speech tests of the flag detectors (a lookup is the costly step of flagging)."""
+    if lang not in ("ru", "uk"):
+        return ()
+    return tuple(Reading(p.normal_form, str(p.tag.POS) if p.tag.POS else None,
+                         frozenset(str(p.tag).replace(" ", ",").split(",")))
+                 for p in morph.analyzer(lang).parse(normalize(word)))
+
+
+def lemma(word: str, lang: str) -> str:
+    """The same lemma as `workbench.morph.lemma`, from the shared `readings` cache."""
+    found = readings(word, lang)
+    return found[0].normal_form.replace("ё", "е") if found else normalize(word).lower()
+
+
 @lru_cache(maxsize=20_000)
 def _term_lemmas(source: str, lang: str) -> tuple[str, ...]:
-    return tuple(morph.lemma(t.text, lang) for t in words(source))
+    return tuple(lemma(t.text, lang) for t in words(source))
 
 
 def match_terms(text: str, lang: str, terms: list[Term]) -> list[TermMatch]:
@@ -40,7 +66,7 @@ def match_terms(text: str, lang: str, terms: list[Term]) -> list[TermMatch]:
     toks = words(text)
     if not toks or lang not in ("ru", "uk"):
         return []
-    lemmas = [morph.lemma(t.text, lang) for t in toks]
+    lemmas = [lemma(t.text, lang) for t in toks]
     index: dict[str, list[int]] = {}
     for i, lem in enumerate(lemmas):
         index.setdefault(lem, []).append(i)

@@ -25,7 +25,7 @@ from ..store import Store
 from ..store.errors import NotFound
 from . import artifacts, boilerplate, consistency, qa, versions
 from . import glossary as glossary_flags
-from .base import CHECKS, Check, Counterpart, DocView, Emitter, SegmentView, levels_for
+from .base import CHECKS, Check, Counterpart, DocView, Emitter, SegmentView, has_cyrillic, levels_for
 
 __all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_document", "flag_document_report",
            "risk_score", "rank_segments", "glossary_files", "file_terms"]
@@ -97,8 +97,8 @@ def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Te
     doc = build_document(text, name)
     if lang:
         doc.lang = lang
-        doc.segments = [dataclasses.replace(s, lang=lang) if s.lang in ("ru", "uk", "other") else s
-                        for s in doc.segments]
+        doc.segments = [dataclasses.replace(s, lang=lang) if s.lang in ("ru", "uk", "other") and has_cyrillic(s.text)
+                        else s for s in doc.segments]
     view = DocView(doc, [SegmentView(s) for s in doc.segments],
                    terms=list(file_terms(config) if terms is None else terms))
     flags, _notes = _run(view, config)

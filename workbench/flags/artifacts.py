@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import morph
+from ..glossary import lemma
 from ..text import Token, script_of, words
 from .base import (
     CONJUNCTIONS,
@@ -30,6 +31,7 @@ from .base import (
     is_proper,
     low,
     short,
+    tokens,
 )
 
 REPETITION = check("artifacts.repetition", "repetition", "warning",
@@ -79,8 +81,8 @@ def _is_abbreviation(text: str, dot: int, lang: str) -> bool:
 
 def _repetitions(text: str, lang: str) -> list[tuple[int, int, str, str]]:
     """(start, end, first word, second word) of lemma repeats that no idiom or parallel explains."""
-    toks = words(text)
-    lemmas = [morph.lemma(t.text, lang) for t in toks]
+    toks = tokens(text)
+    lemmas = [lemma(t.text, lang) for t in toks]
     content = [is_content_word(t.text, lang) for t in toks]
     found = []
     for j in range(len(toks)):
@@ -128,7 +130,7 @@ def _parallel(toks: list[Token], content: list[bool], i1: int, j0: int, j1: int,
         """The word right after the repeated unit, when nothing but a space separates them."""
         if x >= len(toks) or text[toks[x - 1].end:toks[x].start].strip() or not content[x]:
             return ""
-        return morph.lemma(toks[x].text, lang)
+        return lemma(toks[x].text, lang)
 
     first, second = complement(i1), complement(j1)
     return bool(first and second and first != second)
@@ -146,13 +148,13 @@ def _merged(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str,
 
 
 def _tautologies(text: str, lang: str) -> list[tuple[int, int, str, str]]:
-    toks = words(text)
+    toks = tokens(text)
     found = []
     for a, b in zip(toks, toks[1:], strict=False):
         wa, wb = low(a.text), low(b.text)
         if not (is_content_word(a.text, lang) and is_content_word(b.text, lang)):
             continue
-        if is_proper(a.text, lang) or is_proper(b.text, lang) or morph.lemma(a.text, lang) == morph.lemma(b.text, lang):
+        if is_proper(a.text, lang) or is_proper(b.text, lang) or lemma(a.text, lang) == lemma(b.text, lang):
             continue
         common = 0
         for x, y in zip(wa, wb, strict=False):
@@ -172,7 +174,7 @@ def _starts_dependent(tok: Token, lang: str) -> bool:
 
 
 def _is_fragment(text: str, lang: str) -> bool:
-    toks = words(text)
+    toks = tokens(text)
     if len(toks) < 2 or re.search(r"[—–]|\s-\s", text) or not _END.search(text):
         return False
     if not _starts_dependent(toks[0], lang):
@@ -186,7 +188,7 @@ def _cut_off(text: str, lang: str, role: str) -> bool:
         return False
     if stripped.endswith((",", ":", "-", "—", "–", "(")):
         return True
-    toks = words(stripped)
+    toks = tokens(stripped)
     if len(toks) < 3 or not stripped.endswith(toks[-1].text):
         return False
     last = toks[-1].text
@@ -223,8 +225,13 @@ def _translated_names(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+_LATIN_AND_CYRILLIC = re.compile(r"[A-Za-z\u00c0-\u024f][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z\u00c0-\u024f]")
+
+
 def _mixed_script(text: str) -> list[Token]:
-    out = []
+    out: list[Token] = []
+    if not _LATIN_AND_CYRILLIC.search(text):
+        return out
     for m in re.finditer(r"[^\W\d_]+", text):
         scripts = {script_of(c) for c in m.group()}
         if {"cyrillic", "latin"} <= scripts:
@@ -284,7 +291,7 @@ def detect(view: DocView, emit: Emitter) -> None:
                       f"'{short(text)}' has no verb and starts like a dependent phrase: it was probably split off "
                       "the previous sentence", confidence=0.5)
         if emit.on(CUT_OFF) and _cut_off(text, lang, seg.role):
-            toks = words(text)
+            toks = tokens(text)
             start = toks[-min(3, len(toks))].start
             emit.flag(CUT_OFF, seg.id, "source", start, len(text.rstrip()),
                       f"the sentence stops at '{short(text[start:].strip())}' without end punctuation: "

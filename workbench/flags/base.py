@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .. import morph
 from ..config import ConfigError
+from ..glossary import lemma, readings
 from ..records import Document, Flag, Segment, Term, Translation
 from ..text import Token, normalize, number_value, numbers, translit, words
 
@@ -173,30 +174,35 @@ CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "COMP", "VERB", "INFN", "PRTF",
 PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
+def _parses(word: str, lang: str) -> tuple[tuple[str | None, frozenset[str]], ...]:
+    return tuple((r.pos, r.grammemes) for r in readings(word, lang))
+
+
 @lru_cache(maxsize=200_000)
 def grammemes(word: str, lang: str) -> frozenset[str]:
     """POS and grammemes of the most likely parse (empty when the language has no analyzer)."""
     if lang not in ("ru", "uk"):
         return frozenset()
-    parses = morph.analyzer(lang).parse(normalize(word))
+    parses = _parses(word, lang)
     if not parses:
         return frozenset()
-    tag = parses[0].tag
-    return frozenset(str(tag).replace(" ", ",").split(",")) | ({str(tag.POS)} if tag.POS else set())
+    pos, g = parses[0]
+    return g | ({pos} if pos else set())
 
 
 @lru_cache(maxsize=200_000)
 def all_pos(word: str, lang: str) -> frozenset[str]:
-    """Parts of speech of every parse with a fair score (a word may be a preposition or an adverb)."""
+    """Parts of speech of every parse (a word may be a preposition or an adverb)."""
     if lang not in ("ru", "uk"):
         return frozenset()
-    return frozenset(str(p.tag.POS) for p in morph.analyzer(lang).parse(normalize(word)) if p.tag.POS)
+    return frozenset(pos for pos, _ in _parses(word, lang) if pos)
 
 
 def low(word: str) -> str:
     return normalize(word).lower()
 
 
+@lru_cache(maxsize=200_000)
 def is_function_word(word: str, lang: str) -> bool:
     w = low(word)
     if lang not in ("ru", "uk"):
@@ -205,6 +211,7 @@ def is_function_word(word: str, lang: str) -> bool:
             or bool(grammemes(word, lang) & {"PREP", "CONJ", "PRCL", "NPRO", "Apro", "INTJ"}))
 
 
+@lru_cache(maxsize=200_000)
 def is_content_word(word: str, lang: str) -> bool:
     if len(word) < 3 or is_function_word(word, lang):
         return False
@@ -212,6 +219,7 @@ def is_content_word(word: str, lang: str) -> bool:
     return bool(g & CONTENT_POS) or not g or "UNKN" in g
 
 
+@lru_cache(maxsize=200_000)
 def is_proper(word: str, lang: str) -> bool:
     return bool(grammemes(word, lang) & PROPER) or (word.isupper() and len(word) > 1)
 
@@ -222,15 +230,17 @@ def is_finite_predicate(word: str, lang: str) -> bool:
     a predicative ("есть" is also "to eat", "нужно" a predicative)."""
     if lang not in ("ru", "uk"):
         return False
-    for p in morph.analyzer(lang).parse(normalize(word)):
-        g = set(str(p.tag).replace(" ", ",").split(","))
-        if p.tag.POS == "VERB" and "infn" not in g or g & {"PRTS", "PRED", "ADJS"}:
-            return True
-    return False
+    return any(pos == "VERB" and "infn" not in g or g & {"PRTS", "PRED", "ADJS"} for pos, g in _parses(word, lang))
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """`workbench.text.words`, memoized: every check of a segment reads the same words."""
+    return tuple(words(text))
 
 
 def content_tokens(text: str, lang: str) -> list[Token]:
-    return [t for t in words(text) if is_content_word(t.text, lang)]
+    return [t for t in tokens(text) if is_content_word(t.text, lang)]
 
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -293,7 +303,7 @@ def source_names(text: str, lang: str) -> list[tuple[Token, str]]:
         sentence_start = i == 0 or bool(re.search(r"[.!?:«\"“„]\s*$", text[:t.start]))
         if g & {"Name", "Surn", "Patr"} or (not morph.is_known(t.text, lang) and not sentence_start
                                              and not g & {"Geox", "Orgn", "Abbr"}):
-            out.append((t, morph.lemma(t.text, lang)))
+            out.append((t, lemma(t.text, lang)))
     return out
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import words
-from .base import DocView, Emitter, SegmentView, check, is_finite_predicate, short
+from .base import DocView, Emitter, SegmentView, check, is_finite_predicate, short, tokens
 
 ROLE = check("boilerplate.role", "boilerplate", "warning",
              "a segment ingestion marked as boilerplate (credit, caption, link, bio, form), more severe inside the body")
@@ -32,7 +31,7 @@ _READ_MORE = re.compile(r"(читать далее|читати далі|под�
 def _cue(view: DocView, idx: int) -> str:
     item = view.items[idx]
     text = item.seg.text
-    n = len(words(text))
+    n = len(tokens(text))
     if _CAPS_LEAD.search(text):
         return "an ALL-CAPS Latin lead-in over Cyrillic text, like a 'READ …' link to another story"
     if _LINK.search(text) and n <= 15:
@@ -57,7 +56,7 @@ def _cue(view: DocView, idx: int) -> str:
 
 
 def _short_verbless(item: SegmentView, lang: str) -> bool:
-    toks = words(item.seg.text)
+    toks = tokens(item.seg.text)
     return 0 < len(toks) <= 4 and not any(is_finite_predicate(t.text, lang) for t in toks)
 
 

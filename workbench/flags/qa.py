@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..text import RU_ONLY, UK_ONLY, normalize, words
-from .base import CYRILLIC, DocView, Emitter, SegmentView, check, has_cyrillic, short
+from ..text import RU_ONLY, UK_ONLY, normalize
+from .base import CYRILLIC, DocView, Emitter, SegmentView, check, has_cyrillic, short, tokens
 
 EMPTY = check("qa.empty", "empty_translation", "error", "a translated segment whose English is empty",
               needs="translation")
@@ -116,7 +116,7 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[
 def _mechanical(item: SegmentView, side: str, text: str, emit: Emitter) -> None:
     sid = item.seg.id
     if emit.on(REPEATED):
-        toks = words(text)
+        toks = tokens(text)
         for a, b in zip(toks, toks[1:], strict=False):
             if a.text.lower() == b.text.lower() and not text[a.end:b.start].strip():
                 emit.flag(REPEATED, sid, side, a.start, b.end, f"'{a.text}' twice in a row", confidence=0.7,
@@ -147,7 +147,7 @@ def _source_checks(view: DocView, emit: Emitter) -> None:
         lang = view.seg_lang(item)
         if emit.on(LETTERS) and lang:
             alien, other = (RU_ONLY, "Russian") if lang == "uk" else (UK_ONLY, "Ukrainian")
-            for t in words(item.seg.text):
+            for t in tokens(item.seg.text):
                 bad = sorted({c for c in t.text if c in alien})
                 if bad and CYRILLIC.search(t.text):
                     emit.flag(LETTERS, item.seg.id, "source", t.start, t.end,
