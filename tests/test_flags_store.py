@@ -266,3 +266,21 @@ def test_flag_file_offsets_point_into_the_text() -> None:
     for f in flags:
         assert text[f.start:f.end] == f.text
     assert {"broken_sentence", "doubled_punctuation", "boilerplate"} <= {f.kind for f in flags}
+
+
+def test_aligned_versions_naming_different_people(store: Store) -> None:
+    ru = add_doc(store, "Посол Карпович встретился с министром Ливановым в Вене.", "n_ru.txt", story="n")
+    uk = add_doc(store, "Посол Карпович зустрівся з міністром Сидоренком у Відні.", "n_uk.txt", story="n")
+    store.save_alignment(ru.id, uk.id, [Bead([ru.segments[0].id], [uk.segments[0].id], 0.9)],
+                         story_id=store.story("n").id)
+    names = [f for f in flag_document(store, Config(), ru.id) if f.kind == "version_name"]
+    assert [ru.segments[0].text[f.start:f.end] for f in names] == ["Ливановым"]
+
+
+def test_different_sources_with_the_same_english(store: Store) -> None:
+    doc = add_doc(store, "Переговоры завершились.\n\nВстреча прошла в Вене.\n\nСтороны разошлись.", "inc.txt")
+    idx = {s.id: s.index for s in doc.segments}
+    translate(store, doc, {0: "The talks ended.", 1: "The meeting took place in Vienna.", 2: "The talks ended."})
+    found = kinds(flag_document(store, Config(), doc.id), idx)
+    assert {(0, "inconsistent_translation"), (2, "inconsistent_translation")} <= found
+    assert (1, "inconsistent_translation") not in found
