@@ -74,7 +74,7 @@ def test_good_english_raises_no_consistency_flag(store: Store) -> None:
     doc = add_doc(store, RU, "ru.txt")
     translate(store, doc, {
         0: "Talks in Geneva",
-        1: "Deputy Secretary of State Wendy Sherman met Sergei Ryabkov in Geneva on January 10.",
+        1: "Deputy Secretary of State Wendy Sherman met Sergei Ryabkov in Geneva on Jan. 10.",
         2: "According to her, the sides discussed 3 issues, including \"arms control\".",
         3: "The talks lasted almost eight hours.",
     })

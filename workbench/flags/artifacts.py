@@ -198,8 +198,9 @@ def _cut_off(text: str, lang: str, role: str) -> bool:
     if role == "heading":
         return False
     g = grammemes(last, lang)
-    # An attribute with no noun after it: "заступник міністра закордонних".
-    return bool(g & {"ADJF", "PRTF"}) and "Apro" not in g and not is_proper(last, lang)
+    # An attribute with no noun after it: "заступник міністра закордонних". A nominative adjective
+    # may be a predicate ("Уровень безработицы высокий"), so only oblique forms count.
+    return bool(g & {"ADJF", "PRTF"}) and not g & {"Apro", "nomn"} and not is_proper(last, lang)
 
 
 def _credit_line(item_role: str, reason: str, text: str) -> bool:

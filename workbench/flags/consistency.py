@@ -54,6 +54,10 @@ CHECKS = (NUMBER, DATE, QUOTE, NAME, CYRILLIC_LEFT, LENGTH, CONFIDENCE, OMISSION
 LENGTH_BAND = (0.5, 2.0)
 OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
 LOW_PROB = 0.1
+# News style abbreviates months ("Dec. 7"); the date keys need the full name.
+_MONTHS = {m[:3]: m for m in ("January", "February", "March", "April", "June", "July", "August", "September",
+                              "October", "November", "December")}
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
 EN_STOPWORDS = frozenset(
@@ -136,7 +140,7 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
                 emit.flag(NUMBER, sid, "target", t.start, t.end, f"the English adds the number {t.text}",
                           confidence=0.6)
     if emit.on(DATE):
-        en_dates = {key for _, key in dates(en)}
+        en_dates = {key for _, key in dates(_MONTH_ABBREVIATION.sub(lambda m: _MONTHS[m.group(1)[:3]], en))}
         for t, key in dates(src):
             if key not in en_dates:
                 emit.flag(DATE, sid, "source", t.start, t.end,
