@@ -284,3 +284,15 @@ def test_different_sources_with_the_same_english(store: Store) -> None:
     found = kinds(flag_document(store, Config(), doc.id), idx)
     assert {(0, "inconsistent_translation"), (2, "inconsistent_translation")} <= found
     assert (1, "inconsistent_translation") not in found
+
+
+def test_dismissing_a_short_span_keeps_its_context(store: Store) -> None:
+    text = "Экспорт зерна вырос вдвое.. Так сообщили в министерстве.\n\nИмпорт мяса упал на треть.. Так считают аналитики."
+    doc = add_doc(store, text, "short.txt")
+    flags = [f for f in flag_document(store, Config(), doc.id) if f.kind == "doubled_punctuation"]
+    assert len(flags) == 2
+    store.dismiss_flag(flags[0].id, "quoting a typo on purpose", "rev")
+    left = [f for f in flag_document(store, Config(), doc.id) if f.kind == "doubled_punctuation"]
+    assert len(left) == 1 and left[0].segment_id != flags[0].segment_id
+    seg = store.segment(flags[0].segment_id).text
+    assert store.dismissals()[0]["pattern"] == seg[max(0, flags[0].start - 12):flags[0].end + 12]

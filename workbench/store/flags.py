@@ -22,9 +22,18 @@ def flag_record(row: FlagRow) -> Flag:
                 level=row.level, status=row.status, reason=row.reason)
 
 
+# A span shorter than this ("«", "..", "  ") would make a dismissal pattern that silences the
+# check everywhere; such spans keep this many characters of their context on each side.
+SHORT_SPAN, CONTEXT = 4, 12
+
+
 def flag_text(flag: Flag, source: str, english: str) -> str:
+    """The text a flag stands for: its span, with some context when the span is too short to be a pattern."""
     text = source if flag.side == "source" else english
-    return text[flag.start:flag.end]
+    span = text[flag.start:flag.end]
+    if len(span.strip()) >= SHORT_SPAN:
+        return span
+    return text[max(0, flag.start - CONTEXT):flag.end + CONTEXT]
 
 
 # Flags the flagger itself closes because a re-run no longer raises them. They never suppress a
