@@ -92,5 +92,5 @@ def test_detector_levels_from_the_config_file(run_cli, tmp_path: Path) -> None:
     assert [r["kind"] for r in rows] == ["cut_off"] and rows[0]["severity"] < 0.4
     listing = run_cli("--config", str(cfg), "flag", "--checks", "--format", "jsonl")
     levels = {json.loads(line)["check"]: json.loads(line)["level"] for line in listing.stdout.splitlines()}
-    assert levels["boilerplate.role"] == "off" and levels["artifacts.cut_off"] == "note"
+    assert levels["boilerplate.role"] == levels["boilerplate.in_body"] == "off" and levels["artifacts.cut_off"] == "note"
     assert levels["qa.letter_mixing"] == "error"

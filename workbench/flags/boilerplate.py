@@ -10,13 +10,15 @@ import re
 
 from .base import DocView, Emitter, SegmentView, check, is_finite_predicate, short, tokens
 
-ROLE = check("boilerplate.role", "boilerplate", "warning",
-             "a segment ingestion marked as boilerplate (credit, caption, link, bio, form), more severe inside the body")
+ROLE = check("boilerplate.role", "boilerplate", "note",
+             "a segment ingestion marked as boilerplate (credit, caption, link, bio, form) at the page edges")
+IN_BODY = check("boilerplate.in_body", "boilerplate", "warning",
+                "a segment ingestion marked as boilerplate between article paragraphs: it slipped into the body")
 CUE = check("boilerplate.cue", "boilerplate", "warning",
             "an article segment that looks like page furniture: an ALL-CAPS Latin lead-in over Cyrillic text, "
             "a link or handle, a copyright line, an advertisement label, a run of verbless two-word lines")
 
-CHECKS = (ROLE, CUE)
+CHECKS = (ROLE, IN_BODY, CUE)
 
 _CAPS_LEAD = re.compile(r"^\s*[A-Z]{3,}(?:\s+[A-Z]{2,})*\b[\s\u00a0:>»–—-]+(?=.*[\u0400-\u04ff])")
 _LINK = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@[A-Za-z_]\w{2,}|(?<!\w)#[^\W\d]\w{2,}")
@@ -71,11 +73,12 @@ def detect(view: DocView, emit: Emitter) -> None:
         body = _in_body(view, idx)
         where = "inside the article body" if body else "at the edge of the article"
         if seg.role == "boilerplate":
-            if emit.on(ROLE):
+            rule = IN_BODY if body else ROLE
+            if emit.on(rule):
                 reason = seg.role_reason or "page furniture"
-                emit.flag(ROLE, seg.id, "source", 0, len(seg.text),
+                emit.flag(rule, seg.id, "source", 0, len(seg.text),
                           f"boilerplate ({reason}) {where}: not part of the article, kept out of translation",
-                          confidence=0.8 if body else 0.2)
+                          confidence=0.6)
         elif emit.on(CUE):
             cue = _cue(view, idx)
             if cue:
