@@ -47,6 +47,7 @@ class Config:
     word_aligner_layer: int = 8
     # flags: detector name -> "off" | "error" | "warning" | "note"
     detectors: Mapping[str, str] = field(default_factory=dict)
+    glossary_dir: Path | None = None  # starter glossary *.tsv files; default: the checkout's glossaries/
     # app
     oidc_enabled: bool = False
 
@@ -78,8 +79,9 @@ _ENV = {
     "WORKBENCH_CT2_DIR": ("ct2_cache_dir", Path),
     "WORKBENCH_WORD_ALIGNER_MODEL": ("word_aligner_model", str),
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
+    "WORKBENCH_GLOSSARY_DIR": ("glossary_dir", Path),
 }
-_PATH_FIELDS = {"data_dir", "models_dir", "ct2_cache_dir"}
+_PATH_FIELDS = {"data_dir", "models_dir", "ct2_cache_dir", "glossary_dir"}
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:

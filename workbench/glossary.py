@@ -30,9 +30,35 @@ class TermMatch:
         return self.start, self.end
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One pymorphy3 parse of a word: dictionary form, part of speech and grammemes."""
+
+    normal_form: str
+    pos: str | None
+    grammemes: frozenset[str]
+
+
+@lru_cache(maxsize=200_000)
+def readings(word: str, lang: str) -> tuple[Reading, ...]:
+    """Every parse of a ru/uk word, most likely first: one dictionary lookup serves the lemma here and
+    the part-of-speech tests of the flag detectors (a lookup is the costly step of flagging)."""
+    if lang not in ("ru", "uk"):
+        return ()
+    return tuple(Reading(p.normal_form, str(p.tag.POS) if p.tag.POS else None,
+                         frozenset(str(p.tag).replace(" ", ",").split(",")))
+                 for p in morph.analyzer(lang).parse(normalize(word)))
+
+
+def lemma(word: str, lang: str) -> str:
+    """The same lemma as `workbench.morph.lemma`, from the shared `readings` cache."""
+    found = readings(word, lang)
+    return found[0].normal_form.replace("ё", "е") if found else normalize(word).lower()
+
+
 @lru_cache(maxsize=20_000)
 def _term_lemmas(source: str, lang: str) -> tuple[str, ...]:
-    return tuple(morph.lemma(t.text, lang) for t in words(source))
+    return tuple(lemma(t.text, lang) for t in words(source))
 
 
 def match_terms(text: str, lang: str, terms: list[Term]) -> list[TermMatch]:
@@ -40,7 +66,7 @@ def match_terms(text: str, lang: str, terms: list[Term]) -> list[TermMatch]:
     toks = words(text)
     if not toks or lang not in ("ru", "uk"):
         return []
-    lemmas = [morph.lemma(t.text, lang) for t in toks]
+    lemmas = [lemma(t.text, lang) for t in toks]
     index: dict[str, list[int]] = {}
     for i, lem in enumerate(lemmas):
         index.setdefault(lem, []).append(i)
@@ -73,24 +99,50 @@ def english_present(english: str, translation: str) -> bool:
 
 
 def load_glossary_file(path: Path) -> list[Term]:
-    """Read a TSV glossary file (columns GLOSSARY_COLUMNS, a header line, '#' comment lines)."""
+    """Read a TSV glossary file (columns GLOSSARY_COLUMNS, a header line, '#' comment lines).
+
+    Every row is checked before any is returned; an error names the file, the line and the field.
+    """
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkbenchError(f"{path}: cannot read glossary ({exc.__class__.__name__})") from exc
-    reader = csv.DictReader(lines, delimiter="\t")
+    numbered = [(n, ln) for n, ln in enumerate(raw.splitlines(), start=1) if ln.strip() and not ln.startswith("#")]
+    if not numbered:
+        raise WorkbenchError(f"{path}: empty glossary (no header line)")
+    reader = csv.DictReader([ln for _, ln in numbered], delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [c for c in GLOSSARY_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise WorkbenchError(f"{path}: missing glossary column(s) {', '.join(missing)}")
+        raise WorkbenchError(f"{path}:{numbered[0][0]}: missing glossary column(s) {', '.join(missing)}")
     terms = []
-    for n, row in enumerate(reader, start=2):
-        status, kind = row["status"].strip(), row["kind"].strip()
+    for (n, _line), row in zip(numbered[1:], reader, strict=True):
+        def cell(name: str, row: dict[str, str | None] = row) -> str:
+            return (row.get(name) or "").strip()
+
+        status, kind, lang = cell("status"), cell("kind"), cell("lang")
+        if lang not in ("ru", "uk"):
+            raise WorkbenchError(f"{path}:{n}: lang {lang!r} must be ru or uk")
         if status not in TERM_STATUSES:
             raise WorkbenchError(f"{path}:{n}: status {status!r} is not one of {', '.join(TERM_STATUSES)}")
         if kind not in TERM_KINDS:
             raise WorkbenchError(f"{path}:{n}: kind {kind!r} is not one of {', '.join(TERM_KINDS)}")
-        if row["lang"].strip() not in ("ru", "uk"):
-            raise WorkbenchError(f"{path}:{n}: lang {row['lang']!r} must be ru or uk")
-        terms.append(Term(id=None, lang=row["lang"].strip(), source=row["source"].strip(),
-                          english=row["english"].strip(), status=status, kind=kind, note=(row["note"] or "").strip()))
+        if not cell("source") or not cell("english"):
+            raise WorkbenchError(f"{path}:{n}: source and english must not be empty")
+        if not words(cell("source")):
+            raise WorkbenchError(f"{path}:{n}: source {cell('source')!r} has no words to match")
+        terms.append(Term(id=None, lang=lang, source=cell("source"), english=cell("english"), status=status,
+                          kind=kind, note=cell("note")))
     return terms
+
+
+def write_glossary_file(terms: list[Term], path: Path) -> None:
+    """Write terms as a TSV glossary file that `load_glossary_file` reads back."""
+    def clean(value: str) -> str:
+        return " ".join(value.split())  # tabs and line breaks would break the row
+
+    lines = ["\t".join(GLOSSARY_COLUMNS)]
+    lines += ["\t".join(clean(v) for v in (t.lang, t.source, t.english, t.status, t.kind, t.note)) for t in terms]
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise WorkbenchError(f"{path}: cannot write glossary ({exc.__class__.__name__})") from exc

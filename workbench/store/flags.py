@@ -1,14 +1,15 @@
 """Flags on segments, their resolution and dismissed patterns.
 
-Re-flagging a segment replaces its open flags but keeps resolved and dismissed ones; a dismissed
-pattern (kind + flagged text) is not raised again anywhere in the project.
+Re-flagging a segment updates the flags raised again, resolves those no longer raised, and keeps
+resolved and dismissed ones; a dismissed pattern (kind + flagged text) is not raised again anywhere
+in the project.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..records import Flag
 from .errors import NotFound, StoreError
@@ -21,9 +22,27 @@ def flag_record(row: FlagRow) -> Flag:
                 level=row.level, status=row.status, reason=row.reason)
 
 
+# A span shorter than this ("«", "..", "  ") would make a dismissal pattern that silences the
+# check everywhere; such spans keep this many characters of their context on each side.
+SHORT_SPAN, CONTEXT = 4, 12
+
+
 def flag_text(flag: Flag, source: str, english: str) -> str:
+    """The text a flag stands for: its span, with some context when the span is too short to be a pattern."""
     text = source if flag.side == "source" else english
-    return text[flag.start:flag.end]
+    span = text[flag.start:flag.end]
+    if len(span.strip()) >= SHORT_SPAN:
+        return span
+    return text[max(0, flag.start - CONTEXT):flag.end + CONTEXT]
+
+
+# Flags the flagger itself closes because a re-run no longer raises them. They never suppress a
+# later flag: an undo that brings the error back brings the flag back.
+AUTO_RESOLVER = "flagger"
+
+
+def _key(segment_id: str, side: str, kind: str, text: str) -> tuple[str, str, str, str]:
+    return segment_id, side, kind, text
 
 
 class FlagStore:
@@ -32,31 +51,53 @@ class FlagStore:
     def replace_flags(self, segment_texts: dict[str, tuple[str, str]], flags: Sequence[Flag]) -> list[Flag]:
         """Store a detector run's flags for these segments ({segment_id: (source, english)}).
 
-        Open flags of the segments are replaced; resolved/dismissed ones stay; flags matching a
-        dismissed pattern, or identical to a resolved/dismissed flag, are not stored again.
+        A flag raised again (same segment, side, kind and flagged text) keeps its id and is updated;
+        open flags not raised again are resolved by the flagger; a flag matching a dismissed
+        pattern (kind + text) or a flag a person resolved or dismissed on this segment is not
+        stored again. Returns the open flags of the run.
         """
         ids = list(segment_texts)
         with self.transaction() as s:
             patterns = {(d.kind, d.pattern) for d in s.scalars(select(DismissalRow))}
-            closed: set[tuple[str, str, int, int, str]] = set()
+            closed: set[tuple[str, str, str, str]] = set()
+            still_open: dict[tuple[str, str, str, str], list[FlagRow]] = {}
             for i in range(0, len(ids), 500):
                 chunk = ids[i:i + 500]
-                for r in s.scalars(select(FlagRow).where(FlagRow.segment_id.in_(chunk), FlagRow.status != "open")):
-                    closed.add((r.segment_id, r.side, r.start, r.end, r.kind))
-                s.execute(delete(FlagRow).where(FlagRow.segment_id.in_(chunk), FlagRow.status == "open"))
+                for r in s.scalars(select(FlagRow).where(FlagRow.segment_id.in_(chunk)).order_by(FlagRow.id)):
+                    key = _key(r.segment_id, r.side, r.kind, r.text)
+                    if r.status == "open":
+                        still_open.setdefault(key, []).append(r)
+                    elif r.resolved_by != AUTO_RESOLVER:
+                        closed.add(key)
             stored = []
             for f in flags:
-                source, english = segment_texts.get(f.segment_id, ("", ""))
+                if f.segment_id not in segment_texts:
+                    raise StoreError(f"flag on segment {f.segment_id!r}: not among the segments of this run")
+                source, english = segment_texts[f.segment_id]
                 text = flag_text(f, source, english)
-                if (f.kind, text) in patterns or (f.segment_id, f.side, f.start, f.end, f.kind) in closed:
+                key = _key(f.segment_id, f.side, f.kind, text)
+                if (f.kind, text) in patterns or key in closed:
                     continue
-                row = FlagRow(segment_id=f.segment_id, side=f.side, start=f.start, end=f.end, kind=f.kind,
-                              detector=f.detector, severity=f.severity, level=f.level, message=f.message,
-                              suggestion=f.suggestion, text=text)
+                rows = still_open.get(key)
+                row = rows.pop(0) if rows else FlagRow(segment_id=f.segment_id, side=f.side, kind=f.kind, text=text)
+                row.start, row.end, row.detector, row.severity, row.level = f.start, f.end, f.detector, f.severity, f.level
+                row.message, row.suggestion = f.message, f.suggestion
                 s.add(row)
                 s.flush()
                 stored.append(flag_record(row))
+            now = utcnow()
+            for rows in still_open.values():
+                for r in rows:
+                    r.status, r.reason, r.resolved_by, r.resolved_at = (
+                        "resolved", "no longer raised (the text or the settings changed)", AUTO_RESOLVER, now)
             return stored
+
+    def flag(self, flag_id: int) -> Flag:
+        with self.transaction() as s:
+            row = s.get(FlagRow, flag_id)
+            if row is None:
+                raise NotFound(f"flag {flag_id}: no such flag")
+            return flag_record(row)
 
     def flags(self, *, doc_id: int | None = None, segment_ids: Sequence[str] | None = None,
               status: str | None = None) -> list[Flag]:

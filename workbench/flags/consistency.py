@@ -1,0 +1,235 @@
+"""Source <-> English consistency: what a reviewer checks first when comparing a segment with its English.
+
+Numbers, dates, quotations and names of the source must reappear in the English; Cyrillic must
+not; the length must be plausible. With the MT's token log-probabilities, the least confident
+English words are flagged (on the source words they align to, when a word alignment exists);
+with a word alignment, source content words aligned to nothing are possible omissions and English
+content words aligned to nothing possible additions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rapidfuzz import fuzz
+
+from ..text import Token, dates, words
+from .base import (
+    CYRILLIC,
+    DocView,
+    Emitter,
+    SegmentView,
+    check,
+    content_tokens,
+    grammemes,
+    name_skeleton,
+    number_values,
+    short,
+    source_names,
+)
+
+NUMBER = check("consistency.number", "number_mismatch", "error",
+               "a number of the source missing from the English, or one the English adds", needs="translation")
+DATE = check("consistency.date", "date_mismatch", "error", "a date of the source missing or changed in the English",
+             needs="translation")
+QUOTE = check("consistency.quote", "quote_missing", "warning",
+              "a quotation of the source not marked as a quotation in the English", needs="translation")
+NAME = check("consistency.name", "name_mismatch", "warning",
+             "a person or foreign name of the source with no similar name in the English", needs="translation")
+CYRILLIC_LEFT = check("consistency.untranslated", "untranslated", "error", "Cyrillic words left in the English",
+                      needs="translation")
+LENGTH = check("consistency.length", "length_ratio", "warning",
+               "English much shorter or longer than the source (characters, outside 0.5-2.0)", needs="translation")
+CONFIDENCE = check("consistency.confidence", "low_confidence", "warning",
+                   "English words the model was least sure of (token probability < 0.1), on the aligned source words",
+                   needs="confidence")
+OMISSION = check("consistency.omission", "omission", "warning",
+                 "source content words aligned to no English word", needs="word_alignment")
+ADDITION = check("consistency.addition", "addition", "note", "English content words aligned to no source word",
+                 needs="word_alignment")
+
+CHECKS = (NUMBER, DATE, QUOTE, NAME, CYRILLIC_LEFT, LENGTH, CONFIDENCE, OMISSION, ADDITION)
+
+LENGTH_BAND = (0.5, 2.0)
+OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
+LOW_PROB = 0.1
+# News style abbreviates months ("Dec. 7"); the date keys need the full name.
+_MONTHS = {m[:3]: m for m in ("January", "February", "March", "April", "June", "July", "August", "September",
+                              "October", "November", "December")}
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
+_SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
+_ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
+EN_STOPWORDS = frozenset(
+    "a an the of to in on at by for from with without about as into onto over under than then that this these "
+    "those it its is are was were be been being am do does did done have has had having will would shall should "
+    "can could may might must not no nor and or but if so because while when where which who whom whose what "
+    "how why there here their they them he him his she her we us our you your i me my also too very just only "
+    "even still yet such some any all each both either neither other another more most much many few up out "
+    "off again further once own same s t".split())
+
+
+def _english_names(english: str) -> list[str]:
+    return [name_skeleton(t.text) for t in words(english) if t.text[:1].isupper()]
+
+
+def _name_found(lemma: str, token: str, english: str, skeletons: list[str]) -> bool:
+    if re.match(r"[A-Za-z]", token):
+        return token.lower() in english.lower()
+    want = name_skeleton(lemma)
+    if len(want) < 2:
+        return True  # too short to tell apart
+    return any(s == want or (len(want) >= 3 and fuzz.ratio(s, want) >= 75) for s in skeletons)
+
+
+def word_confidences(english: str, tokens: list[str], logprobs: list[float]) -> list[tuple[Token, float]]:
+    """Each English word with the lowest log-probability of the MT tokens that produced it.
+
+    Subword pieces ('▁Uni', 'ted', 'Ġword') are found in order in the English text; special
+    tokens ('</s>', '<pad>') and pieces that cannot be placed are skipped.
+    """
+    spans: list[tuple[int, int, float]] = []
+    cursor = 0
+    for tok, lp in zip(tokens, logprobs, strict=False):
+        piece = tok.replace("\u2581", " ").replace("\u0120", " ").strip()
+        if not piece or re.fullmatch(r"<[^<>]+>", piece):
+            continue
+        at = english.find(piece, cursor)
+        if at < 0 or english[cursor:at].strip():  # only whitespace may lie between two pieces
+            continue
+        spans.append((at, at + len(piece), lp))
+        cursor = at + len(piece)
+    out = []
+    for w in words(english):
+        lps = [lp for s, e, lp in spans if s < w.end and e > w.start]
+        if lps:
+            out.append((w, min(lps)))
+    return out
+
+
+def _runs(indices: list[int], toks: list[Token], text: str) -> list[tuple[int, int, int]]:
+    """Consecutive unaligned words as (start, end, count); words separated only by spaces/commas merge."""
+    runs: list[tuple[int, int, int]] = []
+    for i in indices:
+        t = toks[i]
+        if runs and re.fullmatch(r"[\s,\-]*", text[runs[-1][1]:t.start]):
+            runs[-1] = (runs[-1][0], t.end, runs[-1][2] + 1)
+        else:
+            runs.append((t.start, t.end, 1))
+    return runs
+
+
+def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
+    seg, src, en = item.seg, item.seg.text, item.english
+    sid = seg.id
+    if emit.on(NUMBER):
+        src_nums = number_values(src)
+        en_nums = number_values(en, english=True)
+        en_vals = [v for _, v in en_nums]
+        for t, v in src_nums:
+            if v in en_vals:
+                en_vals.remove(v)
+            else:
+                emit.flag(NUMBER, sid, "source", t.start, t.end, f"the number {t.text} is not in the English",
+                          confidence=0.8, suggestion=v)
+        src_vals = [v for _, v in src_nums]
+        for t, v in en_nums:
+            if v in src_vals:
+                src_vals.remove(v)
+            elif t.text[:1].isdigit():
+                emit.flag(NUMBER, sid, "target", t.start, t.end, f"the English adds the number {t.text}",
+                          confidence=0.6)
+    if emit.on(DATE):
+        en_dates = {key for _, key in dates(_MONTH_ABBREVIATION.sub(lambda m: _MONTHS[m.group(1)[:3]], en))}
+        for t, key in dates(src):
+            if key not in en_dates:
+                emit.flag(DATE, sid, "source", t.start, t.end,
+                          f"the date '{t.text}' is missing or different in the English", confidence=0.8)
+    if emit.on(QUOTE):
+        sq = list(_SOURCE_QUOTES.finditer(src))
+        eq = _ENGLISH_QUOTES.findall(en)
+        if sq and len(eq) < len(sq):
+            for m in sq[len(eq):] if eq else sq:
+                emit.flag(QUOTE, sid, "source", m.start(), m.end(),
+                          f"the quotation {short(m.group())} is not quoted in the English", confidence=0.5)
+    if emit.on(NAME):
+        skeletons = _english_names(en)
+        for t, lemma in source_names(src, lang):
+            if not _name_found(lemma, t.text, en, skeletons):
+                emit.flag(NAME, sid, "source", t.start, t.end,
+                          f"the name '{t.text}' has no similar name in the English: missing or misspelled",
+                          confidence=0.6)
+    if emit.on(CYRILLIC_LEFT):
+        for t in words(en):
+            if CYRILLIC.search(t.text):
+                emit.flag(CYRILLIC_LEFT, sid, "target", t.start, t.end,
+                          f"'{t.text}' is Cyrillic left untranslated in the English", confidence=0.9)
+    if emit.on(LENGTH) and len(src.strip()) >= 20:
+        ratio = len(en.strip()) / len(src.strip())
+        lo, hi = LENGTH_BAND
+        if not lo <= ratio <= hi:
+            emit.flag(LENGTH, sid, "target", 0, len(en),
+                      f"the English is {ratio:.1f} times the length of the source (usual: {lo}-{hi}): "
+                      f"{'something is missing' if ratio < lo else 'something was added or repeated'}",
+                      confidence=min(1.0, abs(math.log(ratio)) / 2))
+
+
+def _check_confidence(item: SegmentView, emit: Emitter) -> None:
+    tr = item.translation
+    if tr is None or not tr.token_logprobs or tr.text != item.english:
+        return
+    src_toks = words(item.seg.text)
+    en_index = {t.start: i for i, t in enumerate(words(item.english))}
+    for w, lp in word_confidences(item.english, tr.tokens, tr.token_logprobs):
+        p = math.exp(lp)
+        if p >= LOW_PROB:
+            continue
+        message = f"the model was unsure of '{w.text}' (p={p:.2f})"
+        linked = [a for a, b in (item.links or []) if b == en_index.get(w.start)]
+        if linked:
+            s = min(src_toks[a].start for a in linked if a < len(src_toks))
+            e = max(src_toks[a].end for a in linked if a < len(src_toks))
+            emit.flag(CONFIDENCE, item.seg.id, "source", s, e,
+                      f"{message}, its rendering of '{item.seg.text[s:e]}'", confidence=1 - p / LOW_PROB)
+        else:
+            emit.flag(CONFIDENCE, item.seg.id, "target", w.start, w.end, message, confidence=1 - p / LOW_PROB)
+
+
+def _check_alignment(item: SegmentView, lang: str, emit: Emitter) -> None:
+    links = item.links or []
+    src_toks, en_toks = words(item.seg.text), words(item.english)
+    aligned_src = {a for a, _ in links}
+    aligned_en = {b for _, b in links}
+    content = {t.start for t in content_tokens(item.seg.text, lang)}
+    if emit.on(OMISSION):
+        idx = [i for i, t in enumerate(src_toks)
+               if i not in aligned_src and t.start in content and grammemes(t.text, lang) & OMISSION_POS]
+        for s, e, n in _runs(idx, src_toks, item.seg.text):
+            emit.flag(OMISSION, item.seg.id, "source", s, e,
+                      f"'{item.seg.text[s:e]}' is aligned to no English word: possibly left out",
+                      confidence=min(1.0, 0.3 + 0.25 * n))
+    if emit.on(ADDITION):
+        idx = [i for i, t in enumerate(en_toks) if i not in aligned_en and t.text.lower() not in EN_STOPWORDS
+               and len(t.text) >= 3]
+        for s, e, n in _runs(idx, en_toks, item.english):
+            emit.flag(ADDITION, item.seg.id, "target", s, e,
+                      f"'{item.english[s:e]}' is aligned to no source word: possibly added",
+                      confidence=min(1.0, 0.3 + 0.25 * n))
+
+
+def detect(view: DocView, emit: Emitter) -> None:
+    translated = [i for i in view.with_english if i.seg.role != "boilerplate" or i.translation is not None]
+    if not translated:
+        emit.skip(CHECKS, "no English for this document yet (translate it first)")
+        return
+    if not any(i.translation is not None and i.translation.token_logprobs for i in translated):
+        emit.skip([CONFIDENCE], "the machine translation carries no token log-probabilities")
+    if not any(i.links for i in translated):
+        emit.skip([OMISSION, ADDITION], "no word alignment stored for the current English (run the word aligner)")
+    for item in translated:
+        lang = view.seg_lang(item)
+        _check_segment(item, lang, emit)
+        if emit.on(CONFIDENCE):
+            _check_confidence(item, emit)
+        if item.links and emit.any_on([OMISSION, ADDITION]):
+            _check_alignment(item, lang, emit)
