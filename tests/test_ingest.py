@@ -279,3 +279,11 @@ def test_import_with_story(store: Store, config):
 def test_document_sha_is_of_decoded_text(config):
     doc = _doc("004", config)
     assert doc.sha256 == hashlib.sha256(doc.text.encode()).hexdigest()
+
+
+def test_last_paragraph_above_a_closing_credit_stays_content():
+    text = ("Уряд ухвалив бюджет\n\nКабінет міністрів затвердив проєкт бюджету на наступний рік.\n\n"
+            "Міністр пояснив, що видатки на оборону зростуть.\n\nФото: Getty Images\n")
+    roles = _roles(build_document(text, "closing-credit.txt"))
+    assert roles["Міністр пояснив, що видатки на оборону зростуть."] == "content"
+    assert roles["Фото: Getty Images"] == "boilerplate"

@@ -122,3 +122,11 @@ def test_cli_records(run_cli, tmp_path):
     assert missing.returncode == 2 and "no such document" in missing.stderr
     help_text = run_cli("import", "--help")
     assert help_text.returncode == 0 and "--story" in help_text.stdout
+
+
+def test_schema_head_matches_the_migration_scripts():
+    from alembic.script import ScriptDirectory
+
+    from workbench.store import SCHEMA_HEAD, _alembic_config
+
+    assert ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head() == SCHEMA_HEAD

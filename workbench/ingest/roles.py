@@ -125,8 +125,10 @@ def classify(blocks: list[Block], doc_lang: str) -> list[Role]:
     for i, block in enumerate(blocks):
         if reasons[i]:
             continue
-        # Captions sit right above a photo credit or right below an image's alt text.
-        if ((i + 1 in credit or i - 1 in alt) and i > 0 and _word_count(block.text) <= 60):
+        # Captions sit right above a photo credit or right below an image's alt text. A credit on
+        # the page's last line is for the lead photo, and the line above it is article text.
+        above_credit = i + 1 in credit and i + 1 < n - 1
+        if (above_credit or i - 1 in alt) and i > 0 and _word_count(block.text) <= 60:
             roles[i] = Role(BOILERPLATE, "photo caption")
             continue
         # A teaser that repeats an earlier line and trails off ("…") is page furniture.
