@@ -56,14 +56,26 @@ def namespace(tag: object) -> str:
     return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""
 
 
-def _line_count(path: Path) -> int:
-    """Lines in the file (only computed on the error path, to tell truncation from bad syntax)."""
-    n, last = 0, b"\n"
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            n += chunk.count(b"\n")
-            last = chunk[-1:]
-    return n + (0 if last == b"\n" else 1)
+def _ends_early(path: Path) -> bool:
+    """Whether the file is well-formed as far as it goes and only its end is missing.
+
+    Only called on the error path: a push parser is fed the whole file; a truncated document
+    raises only when told that no more data is coming, a malformed one while being fed.
+    """
+    parser = etree.XMLPullParser(events=("end",), **PARSER_OPTIONS)
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                parser.feed(chunk)
+                for _event, elem in parser.read_events():
+                    release(elem)
+    except (etree.XMLSyntaxError, OSError):
+        return False
+    try:
+        parser.close()
+    except etree.XMLSyntaxError:
+        return True
+    return False
 
 
 def _reason(path: Path, exc: etree.XMLSyntaxError) -> str:
@@ -83,8 +95,7 @@ def _reason(path: Path, exc: etree.XMLSyntaxError) -> str:
         return "empty or not XML"
     if "huge" in low or "excessive depth" in low or "too deep" in low:
         return f"exceeds the parser's size limits{at} ({msg})"
-    if "premature end of data" in low or (lineno and lineno >= _line_count(path)
-                                          and "extra content" not in low):
+    if "premature end of data" in low or _ends_early(path):
         return f"truncated: the file ends inside the document{at} ({msg})"
     return f"not well-formed XML{at} ({msg})"
 
