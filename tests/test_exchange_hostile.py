@@ -22,8 +22,7 @@ from workbench.ingest import import_paths
 from workbench.records import Term, TMUnit
 from workbench.store import Store
 
-from conftest import CORPUS
-
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TMX_HEADER = ('<header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '
               'srclang="ru" datatype="plaintext"/>')
 TBX_BODY = ('<termEntry><langSet xml:lang="ru"><tig><term>{text}</term></tig></langSet>'
@@ -190,7 +189,7 @@ def test_declared_legacy_encoding_is_read(store: Store, tmp_path: Path) -> None:
     (b"", "empty or not XML"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "empty or not XML"),
     (b"<tmx><header/><body></tmx>", "not well-formed XML at line 1"),
-    ('<?xml version="1.0" encoding="x-klingon"?><tmx/>'.encode(), "encoding"),
+    (b'<?xml version="1.0" encoding="x-klingon"?><tmx/>', "encoding"),
 ])
 def test_other_broken_files(store: Store, tmp_path: Path, payload: bytes, reason: str) -> None:
     path = tmp_path / "broken.tmx"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_exchange_scenario import Project, build_project, project  # noqa: F401
+from test_exchange_scenario import Project, build_project
 from translate.storage import tmx as tt_tmx
 
 from workbench.exchange import safexml
@@ -26,6 +26,11 @@ from workbench.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+
+@pytest.fixture
+def project(seeded: Store) -> Project:
+    return build_project(seeded)
 
 def tmx_dtd() -> etree.DTD:
     shared = ROOT.parent / "shared" / "spec" / "tmx14.dtd"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_exchange_scenario import ENGINE, Project, build_project, mt_text, project  # noqa: F401
+from test_exchange_scenario import ENGINE, Project, build_project, mt_text
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
@@ -25,11 +25,15 @@ from workbench.ingest import import_paths
 from workbench.records import Flag
 from workbench.store import Store
 
-from conftest import CORPUS
-
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 X2 = {"x": XLIFF2_NS, "mda": MDA_NS, "ctr": CTR_NS}
 X1 = {"x": XLIFF12_NS}
 
+
+
+@pytest.fixture
+def project(seeded: Store) -> Project:
+    return build_project(seeded)
 
 def flag_project(project: Project) -> Flag:
     seg = project.ru[3]

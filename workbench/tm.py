@@ -79,7 +79,8 @@ class _Entry:
 
 
 def _ws(text: str) -> str:
-    return " ".join(normalize(text).split())
+    # Whitespace only: this runs over every unit when the index is built (normalize() costs 3x).
+    return " ".join(text.split())
 
 
 def _keys(norm: str) -> set[str]:
@@ -145,9 +146,8 @@ def _index(store: Store, lang: str) -> _LangIndex:
         index = cached.by_lang.get(lang)
     if index is not None:
         return index
-    entries = [_Entry(u.source, u.target, u.origin, "tm", status=(u.props.get("x-status") or [""])[0],
-                      author=u.change_id or u.creation_id, date=u.change_date or u.creation_date)
-               for u in store.tm_units(lang, tgt_lang="en")]
+    entries = [_Entry(source, target, origin, "tm", author=author, date=date)
+               for source, target, origin, author, date in store.tm_lookup_rows(lang, "en")]
     entries += [_Entry(s.text, "", s.doc_name, "segment", segment_id=s.segment_id, status=s.status)
                 for s in store.tm_segment_sources(lang)]
     index = _LangIndex(entries)

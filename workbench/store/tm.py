@@ -40,7 +40,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def tm_record(r: TMUnitRow) -> TMUnit:
+def tm_record(r: Any) -> TMUnit:
     return TMUnit(r.src_lang, r.source, r.tgt_lang, r.target, r.origin, tuid=r.tuid or "",
                   creation_date=_utc(r.creation_date), creation_id=r.creation_id or "",
                   change_date=_utc(r.change_date),
@@ -106,12 +106,10 @@ class TMStore:
                     n += 1
             s.flush()
             return n
-        # 13 columns a row: stay under SQLite's 32766 bound variables per statement.
-        n = 0
-        for i in range(0, len(values), 1000):
-            result = s.execute(insert(TMUnitRow).values(values[i:i + 1000]).on_conflict_do_nothing())
-            n += max(result.rowcount or 0, 0)
-        return n
+        # One compiled statement executed for many rows (Core executemany): compiling a multi-row
+        # VALUES clause costs more than the insert itself.
+        result = s.execute(insert(TMUnitRow.__table__).on_conflict_do_nothing(), values)
+        return max(result.rowcount or 0, 0)
 
     def tm_units(self, src_lang: str | None = None, limit: int | None = None, *, tgt_lang: str | None = None,
                  origin: str | None = None) -> list[TMUnit]:
@@ -126,7 +124,20 @@ class TMStore:
                 q = q.where(TMUnitRow.origin == origin)
             if limit:
                 q = q.limit(limit)
-            return [tm_record(r) for r in s.scalars(q)]
+            # Plain rows rather than ORM objects: lookups load the whole memory into their index.
+            return [tm_record(r) for r in s.execute(q.with_only_columns(*TMUnitRow.__table__.columns))]
+
+    def tm_lookup_rows(self, src_lang: str, tgt_lang: str = "en") -> list[tuple[str, str, str, str, datetime | None]]:
+        """(source, target, origin, last author, last date) of every unit of a language pair.
+
+        The lean form TM lookups index: no properties, no record objects, so ~100k units load fast.
+        """
+        with self.transaction() as s:
+            q = (select(TMUnitRow.source, TMUnitRow.target, TMUnitRow.origin, TMUnitRow.change_id,
+                        TMUnitRow.creation_id, TMUnitRow.change_date, TMUnitRow.creation_date)
+                 .where(TMUnitRow.src_lang == src_lang, TMUnitRow.tgt_lang == tgt_lang).order_by(TMUnitRow.id))
+            return [(src, tgt, origin, change_id or creation_id or "", _utc(change_date or creation_date))
+                    for src, tgt, origin, change_id, creation_id, change_date, creation_date in s.execute(q)]
 
     def tm_count(self, src_lang: str | None = None, tgt_lang: str | None = None) -> int:
         with self.transaction() as s:
