@@ -14,6 +14,8 @@ from workbench.exchange.tbx import STATUS_TO_TBX, XML_LANG, export_tbx, import_t
 from workbench.records import Term
 from workbench.store import Store
 
+ROOT = Path(__file__).resolve().parents[1]
+
 TERMS = [
     Term(None, "ru", "шокирующая позиция", "shocking stance", "approved", note="Russian MFA wording"),
     Term(None, "ru", "переговоры по безопасности", "security talks", "proposed"),
@@ -189,3 +191,11 @@ def test_cli_glossary_export_and_import(run_cli, tmp_path: Path) -> None:
     assert "1 added, 1 already there" in run.stdout
     run = run_cli("import-tbx", str(tmp_path / "g.txt"), data_dir=other)
     assert run.returncode == 2 and "unknown glossary format" in run.stderr
+    # Only the terms that occur in a document: 000 has "шокирующей позиции" and "переговорами по
+    # безопасности" (inflected), not the uk terms.
+    assert run_cli("import", str(ROOT / "corpus"), data_dir=data).returncode == 0
+    doc_tbx = tmp_path / "doc.tbx"
+    run = run_cli("export", "tbx", "000_", "-o", str(doc_tbx), data_dir=data)
+    assert run.returncode == 0, run.stderr
+    terms = {e.findtext("langSet[1]/tig/term") for e in etree.parse(str(doc_tbx)).getroot().iter("termEntry")}
+    assert terms == {"шокирующая позиция", "переговоры по безопасности"}

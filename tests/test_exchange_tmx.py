@@ -12,6 +12,7 @@ from translate.storage import tmx as tt_tmx
 
 from workbench.exchange import safexml
 from workbench.exchange.collect import select_units
+from workbench.exchange.tabular import export_units_table, import_units_table, read_units_table
 from workbench.exchange.tmx import (
     CONTEXT_PROPS,
     XML_LANG,
@@ -233,3 +234,36 @@ def test_cli_export_tmx_with_status(run_cli, tmp_path: Path, status: str, expect
     run = run_cli("import-tm", str(out), data_dir=data)
     assert run.returncode == 0, run.stderr
     assert "new memory pair" in run.stdout
+    table = tmp_path / "o.tsv"
+    run = run_cli("export", "csv", "pair", "-o", str(table), "--status", status, data_dir=data)
+    assert run.returncode == 0, run.stderr
+    run = run_cli("import-tm", str(table), data_dir=data)
+    assert run.returncode == 0, run.stderr
+    assert " 0 new memory pair(s)" in run.stdout  # the same units as the TMX
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_unit_table_holds_the_same_units_and_reads_into_the_same_memory(project: Project, tmp_path: Path,
+                                                                         suffix: str) -> None:
+    store = project.store
+    table = tmp_path / f"pair{suffix}"
+    report = export_units_table(store, "pair", table, include_mt=True)
+    units = select_units(store, "pair", include_mt=True).units
+    assert report.rows == len(units)
+    header = table.read_text(encoding="utf-8").splitlines()[0]
+    assert header.split("\t" if suffix == ".tsv" else ",")[:6] == ["id", "status", "origin", "ru", "uk", "en"]
+    rows = list(read_units_table(table))
+    assert [r.tuid for r in rows] == [u.uid for u in units]
+    assert [dict(r.variants) for r in rows] == [dict(u.variants) for u in units]
+    assert [r.change_id for r in rows] == [u.changed_by for u in units]
+    # The table and the TMX give the same memory.
+    tmx_path = tmp_path / "pair.tmx"
+    export_tmx(store, "pair", tmx_path, include_mt=True)
+    import_units_table(store, table)
+    from_table = {(m.src_lang, m.source, m.tgt_lang, m.target) for m in store.tm_units()}
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        import_tmx(other, tmx_path)
+        assert {(m.src_lang, m.source, m.tgt_lang, m.target) for m in other.tm_units()} == from_table
+    finally:
+        other.close()

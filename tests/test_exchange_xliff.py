@@ -287,3 +287,26 @@ def test_cli_export_and_import_xliff(run_cli, tmp_path: Path) -> None:
     assert proj.ru[1].id in run.stdout and "edited" in run.stdout
     assert "source no longer matches" in run.stdout
     assert "1 edited" in run.stderr and "1 refused" in run.stderr
+
+
+def test_unit_split_into_segments_by_a_cat_tool_is_joined(project: Project, tmp_path: Path) -> None:
+    """Some tools resegment a unit; the sources (with the ignorable space) still make up the segment."""
+    seg = project.ru[4]
+    out = tmp_path / "ru.xlf"
+    export_xliff(project.store, "000_", out)
+    tree = etree.parse(str(out))
+    unit = tree.find(f".//x:unit[@id='{seg.id}']", X2)
+    old = unit.find("x:segment", X2)
+    head, tail = seg.text.split(" ", 1)
+    parts = [("segment", head, "First half,"), ("ignorable", " ", None), ("segment", tail, "second half.")]
+    for kind, source, target in parts:
+        el = etree.SubElement(unit, f"{{{XLIFF2_NS}}}{kind}", state="translated") if kind == "segment" else \
+            etree.SubElement(unit, f"{{{XLIFF2_NS}}}{kind}")
+        etree.SubElement(el, f"{{{XLIFF2_NS}}}source").text = source
+        if target:
+            etree.SubElement(el, f"{{{XLIFF2_NS}}}target").text = target
+    unit.remove(old)
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    report = import_xliff(project.store, out, "carl")
+    assert not report.refused
+    assert project.store.history(seg.id)[-1].text == "First half, second half."
