@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .glossary import match_terms
 from .records import SEGMENT_STATUSES, Term
@@ -33,7 +33,7 @@ from .text import normalize, words
 
 _RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}
 _STEM = 5  # characters of a word that key the index: "переговорами" and "переговоры" share "перег"
-_CANDIDATES = 300  # units rescored per lookup
+_CANDIDATES = 1000  # units rescored per lookup (rapidfuzz scores them in C++)
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,15 @@ def _keys(norm: str) -> set[str]:
 @dataclass
 class _LangIndex:
     entries: list[_Entry]
-    norm: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # whitespace-normalized, for scoring
+    norm: list[str] = field(default_factory=list)  # and lower-cased, for keys and concordance
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     postings: dict[str, np.ndarray] = field(default_factory=dict)
     exact: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.norm = [_ws(e.text).lower() for e in self.entries]
+        self.texts = [_ws(e.text) for e in self.entries]
+        self.norm = [t.lower() for t in self.texts]
         self.lengths = np.fromiter((len(n) for n in self.norm), dtype=np.int32, count=len(self.norm))
         lists: dict[str, list[int]] = {}
         for i, n in enumerate(self.norm):
@@ -112,10 +114,12 @@ class _LangIndex:
         found = set(self.exact.get(query_norm, []))
         if not arrays or n == 0:
             return sorted(found)
-        # Stems in a tenth of all units (function words) would make everything a candidate.
+        # Stems in a tenth of all units (function words) would make everything a candidate; the
+        # others count by rarity (idf), so that sharing a rare name outweighs sharing "сказал".
         common = max(50, n // 10)
         rare = [a for a in arrays if len(a) <= common] or sorted(arrays, key=len)[:2]
-        counts = np.bincount(np.concatenate(rare), minlength=n)
+        weights = np.concatenate([np.full(len(a), np.log(n / len(a)) + 1.0) for a in rare])
+        counts = np.bincount(np.concatenate(rare), weights=weights, minlength=n)
         # Indel similarity >= m needs the shorter text to be at least m/(200-m) of the longer one.
         m = min(max(min_score, 1.0), 100.0)
         q = len(query_norm)
@@ -167,15 +171,11 @@ def suggestions(store: Store, text: str, src_lang: str, limit: int = 5, min_scor
     if not query or limit <= 0:
         return []
     index = _index(store, src_lang)
-    scored: list[tuple[float, int]] = []
-    for i in index.candidates(query.lower(), min_score):
-        entry = index.entries[i]
-        if entry.segment_id and entry.segment_id in exclude:
-            continue
-        score = fuzz.ratio(query, _ws(entry.text), score_cutoff=min_score)
-        if score >= min_score:
-            scored.append((round(float(score), 1), i))
-    scored.sort(key=lambda x: -x[0])
+    cands = [i for i in index.candidates(query.lower(), min_score)
+             if not (index.entries[i].segment_id and index.entries[i].segment_id in exclude)]
+    matches = process.extract(query, [index.texts[i] for i in cands], scorer=fuzz.ratio,
+                              score_cutoff=min_score, limit=None)
+    scored = sorted(((round(float(score), 1), cands[pos]) for _text, score, pos in matches), key=lambda x: -x[0])
     # Project segments need their English (read now: it changes with every edit); fetch in rounds
     # until `limit` suggestions are found, since some candidates have no English yet.
     out: list[Suggestion] = []
