@@ -141,3 +141,10 @@ class TMUnit:
     tgt_lang: str
     target: str
     origin: str = ""  # file or document it came from
+    # What the exchange file said about the unit (TMX tuid, creation/change date and user, props).
+    tuid: str = ""
+    creation_date: datetime | None = None
+    creation_id: str = ""
+    change_date: datetime | None = None
+    change_id: str = ""
+    props: dict[str, list[str]] = field(default_factory=dict)

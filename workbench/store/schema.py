@@ -224,6 +224,13 @@ class TMUnitRow(Base):
     source_sha: Mapped[str] = mapped_column(String(64))
     target_sha: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(Text, default="")
+    # From the exchange file (migration exchange01): TMX tuid, creation/change date and user, props.
+    tuid: Mapped[str] = mapped_column(String(200), default="")
+    creation_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    creation_id: Mapped[str] = mapped_column(String(100), default="")
+    change_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    change_id: Mapped[str] = mapped_column(String(100), default="")
+    props: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (
         UniqueConstraint("src_lang", "tgt_lang", "source_sha", "target_sha", name="uq_tm_unit"),

@@ -1,0 +1,173 @@
+"""Commands for exchange formats: export (TMX, XLIFF, CSV/TSV, TBX, glossary tables) and the imports.
+
+    workbench export tmx|csv (STORY|DOC) -o FILE [--status approved|edited|all] [--include-mt] [--context]
+    workbench export xliff DOC -o FILE [--xliff-version 2.0|2.1|1.2] [--status ...]
+    workbench export tbx|terms [STORY|DOC] -o FILE [--lang ru|uk] [--term-status ...]
+    workbench import-tm FILE.tmx|.csv|.tsv
+    workbench import-xliff FILE
+    workbench import-tbx FILE.tbx|.csv|.tsv [--as-proposed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from ..exchange import tabular, tbx, tmx, xliff
+from ..exchange.collect import STATUS_FILTERS, resolve
+from ..glossary import match_terms
+from ..records import TERM_STATUSES, Term
+from ..store import Store
+from .common import Context, add_format, emit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export units, documents or the glossary (TMX, XLIFF, CSV/TSV, TBX)",
+                       description="Write a story's or document's translations, or the glossary, for other tools.")
+    fmt = p.add_subparsers(dest="export_format", metavar="FORMAT")
+    fmt.required = True
+
+    def unit_options(q: argparse.ArgumentParser, include_mt: bool = True) -> None:
+        q.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+        q.add_argument("--status", choices=STATUS_FILTERS, default="all",
+                       help="approved: approved only; edited: edited or approved; all (default)")
+        if include_mt:
+            q.add_argument("--include-mt", action="store_true",
+                           help="also export unedited machine translation (default: human-confirmed English only)")
+
+    q = fmt.add_parser("tmx", help="TMX 1.4b: a story's ru/uk/en units or a document's source/English units")
+    q.add_argument("ref", metavar="STORY|DOC", help="story name or id, or document id/name (story:/doc: to force)")
+    unit_options(q)
+    q.add_argument("--context", action="store_true",
+                   help="add OmegaT context properties (file, id, prev, next): units then match only in context")
+    q.set_defaults(func=cmd_export_tmx)
+
+    q = fmt.add_parser("csv", help="CSV (or TSV when FILE ends in .tsv): the same units as TMX, as a table")
+    q.add_argument("ref", metavar="STORY|DOC")
+    unit_options(q)
+    q.set_defaults(func=cmd_export_csv)
+
+    q = fmt.add_parser("xliff", help="XLIFF 2.0 (default), 2.1 or 1.2 of one document, for a CAT tool")
+    q.add_argument("ref", metavar="DOC", help="document id, file name or unique prefix")
+    unit_options(q, include_mt=False)
+    q.add_argument("--xliff-version", choices=xliff.VERSIONS, default="2.0")
+    q.set_defaults(func=cmd_export_xliff)
+
+    for name, helptext in (("tbx", "the glossary as TBX-Basic (martif)"),
+                           ("terms", "the glossary as CSV/TSV in the glossaries/ column layout")):
+        q = fmt.add_parser(name, help=helptext)
+        q.add_argument("ref", nargs="?", metavar="STORY|DOC",
+                       help="only the terms that occur in this story or document")
+        q.add_argument("-o", "--output", required=True, metavar="FILE")
+        q.add_argument("--lang", choices=("ru", "uk"))
+        q.add_argument("--term-status", choices=TERM_STATUSES)
+        q.set_defaults(func=cmd_export_tbx if name == "tbx" else cmd_export_terms)
+
+    p = sub.add_parser("import-tm", help="read a TMX (or CSV/TSV unit table) into the translation memory",
+                       description="Streams the file; one transaction: a broken file stores nothing.")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_import_tm)
+
+    p = sub.add_parser("import-xliff", help="apply the targets corrected in a CAT tool as edits",
+                       description="Units whose source no longer matches, or edited in the workbench since the "
+                                   "export, are refused and listed; exit status 1 when any was refused.")
+    p.add_argument("file", metavar="FILE")
+    add_format(p)
+    p.set_defaults(func=cmd_import_xliff)
+
+    p = sub.add_parser("import-tbx", aliases=["import-terms"],
+                       help="add glossary terms from TBX (martif) or a CSV/TSV glossary table")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as-proposed", action="store_true", help="import every term as proposed (for review)")
+    p.set_defaults(func=cmd_import_tbx)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"workbench: warning: {line}", file=sys.stderr)
+
+
+def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
+    report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
+                            context=args.context)
+    _warn(report.warnings)
+    print(f"wrote {report.units} unit(s) to {report.path}")
+    return 0
+
+
+def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
+    report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
+                                        include_mt=args.include_mt)
+    print(f"wrote {report.rows} unit(s) to {report.path}")
+    return 0
+
+
+def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
+    report = xliff.export_xliff(ctx.store, args.ref, args.output, version=args.xliff_version, status=args.status)
+    _warn(report.warnings)
+    print(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
+    return 0
+
+
+def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
+    terms = store.terms(lang=args.lang, status=args.term_status)
+    if not args.ref:
+        return terms
+    kind, key = resolve(store, args.ref)
+    docs = [store.document(i) for i in store.story(key).doc_ids] if kind == "story" else [store.document(key)]
+    wanted: dict[int | None, Term] = {}
+    for doc in docs:
+        for seg in doc.segments:
+            for m in match_terms(seg.text, seg.lang, terms):
+                wanted[m.term.id] = m.term
+    return [t for t in terms if t.id in wanted]
+
+
+def cmd_export_tbx(ctx: Context, args: argparse.Namespace) -> int:
+    report = tbx.export_tbx(ctx.store, args.output, terms=_terms_for(ctx.store, args))
+    print(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
+    return 0
+
+
+def cmd_export_terms(ctx: Context, args: argparse.Namespace) -> int:
+    report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args))
+    print(f"wrote {report.rows} term(s) to {report.path}")
+    return 0
+
+
+def _suffix(path: str) -> str:
+    return Path(path).suffix.lower()
+
+
+def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
+    if _suffix(args.file) in (".csv", ".tsv", ".tab"):
+        report = tabular.import_units_table(ctx.store, args.file)
+    else:
+        report = tmx.import_tmx(ctx.store, args.file)
+    print(f"{report.path}: read {report.units_read} unit(s): {report.added} new memory pair(s), "
+          f"{report.pairs - report.added} already there, {report.skipped} unit(s) with fewer than two languages")
+    return 0
+
+
+def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
+    report = xliff.import_xliff(ctx.store, args.file, ctx.actor)
+    rows = [{"unit": r.unit_id, "action": r.action, "detail": r.detail}
+            for r in report.results if r.action != "unchanged"]
+    emit(rows, args.format, ["unit", "action", "detail"])
+    counts = {a: report.count(a) for a in ("edited", "restored", "status", "unchanged", "refused")}
+    print(f"{report.path}: " + ", ".join(f"{n} {a}" for a, n in counts.items()), file=sys.stderr)
+    return 1 if report.refused else 0
+
+
+def cmd_import_tbx(ctx: Context, args: argparse.Namespace) -> int:
+    if _suffix(args.file) in (".csv", ".tsv", ".tab"):
+        report = tabular.import_glossary_table(ctx.store, args.file, ctx.actor, as_proposed=args.as_proposed)
+    elif _suffix(args.file) in (".tbx", ".xml", ".tbxm"):
+        report = tbx.import_tbx(ctx.store, args.file, ctx.actor, as_proposed=args.as_proposed)
+    else:
+        raise WorkbenchError(f"{args.file}: unknown glossary format (expected .tbx, .csv or .tsv)")
+    _warn([f"{report.path}: skipped {s}" for s in report.skipped])
+    print(f"{report.path}: {report.entries} term(s): {report.added} added, {report.unchanged} already there")
+    return 0
