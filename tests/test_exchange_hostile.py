@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_exchange_scenario import build_project
+from .test_exchange_scenario import build_project
 
 from workbench.config import load_config
 from workbench.errors import WorkbenchError

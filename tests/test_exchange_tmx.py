@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_exchange_scenario import Project, build_project
+from .test_exchange_scenario import Project, build_project
 from translate.storage import tmx as tt_tmx
 
 from workbench.exchange import safexml

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_exchange_scenario import ENGINE, Project, build_project, mt_text
+from .test_exchange_scenario import ENGINE, Project, build_project, mt_text
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 

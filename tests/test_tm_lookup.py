@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from test_exchange_scenario import Project, build_project
+from .test_exchange_scenario import Project, build_project
 
 from workbench.records import TMUnit
 from workbench.store import Store
