@@ -92,11 +92,17 @@ def segment_features(text: str, lang: str) -> dict[str, Counter[str]]:
 
 @dataclass
 class SideFeatures:
-    """Feature matrices of one side (rows: segments) plus what bead cosines need."""
+    """Feature vectors of one side (rows: segments) plus what bead cosines need.
 
-    mats: dict[str, sparse.csr_matrix]
-    norms: dict[str, np.ndarray]  # squared norm of each row
-    adjacent: dict[str, np.ndarray]  # dot product of row r with row r+1
+    `matrix` joins the families: each family's TF-IDF vector is scaled to unit length, then by the
+    square root of the family's weight, so a dot product is the weighted sum of family cosines
+    and a family missing on one side lowers the cosine through the norm.
+    """
+
+    families: dict[str, sparse.csr_matrix]
+    matrix: sparse.csr_matrix
+    norms: np.ndarray  # squared norm of each row
+    adjacent: np.ndarray  # dot product of row r with row r+1
     lengths: np.ndarray  # characters per segment
     english: list[str | None] = field(default_factory=list)
 
@@ -111,19 +117,17 @@ def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequ
     counts_a = [segment_features(t, lg) for t, lg in zip(texts_a, langs_a, strict=True)]
     counts_b = [segment_features(t, lg) for t, lg in zip(texts_b, langs_b, strict=True)]
     n_docs = len(counts_a) + len(counts_b)
-    mats_a: dict[str, sparse.csr_matrix] = {}
-    mats_b: dict[str, sparse.csr_matrix] = {}
+    fams_a: dict[str, sparse.csr_matrix] = {}
+    fams_b: dict[str, sparse.csr_matrix] = {}
     for fam in FAMILIES:
-        vocab: dict[str, int] = {}
         df: Counter[str] = Counter()
         for c in counts_a + counts_b:
             df.update(c[fam].keys())
-        for feat in df:
-            vocab[feat] = len(vocab)
+        vocab = {feat: k for k, feat in enumerate(df)}
         idf = {feat: math.log((n_docs + 1) / (d + 1)) + 1.0 for feat, d in df.items()}
-        mats_a[fam] = _matrix([c[fam] for c in counts_a], vocab, idf)
-        mats_b[fam] = _matrix([c[fam] for c in counts_b], vocab, idf)
-    return (_side(mats_a, texts_a), _side(mats_b, texts_b))
+        fams_a[fam] = _matrix([c[fam] for c in counts_a], vocab, idf)
+        fams_b[fam] = _matrix([c[fam] for c in counts_b], vocab, idf)
+    return _side(fams_a, texts_a), _side(fams_b, texts_b)
 
 
 def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, float]) -> sparse.csr_matrix:
@@ -139,16 +143,21 @@ def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, floa
                               np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(len(vocab), 1)))
 
 
-def _side(mats: dict[str, sparse.csr_matrix], texts: Sequence[str]) -> SideFeatures:
-    norms = {f: np.asarray(m.multiply(m).sum(axis=1)).ravel() for f, m in mats.items()}
-    adjacent = {}
-    for f, m in mats.items():
-        if m.shape[0] > 1:
-            adjacent[f] = np.asarray(m[:-1].multiply(m[1:]).sum(axis=1)).ravel()
-        else:
-            adjacent[f] = np.zeros(0)
+def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sparse.diags(scale) @ m
+
+
+def _side(families: dict[str, sparse.csr_matrix], texts: Sequence[str]) -> SideFeatures:
+    matrix = sparse.hstack([_unit_rows(families[f]) * math.sqrt(FAMILY_WEIGHTS[f]) for f in FAMILIES]).tocsr()
+    norms = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    if matrix.shape[0] > 1:
+        adjacent = np.asarray(matrix[:-1].multiply(matrix[1:]).sum(axis=1)).ravel()
+    else:
+        adjacent = np.zeros(0)
     lengths = np.asarray([max(len(normalize(t).strip()), 1) for t in texts], dtype=np.float64)
-    return SideFeatures(mats=mats, norms=norms, adjacent=adjacent, lengths=lengths)
+    return SideFeatures(families=families, matrix=matrix, norms=norms, adjacent=adjacent, lengths=lengths)
 
 
 def length_match(len_a: np.ndarray, len_b: np.ndarray, ratio: float) -> np.ndarray:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .features import FAMILIES, FAMILY_WEIGHTS, ChrfScorer, SideFeatures, build_features, length_match
+from .features import ChrfScorer, SideFeatures, build_features, length_match
 
 # (segments of A, segments of B, kind) of every bead the search may take.
 BEAD_TYPES: tuple[tuple[int, int, str], ...] = (
@@ -38,7 +38,7 @@ BEAD_TYPES: tuple[tuple[int, int, str], ...] = (
 
 @dataclass(frozen=True)
 class AlignParams:
-    threshold: float = 0.3  # bead similarity at which linking and leaving unaligned break even
+    threshold: float = 0.1  # bead similarity (above the segments' baseline) where linking breaks even
     length_weight: float = 0.2  # share of the Gale–Church length match in a bead's similarity
     english_weight: float = 0.5  # share of chrF between English translations, when both have them
     merge_penalty: float = 0.1  # 1-2 and 2-1 beads
@@ -49,6 +49,7 @@ class AlignParams:
     full_grid: int = 10_000  # documents with at most this many cells are searched in full
     anchor_similarity: float = 0.45
     anchor_rare_df: int = 2  # a feature is rare when at most this many segments per side have it
+    baseline_weight: float = 1.0  # how much of each segment's usual similarity is subtracted
     confidence_slope: float = 10.0  # logistic slope turning (similarity − threshold) into confidence
     english_margin: int = 2  # half-width of the band of the English pass around the first path
 
@@ -91,7 +92,7 @@ class _Cells:
         self.chi = np.minimum(band.hi[np.minimum(rows + 2, n)] - 1, m - 1)
         widths = np.maximum(self.chi - self.clo + 1, 0)
         self.start = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-        self.dots = {f: np.zeros(int(self.start[-1])) for f in FAMILIES}
+        self.dots = np.zeros(int(self.start[-1]))
         block = 64
         for r0 in range(0, n, block):
             r1 = min(r0 + block, n)
@@ -100,17 +101,15 @@ class _Cells:
                 continue
             c0 = int(min(self.clo[r] for r in live))
             c1 = int(max(self.chi[r] for r in live)) + 1
-            for f in FAMILIES:
-                dense = (a.mats[f][r0:r1] @ b.mats[f][c0:c1].T).toarray()
-                out = self.dots[f]
-                for r in live:
-                    out[self.start[r]:self.start[r + 1]] = dense[r - r0, self.clo[r] - c0:self.chi[r] - c0 + 1]
+            dense = (a.matrix[r0:r1] @ b.matrix[c0:c1].T).toarray()
+            for r in live:
+                self.dots[self.start[r]:self.start[r + 1]] = dense[r - r0, self.clo[r] - c0:self.chi[r] - c0 + 1]
 
-    def get(self, f: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def get(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         rc = np.clip(r, 0, len(self.clo) - 1)
         ok = (r >= 0) & (r < len(self.clo)) & (c >= self.clo[rc]) & (c <= self.chi[rc])
         idx = np.where(ok, self.start[rc] + c - self.clo[rc], 0)
-        return np.where(ok, self.dots[f][idx] if len(self.dots[f]) else 0.0, 0.0)
+        return np.where(ok, self.dots[idx] if len(self.dots) else 0.0, 0.0)
 
 
 class _Scorer:
@@ -124,22 +123,15 @@ class _Scorer:
     def similarity(self, cells: _Cells, rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
         """`rows` are consecutive A rows (1 or 2 arrays), `cols` consecutive B rows."""
         a, b, p = self.a, self.b, self.params
-        weighted = np.zeros(len(rows[0]))
-        present_weight = np.zeros(len(rows[0]))
-        for f in FAMILIES:
-            dot = sum(cells.get(f, r, c) for r in rows for c in cols)
-            na = sum(a.norms[f][_safe(r, a.size)] for r in rows)
-            nb = sum(b.norms[f][_safe(c, b.size)] for c in cols)
-            if len(rows) == 2:
-                na = na + 2 * a.adjacent[f][_safe(rows[0], a.size - 1)] if a.size > 1 else na
-            if len(cols) == 2:
-                nb = nb + 2 * b.adjacent[f][_safe(cols[0], b.size - 1)] if b.size > 1 else nb
-            denom = np.sqrt(na * nb)
-            cos = np.divide(dot, denom, out=np.zeros_like(denom), where=denom > 0)
-            present = (na > 0) | (nb > 0)
-            weighted += FAMILY_WEIGHTS[f] * np.minimum(cos, 1.0) * present
-            present_weight += FAMILY_WEIGHTS[f] * present
-        text = np.divide(weighted, present_weight, out=np.zeros_like(weighted), where=present_weight > 0)
+        dot = sum(cells.get(r, c) for r in rows for c in cols)
+        na = sum(a.norms[_safe(r, a.size)] for r in rows)
+        nb = sum(b.norms[_safe(c, b.size)] for c in cols)
+        if len(rows) == 2 and a.size > 1:
+            na = na + 2 * a.adjacent[_safe(rows[0], a.size - 2)]
+        if len(cols) == 2 and b.size > 1:
+            nb = nb + 2 * b.adjacent[_safe(cols[0], b.size - 2)]
+        denom = np.sqrt(na * nb)
+        text = np.minimum(np.divide(dot, denom, out=np.zeros_like(denom), where=denom > 0), 1.0)
         la = sum(a.lengths[_safe(r, a.size)] for r in rows)
         lb = sum(b.lengths[_safe(c, b.size)] for c in cols)
         sim = text * (1 - p.length_weight + p.length_weight * length_match(la, lb, self.ratio))
@@ -185,10 +177,10 @@ class _PairCells:
     """Dot products of explicit (A row, B row) pairs; `get` answers for exactly those pairs."""
 
     def __init__(self, a: SideFeatures, b: SideFeatures, i: np.ndarray, j: np.ndarray) -> None:
-        self.dots = {f: np.asarray(a.mats[f][i].multiply(b.mats[f][j]).sum(axis=1)).ravel() for f in FAMILIES}
+        self.dots = np.asarray(a.matrix[i].multiply(b.matrix[j]).sum(axis=1)).ravel()
 
-    def get(self, f: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        return self.dots[f]
+    def get(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return self.dots
 
 
 def find_anchors(a: SideFeatures, b: SideFeatures, scorer: _Scorer, params: AlignParams) -> list[tuple[int, int]]:
@@ -197,7 +189,7 @@ def find_anchors(a: SideFeatures, b: SideFeatures, scorer: _Scorer, params: Alig
         return []
     parts_a, parts_b = [], []
     for f in ("stems", "names", "numbers"):
-        ma, mb = a.mats[f], b.mats[f]
+        ma, mb = a.families[f], b.families[f]
         df_a = np.asarray((ma > 0).sum(axis=0)).ravel()
         df_b = np.asarray((mb > 0).sum(axis=0)).ravel()
         rare = np.flatnonzero((df_a >= 1) & (df_b >= 1) & (df_a <= params.anchor_rare_df)
@@ -310,6 +302,7 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     gains, preds, sims = [], [], []
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
     sim11 = np.zeros(band.total)
+    base_a, base_b = _baselines(scorer, cells, band, params)
     for na, nb, kind in BEAD_TYPES:
         pred, ok = band.index(I - na, J - nb)
         ok &= (I >= na) & (J >= nb)
@@ -319,15 +312,15 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
             gain = np.zeros(band.total)
             sim = np.zeros(band.total)
         elif kind == "swap":
-            s1 = scorer.similarity(cells, [I - 2], [J - 1])
-            s2 = scorer.similarity(cells, [I - 1], [J - 2])
+            s1 = scorer.similarity(cells, [I - 2], [J - 1]) - _base(base_a, base_b, [I - 2], [J - 1])
+            s2 = scorer.similarity(cells, [I - 1], [J - 2]) - _base(base_a, base_b, [I - 1], [J - 2])
             swap_sims = (s1, s2)
             sim = (s1 + s2) / 2
             gain = 2 * (s1 - params.threshold) + 2 * (s2 - params.threshold) - params.swap_penalty
             # A swap only makes sense when both crossed pairs are links on their own.
             ok &= (s1 > params.threshold) & (s2 > params.threshold)
         else:
-            sim = scorer.similarity(cells, rows, cols)
+            sim = scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)
             gain = (sim - params.threshold) * (na + nb)
             if (na, nb) == (1, 1):
                 sim11 = sim
@@ -339,6 +332,33 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
         preds.append(pred)
         sims.append(sim)
     return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11)
+
+
+def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
+               params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+    """How similar each segment is to the other side's segments in general: the mean 1-1
+    similarity over its band, leaving out its best match. A sentence full of common words
+    resembles everything; only its excess over that level is evidence of a match (the hubness
+    correction of margin-based scoring)."""
+    n, m = scorer.a.size, scorer.b.size
+    sel = (band.I >= 1) & (band.J >= 1)
+    r, c = band.I[sel] - 1, band.J[sel] - 1
+    s11 = scorer.similarity(cells, [r], [c]) * params.baseline_weight
+
+    def mean_without_best(idx: np.ndarray, size: int) -> np.ndarray:
+        total = np.bincount(idx, s11, minlength=size)
+        count = np.bincount(idx, minlength=size)
+        best = np.zeros(size)
+        np.maximum.at(best, idx, s11)
+        return np.where(count > 1, (total - best) / np.maximum(count - 1, 1), 0.0)
+
+    return mean_without_best(r, n), mean_without_best(c, m)
+
+
+def _base(base_a: np.ndarray, base_b: np.ndarray, rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+    ra = sum(base_a[_safe(r, len(base_a))] for r in rows) / len(rows)
+    cb = sum(base_b[_safe(c, len(base_b))] for c in cols) / len(cols)
+    return (ra + cb) / 2
 
 
 def _run(search: _Search, n: int, m: int) -> list[tuple[int, int, int]]:
