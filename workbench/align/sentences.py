@@ -67,8 +67,8 @@ class _Band:
     def __post_init__(self) -> None:
         sizes = self.hi - self.lo + 1
         self.start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.I = np.repeat(np.arange(len(self.lo)), sizes)
-        self.J = np.concatenate([np.arange(a, b + 1) for a, b in zip(self.lo, self.hi, strict=True)])
+        self.rows = np.repeat(np.arange(len(self.lo)), sizes)
+        self.cols = np.concatenate([np.arange(a, b + 1) for a, b in zip(self.lo, self.hi, strict=True)])
 
     @property
     def total(self) -> int:
@@ -298,22 +298,22 @@ class _Search:
 def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     a, b = scorer.a, scorer.b
     cells = _Cells(a, b, band)
-    I, J = band.I, band.J
+    si, sj = band.rows, band.cols
     gains, preds, sims = [], [], []
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
     sim11 = np.zeros(band.total)
     base_a, base_b = _baselines(scorer, cells, band, params)
     for na, nb, kind in BEAD_TYPES:
-        pred, ok = band.index(I - na, J - nb)
-        ok &= (I >= na) & (J >= nb)
-        rows = [I - na + k for k in range(na)]
-        cols = [J - nb + k for k in range(nb)]
+        pred, ok = band.index(si - na, sj - nb)
+        ok &= (si >= na) & (sj >= nb)
+        rows = [si - na + k for k in range(na)]
+        cols = [sj - nb + k for k in range(nb)]
         if kind == "null":
             gain = np.zeros(band.total)
             sim = np.zeros(band.total)
         elif kind == "swap":
-            s1 = scorer.similarity(cells, [I - 2], [J - 1]) - _base(base_a, base_b, [I - 2], [J - 1])
-            s2 = scorer.similarity(cells, [I - 1], [J - 2]) - _base(base_a, base_b, [I - 1], [J - 2])
+            s1 = scorer.similarity(cells, [si - 2], [sj - 1]) - _base(base_a, base_b, [si - 2], [sj - 1])
+            s2 = scorer.similarity(cells, [si - 1], [sj - 2]) - _base(base_a, base_b, [si - 1], [sj - 2])
             swap_sims = (s1, s2)
             sim = (s1 + s2) / 2
             gain = 2 * (s1 - params.threshold) + 2 * (s2 - params.threshold) - params.swap_penalty
@@ -341,8 +341,8 @@ def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
     resembles everything; only its excess over that level is evidence of a match (the hubness
     correction of margin-based scoring)."""
     n, m = scorer.a.size, scorer.b.size
-    sel = (band.I >= 1) & (band.J >= 1)
-    r, c = band.I[sel] - 1, band.J[sel] - 1
+    sel = (band.rows >= 1) & (band.cols >= 1)
+    r, c = band.rows[sel] - 1, band.cols[sel] - 1
     s11 = scorer.similarity(cells, [r], [c]) * params.baseline_weight
 
     def mean_without_best(idx: np.ndarray, size: int) -> np.ndarray:
@@ -455,9 +455,9 @@ def _beads(search: _Search, path: list[tuple[int, int, int]], params: AlignParam
     s11 = np.where(ok11, search.sim11, 0.0)
     best_a = np.zeros(n)
     best_b = np.zeros(m)
-    sel = ok11 & (band.I >= 1) & (band.J >= 1)
-    np.maximum.at(best_a, band.I[sel] - 1, s11[sel])
-    np.maximum.at(best_b, band.J[sel] - 1, s11[sel])
+    sel = ok11 & (band.rows >= 1) & (band.cols >= 1)
+    np.maximum.at(best_a, band.rows[sel] - 1, s11[sel])
+    np.maximum.at(best_b, band.cols[sel] - 1, s11[sel])
     out: list[tuple[list[int], list[int], float]] = []
     for t, i, j in path:
         k = int(band.start[i] + j - band.lo[i])
