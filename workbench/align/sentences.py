@@ -47,6 +47,7 @@ class AlignParams:
     corridor: int = 6  # half-width of the band around the anchor line
     max_rectangle: int = 40_000  # largest anchor-to-anchor rectangle searched in full (cells)
     full_grid: int = 10_000  # documents with at most this many cells are searched in full
+    max_states: int = 1_500_000  # widening the band stops here (memory: ~100 bytes per state)
     anchor_similarity: float = 0.45
     anchor_rare_df: int = 2  # a feature is rare when at most this many segments per side have it
     baseline_weight: float = 1.0  # how much of each segment's usual similarity is subtracted
@@ -428,7 +429,10 @@ def align_features(a: SideFeatures, b: SideFeatures, params: AlignParams = DEFAU
         if corridor >= max(n, m) or not _touches_edge(band, path, m):
             break
         corridor *= 4
-        band = anchor_band(n, m, [], corridor, 0) if corridor >= max(n, m) else _widen(band, corridor, m)
+        wider = _widen(band, corridor, m)
+        if wider.total > params.max_states:
+            break  # keep the path found: a wider search would cost more than the documents warrant
+        band = wider
     if use_english and a.english and b.english:
         states = [(i, j) for _t, i, j in path]
         states.append((0, 0))
