@@ -233,3 +233,23 @@ def test_confidence_orders_good_links_above_poor_ones():
     shuffled = align_lines(a, list(reversed(b)), "uk", "ru")
     linked_shuffled = [c for s, t, c in shuffled if s and t]
     assert len(linked_shuffled) < len(right)
+
+
+@pytest.mark.parametrize(("rows", "cols"), [([4, 5], [5]), ([5], [4, 5]), ([0, 1], [0, 1]), ([2], [3])])
+def test_bead_similarity_is_the_cosine_of_summed_vectors(rows, cols):
+    """Merged beads are scored from pairwise dot products; check against the summed vectors."""
+    from dataclasses import replace
+
+    from workbench.align.sentences import _Band, _Cells
+
+    a = RU_PARAPHRASED + ["Президент подписал закон о бюджете.", "В Киеве прошел митинг 12 мая.",
+                          "Цены на газ выросли на 15%."]
+    b = UK_PARAPHRASED + ["Президент підписав закон про бюджет.", "У Києві пройшов мітинг 12 травня.",
+                          "Ціни на газ зросли на 15%."]
+    fa, fb = build_features(a, ["ru"] * 6, b, ["uk"] * 6)
+    scorer = _Scorer(fa, fb, replace(DEFAULT_PARAMS, length_weight=0.0))
+    band = _Band(np.zeros(7, dtype=np.int64), np.full(7, 6, dtype=np.int64))
+    got = scorer.similarity(_Cells(fa, fb, band), [np.array([r]) for r in rows], [np.array([c]) for c in cols])
+    va = np.asarray(fa.matrix[rows].sum(axis=0)).ravel()
+    vb = np.asarray(fb.matrix[cols].sum(axis=0)).ravel()
+    assert got[0] == pytest.approx(va @ vb / np.sqrt((va @ va) * (vb @ vb)))

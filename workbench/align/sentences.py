@@ -9,10 +9,11 @@ dynamic programme over a band of the (A position, B position) grid:
    in both documents;
 2. the band follows the anchors (between two anchors it covers their rectangle when that is small,
    else a corridor around the straight line), so the cost grows about linearly with length;
-3. each bead's similarity is the cosine of summed TF-IDF feature vectors per family (see
-   `features`), blended with a Gale–Church length match, and with sacrebleu chrF between English
-   translations when both sides have them; a bead gains (similarity − threshold) per segment it
-   covers, null beads gain nothing, merges, 2-2 beads and swaps pay a small penalty;
+3. each bead's similarity is the cosine of its segments' summed feature vectors (see `features`),
+   scaled by a Gale–Church length match, minus the segments' usual similarity to the other side
+   (a hubness correction), and blended with sacrebleu chrF between English translations when both
+   sides have them; a bead gains (similarity − threshold) per segment it covers, null beads gain
+   nothing, merges, 2-2 beads and swaps pay a small penalty;
 4. when the best path runs along the band's edge the band is widened and the search repeated.
 
 With English, a first pass without it fixes a narrow band around its path and a second pass
@@ -84,7 +85,7 @@ class _Band:
 
 
 class _Cells:
-    """Dot products of A rows with B rows for every family over the cells a band's beads touch."""
+    """Dot products of A rows with B rows over the cells that a band's beads touch."""
 
     def __init__(self, a: SideFeatures, b: SideFeatures, band: _Band) -> None:
         n, m = a.size, b.size
@@ -128,9 +129,9 @@ class _Scorer:
         na = sum(a.norms[_safe(r, a.size)] for r in rows)
         nb = sum(b.norms[_safe(c, b.size)] for c in cols)
         if len(rows) == 2 and a.size > 1:
-            na = na + 2 * a.adjacent[_safe(rows[0], a.size - 2)]
+            na = na + 2 * a.adjacent[_safe(rows[0], a.size - 1)]
         if len(cols) == 2 and b.size > 1:
-            nb = nb + 2 * b.adjacent[_safe(cols[0], b.size - 2)]
+            nb = nb + 2 * b.adjacent[_safe(cols[0], b.size - 1)]
         denom = np.sqrt(na * nb)
         text = np.minimum(np.divide(dot, denom, out=np.zeros_like(denom), where=denom > 0), 1.0)
         la = sum(a.lengths[_safe(r, a.size)] for r in rows)
