@@ -119,3 +119,11 @@ def test_cli_align_words_and_missing_model(run_cli, tmp_path, tiny_bert):
     assert hub.returncode == 2
     lines = hub.stderr.strip().splitlines()
     assert len(lines) == 1 and "bert-base-multilingual-cased" in lines[0]
+
+
+def test_text_longer_than_the_model_input_is_cut_not_crashed(word_config):
+    """The tiny model takes 256 positions: a 400-word segment links only the words that fit."""
+    long_source = " ".join(["Байден і Путін провели переговори у Женеві."] * 60)
+    links = WordAligner(word_config).align(long_source, ENGLISH, "uk")
+    assert links and all(i < len(words(long_source)) for i, _ in links)
+    assert max(i for i, _ in links) < 256

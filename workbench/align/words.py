@@ -75,11 +75,27 @@ class WordAligner:
         self.layer = config.word_aligner_layer
         self._config = config
         self._aligner: Any = None
+        self._max_subwords = 510
 
     def load(self) -> None:
         """Load the model now (else on first use); raises WordAlignerError when it is unavailable."""
         if self._aligner is None:
             self._aligner = _load(resolve_model(self._config), self.layer, _device(self._config), self.model_id)
+            loader = self._aligner.embed_loader
+            limits = [getattr(loader.emb_model.config, "max_position_embeddings", 512),
+                      getattr(loader.tokenizer, "model_max_length", 512)]
+            self._max_subwords = max(min(int(x) for x in limits) - 2, 1)  # [CLS] and [SEP]
+
+    def _fit(self, tokens: list[str]) -> list[str]:
+        """The longest prefix of the words that fits the model's input (longer text is cut, not lost
+        silently: words beyond it simply get no links)."""
+        tokenizer = self._aligner.embed_loader.tokenizer
+        used = 0
+        for k, word in enumerate(tokens):
+            used += len(tokenizer.tokenize(word))
+            if used > self._max_subwords:
+                return tokens[:k]
+        return tokens
 
     def align(self, source: str, english: str, src_lang: str | None = None) -> list[tuple[int, int]]:
         """(source word index, English word index) pairs, sorted, over `words()` of each text.
@@ -91,6 +107,9 @@ class WordAligner:
         if not src or not tgt:
             return []
         self.load()
+        src, tgt = self._fit(src), self._fit(tgt)
+        if not src or not tgt:
+            return []
         try:
             found = self._aligner.get_word_aligns(src, tgt)[MATCHING]
         except ValueError as exc:  # simalign reports a layer beyond the model's depth this way
