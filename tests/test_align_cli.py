@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from workbench.align import link_f1
+from workbench.cli import main
 
 DATA = Path(__file__).parent / "data" / "align_gold"
 
@@ -48,22 +49,32 @@ def test_presegmented_table(run_cli):
     assert any(line.startswith("2-1 ") for line in lines) and any(line.startswith("1-0 ") for line in lines)
 
 
-def test_bad_files_are_one_line_errors(run_cli, tmp_path):
-    missing = run_cli("align", "--presegmented", str(tmp_path / "nope.txt"), str(DATA / "ru.txt"))
-    assert missing.returncode == 2
-    assert missing.stderr.strip().count("\n") == 0 and "nope.txt: no such file" in missing.stderr
+def _main(capsys, *args):
+    """The CLI entry point in this process (the subprocess tests above cover the real command)."""
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_bad_files_are_one_line_errors(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    code, _, err = _main(capsys, "align", "--presegmented", str(tmp_path / "nope.txt"), str(DATA / "ru.txt"))
+    assert code == 2 and err.count("\n") == 1 and "nope.txt: no such file" in err
     binary = tmp_path / "bin.txt"
     binary.write_bytes(bytes(range(256)) * 4)
-    bad = run_cli("align", "--presegmented", str(DATA / "uk.txt"), str(binary))
-    assert bad.returncode == 2 and "bin.txt" in bad.stderr and bad.stderr.strip().count("\n") == 0
+    code, _, err = _main(capsys, "align", "--presegmented", str(DATA / "uk.txt"), str(binary))
+    assert code == 2 and "bin.txt" in err and err.count("\n") == 1
     blank = tmp_path / "blank.txt"
     blank.write_text("\n  \n", encoding="utf-8")
-    empty = run_cli("align", "--presegmented", str(blank), str(DATA / "ru.txt"))
-    assert empty.returncode == 2 and "blank.txt" in empty.stderr
-    both = run_cli("align", "geneva", "--presegmented", str(DATA / "uk.txt"), str(DATA / "ru.txt"))
-    assert both.returncode == 2 and "not both" in both.stderr
-    neither = run_cli("align")
-    assert neither.returncode == 2 and "STORY" in neither.stderr
+    code, _, err = _main(capsys, "align", "--presegmented", str(blank), str(DATA / "ru.txt"))
+    assert code == 2 and "blank.txt" in err
+    code, _, err = _main(capsys, "align", "--presegmented", str(tmp_path), str(DATA / "ru.txt"))
+    assert code == 2 and "is a directory" in err
+    code, _, err = _main(capsys, "align", "geneva", "--presegmented", str(DATA / "uk.txt"), str(DATA / "ru.txt"))
+    assert code == 2 and "not both" in err
+    code, _, err = _main(capsys, "align")
+    assert code == 2 and "STORY" in err
+    assert not (tmp_path / "data").exists()  # presegmented alignment never opens the store
 
 
 def test_align_story_table_and_jsonl(run_cli, tmp_path):

@@ -94,6 +94,7 @@ def test_align_words_for_document_stores_links(store, word_config):
     assert store.word_alignment(segments[2].id, edit.text)
 
 
+@pytest.mark.slow
 def test_cli_align_words_and_missing_model(run_cli, tmp_path, tiny_bert):
     data = tmp_path / "data"
     art = tmp_path / "a.txt"
