@@ -1,12 +1,13 @@
 """Similarity features between segments of two language versions, without any model.
 
 Russian and Ukrainian are close enough that a sentence and its counterpart share much of their
-surface once both are romanized: character trigrams of the transliterated words, lemma stems
-(pymorphy3 lemmas, transliterated and cut to five letters so that "говорить"/"говорити" meet),
-names and acronyms, and numbers and dates in a language-independent form. Each family is a sparse
-TF-IDF vector per segment; the aligner compares beads (groups of neighbouring segments) by the
-cosine of summed vectors, computed from pairwise dot products so that merged beads cost nothing
-extra. Lengths are compared Gale–Church style. When both sides have English, sacrebleu's chrF
+surface once both are romanized: character trigrams of the transliterated words (vowels merged,
+doubled letters single), lemma stems (pymorphy3 lemmas, transliterated and cut to five letters so
+that "говорить"/"говорити" meet), names and acronyms, and numbers and dates in a
+language-independent form ("10 января" = "10 січня"). Each family is a TF-IDF vector per segment
+(IDF over both documents); the families are joined into one weighted vector, and the aligner
+compares beads (groups of neighbouring segments) by the cosine of summed vectors, computed from
+pairwise dot products so that merged beads cost nothing extra. Lengths are compared Gale–Church style. When both sides have English, sacrebleu's chrF
 between the translations joins in (the Bleualign idea).
 """
 
@@ -28,8 +29,9 @@ from scipy.special import erfc
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
 
-# Feature families and their weight in the combined text similarity. Numbers and dates are rare
-# and exact, so a shared one says more than a shared trigram; names likewise.
+# Feature families and the weight of each family's cosine in the combined similarity. Names and
+# numbers are few per sentence, so their cosine swings between 0 and 1: a smaller weight keeps one
+# shared name from outweighing the wording.
 FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8}
 FAMILIES = tuple(FAMILY_WEIGHTS)
 STEM_LEN = 5
