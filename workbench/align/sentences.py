@@ -22,6 +22,7 @@ rescores that band with chrF (chrF per cell is too costly for a wide band).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -218,8 +219,6 @@ def find_anchors(a: SideFeatures, b: SideFeatures, scorer: _Scorer, params: Alig
 
 def _longest_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest subsequence strictly increasing in both coordinates (pairs sorted by i, unique i)."""
-    import bisect
-
     pairs.sort()
     tails: list[int] = []  # smallest j ending a chain of each length
     tail_idx: list[int] = []
@@ -268,7 +267,7 @@ def _monotone_band(lo: np.ndarray, hi: np.ndarray, m: int) -> _Band:
     hi = np.clip(hi, 0, m)
     lo[0], hi[-1] = 0, m
     lo = np.minimum.accumulate(lo[::-1])[::-1]  # non-decreasing
-    hi = np.maximum.accumulate(hi)
+    hi = np.maximum.accumulate(np.maximum(hi, lo))
     # Each row must reach the next row's first state (long insertions on side B).
     hi[:-1] = np.maximum(hi[:-1], lo[1:])
     hi = np.maximum.accumulate(hi)
@@ -276,6 +275,7 @@ def _monotone_band(lo: np.ndarray, hi: np.ndarray, m: int) -> _Band:
 
 
 def path_band(n: int, m: int, path: list[tuple[int, int]], margin: int) -> _Band:
+    """The states within `margin` of a path's states (rows a 2-x bead skips get their neighbours')."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     for i, j in path:
