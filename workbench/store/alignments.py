@@ -49,18 +49,27 @@ class AlignmentStore:
 
     @staticmethod
     def _ordered(s: Session, doc_a: int, doc_b: int, beads: list[Bead]) -> list[Bead]:
-        """Beads in reading order of side A (0-1 beads by side B's position)."""
+        """Beads in reading order of side A; each 0-1 bead comes just before the first bead that
+        has a later segment of side B, so that both sides read in order."""
         pos: dict[str, int] = {}
         for doc in (doc_a, doc_b):
             for sid, idx in s.execute(select(SegmentRow.id, SegmentRow.idx).where(SegmentRow.doc_id == doc)):
                 pos[sid] = idx
 
-        def key(b: Bead) -> tuple[float, float]:
-            a = min((pos.get(x, 0) for x in b.src), default=None)
-            t = min((pos.get(x, 0) for x in b.tgt), default=None)
-            return (a if a is not None else (t or 0) - 0.5, t if t is not None else -1)
+        def first(ids: list[str]) -> int:
+            return min((pos.get(x, 0) for x in ids), default=-1)
 
-        return sorted(beads, key=key)
+        with_a = sorted((b for b in beads if b.src), key=lambda b: (first(b.src), first(b.tgt)))
+        only_b = sorted((b for b in beads if not b.src), key=lambda b: first(b.tgt))
+        out: list[Bead] = []
+        k = 0
+        for b in with_a:
+            if b.tgt:
+                while k < len(only_b) and first(only_b[k].tgt) < first(b.tgt):
+                    out.append(only_b[k])
+                    k += 1
+            out.append(b)
+        return out + only_b[k:]
 
     def alignment(self, doc_a: int, doc_b: int) -> list[Bead]:
         """The stored beads of a document pair, in order (empty when not aligned yet)."""

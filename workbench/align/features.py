@@ -1,0 +1,204 @@
+"""Similarity features between segments of two language versions, without any model.
+
+Russian and Ukrainian are close enough that a sentence and its counterpart share much of their
+surface once both are romanized: character trigrams of the transliterated words (vowels merged,
+doubled letters single), lemma stems (pymorphy3 lemmas, transliterated and cut to five letters so
+that "говорить"/"говорити" meet), names and acronyms, and numbers and dates in a
+language-independent form ("10 января" = "10 січня"). Each family is a TF-IDF vector per segment
+(IDF over both documents); the families are joined into one weighted vector, and the aligner
+compares beads (groups of neighbouring segments) by the cosine of summed vectors, computed from
+pairwise dot products so that merged beads cost nothing extra. Lengths are compared Gale–Church style. When both sides have English, sacrebleu's chrF
+between the translations joins in (the Bleualign idea).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sacrebleu.metrics import CHRF
+from sacrebleu.metrics.helpers import extract_all_char_ngrams
+from scipy import sparse
+from scipy.special import erfc
+
+from ..morph import lemma
+from ..text import dates, normalize, number_value, numbers, translit, words
+
+# Feature families and the weight of each family's cosine in the combined similarity. Names and
+# numbers are few per sentence, so their cosine swings between 0 and 1: a smaller weight keeps one
+# shared name from outweighing the wording.
+FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8}
+FAMILIES = tuple(FAMILY_WEIGHTS)
+STEM_LEN = 5
+# Gale & Church (1993): variance of the length difference per character of text.
+GC_VARIANCE = 6.8
+
+
+def _is_name(token: str, position: int) -> bool:
+    """Proper names and acronyms: capitalized away from the sentence start, all-caps, or Latin."""
+    if len(token) < 2:
+        return False
+    if token.isupper():
+        return True
+    if token[0].isupper() and position > 0:
+        return True
+    return token.isascii() and token.isalpha() and position > 0
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWELS = str.maketrans("aeiouy", "aaaaaa")
+
+
+def skeleton(word: str) -> str:
+    """Romanized word with doubled letters single ("Россия"/"Росія" -> "rosia")."""
+    return _DOUBLED.sub(r"\1", translit(word))
+
+
+@lru_cache(maxsize=200_000)
+def word_features(word: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Trigrams and stems of one word (cached: news vocabulary repeats)."""
+    surface = skeleton(word)
+    # Vowels are where Russian and Ukrainian cognates differ most (і/о/е/и): one symbol.
+    padded = f"<{surface.translate(_VOWELS)}>"
+    grams = tuple(padded[k:k + 3] for k in range(len(padded) - 2))
+    # Acronyms and unknown words keep their own form: pymorphy3 guesses badly for them.
+    stems = {surface[:STEM_LEN]} if surface else set()
+    if not word.isupper():
+        stems.add(skeleton(lemma(word, lang))[:STEM_LEN])
+    stems.discard("")
+    return grams, tuple(sorted(stems))
+
+
+def segment_features(text: str, lang: str) -> dict[str, Counter[str]]:
+    """Counts of every feature family for one segment."""
+    norm = normalize(text)
+    out: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
+    grams, stems, names, nums = out["grams"], out["stems"], out["names"], out["numbers"]
+    for pos, tok in enumerate(words(norm)):
+        w_grams, w_stems = word_features(tok.text, lang)
+        grams.update(w_grams)
+        stems.update(w_stems)
+        if _is_name(tok.text, pos):
+            names.update(w_stems)
+    for tok in numbers(norm):
+        nums["#" + number_value(tok.text)] += 1
+    for _tok, key in dates(norm):
+        nums["@" + key] += 1
+    return out
+
+
+@dataclass
+class SideFeatures:
+    """Feature vectors of one side (rows: segments) plus what bead cosines need.
+
+    `matrix` joins the families: each family's TF-IDF vector is scaled to unit length, then by the
+    square root of the family's weight, so a dot product is the weighted sum of family cosines
+    and a family missing on one side lowers the cosine through the norm.
+    """
+
+    families: dict[str, sparse.csr_matrix]
+    matrix: sparse.csr_matrix
+    norms: np.ndarray  # squared norm of each row
+    adjacent: np.ndarray  # dot product of row r with row r+1
+    lengths: np.ndarray  # characters per segment
+    english: list[str | None] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+
+def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequence[str],
+                   langs_b: Sequence[str]) -> tuple[SideFeatures, SideFeatures]:
+    """TF-IDF feature matrices of both sides over one shared vocabulary (IDF over both sides)."""
+    counts_a = [segment_features(t, lg) for t, lg in zip(texts_a, langs_a, strict=True)]
+    counts_b = [segment_features(t, lg) for t, lg in zip(texts_b, langs_b, strict=True)]
+    n_docs = len(counts_a) + len(counts_b)
+    fams_a: dict[str, sparse.csr_matrix] = {}
+    fams_b: dict[str, sparse.csr_matrix] = {}
+    for fam in FAMILIES:
+        df: Counter[str] = Counter()
+        for c in counts_a + counts_b:
+            df.update(c[fam].keys())
+        vocab = {feat: k for k, feat in enumerate(df)}
+        idf = {feat: math.log((n_docs + 1) / (d + 1)) + 1.0 for feat, d in df.items()}
+        fams_a[fam] = _matrix([c[fam] for c in counts_a], vocab, idf)
+        fams_b[fam] = _matrix([c[fam] for c in counts_b], vocab, idf)
+    return _side(fams_a, texts_a), _side(fams_b, texts_b)
+
+
+def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, float]) -> sparse.csr_matrix:
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for row in rows:
+        for feat, tf in row.items():
+            indices.append(vocab[feat])
+            data.append((1.0 + math.log(tf)) * idf[feat])
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
+                              np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(len(vocab), 1)))
+
+
+def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sparse.diags(scale) @ m
+
+
+def _side(families: dict[str, sparse.csr_matrix], texts: Sequence[str]) -> SideFeatures:
+    matrix = sparse.hstack([_unit_rows(families[f]) * math.sqrt(FAMILY_WEIGHTS[f]) for f in FAMILIES]).tocsr()
+    norms = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    if matrix.shape[0] > 1:
+        adjacent = np.asarray(matrix[:-1].multiply(matrix[1:]).sum(axis=1)).ravel()
+    else:
+        adjacent = np.zeros(0)
+    lengths = np.asarray([max(len(normalize(t).strip()), 1) for t in texts], dtype=np.float64)
+    return SideFeatures(families=families, matrix=matrix, norms=norms, adjacent=adjacent, lengths=lengths)
+
+
+def length_match(len_a: np.ndarray, len_b: np.ndarray, ratio: float) -> np.ndarray:
+    """Gale–Church: two-sided probability of a length difference at least this large, in [0, 1].
+
+    `ratio` is the expected characters of B per character of A (measured on the documents).
+    """
+    mean_len = (len_a + len_b / ratio) / 2.0
+    delta = (len_b - len_a * ratio) / np.sqrt(GC_VARIANCE * np.maximum(mean_len, 1.0))
+    return erfc(np.abs(delta) / math.sqrt(2.0))
+
+
+class ChrfScorer:
+    """sacrebleu's sentence chrF between the English of bead sides, with n-grams cached per bead.
+
+    The score equals `sacrebleu.sentence_chrf(a, [b])`; caching the character n-gram counts of
+    each (joined) side keeps the many comparisons a dynamic programme makes affordable.
+    """
+
+    def __init__(self) -> None:
+        self._metric = CHRF()
+        self._ngrams: dict[str, list[Counter[str]]] = {}
+        self._scores: dict[tuple[str, str], float] = {}
+
+    def _grams(self, text: str) -> list[Counter[str]]:
+        got = self._ngrams.get(text)
+        if got is None:
+            got = extract_all_char_ngrams(text, self._metric.char_order, self._metric.whitespace)
+            self._ngrams[text] = got
+        return got
+
+    def score(self, hypothesis: str, reference: str) -> float:
+        """chrF in [0, 100]."""
+        key = (hypothesis, reference)
+        got = self._scores.get(key)
+        if got is None:
+            stats: list[int] = []
+            for h, r in zip(self._grams(hypothesis), self._grams(reference), strict=True):
+                stats.extend(self._metric._get_match_statistics(h, r))
+            got = self._metric._compute_f_score(stats)
+            self._scores[key] = got
+        return got

@@ -1,0 +1,527 @@
+"""The model-free sentence aligner: beads between two language versions of a text.
+
+Beads are 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1, plus a swap: two neighbouring sentences in crossed
+order come out as two crossing 1-1 beads instead of derailing the alignment. The search is a
+dynamic programme over a band of the (A position, B position) grid:
+
+1. anchors: segment pairs that share rare features (names, numbers, dates, rare stems), are each
+   other's best such match and are similar enough, thinned to the longest chain that is monotone
+   in both documents;
+2. the band follows the anchors (between two anchors it covers their rectangle when that is small,
+   else a corridor around the straight line), so the cost grows about linearly with length;
+3. each bead's similarity is the cosine of its segments' summed feature vectors (see `features`),
+   scaled by a Gale–Church length match, minus the segments' usual similarity to the other side
+   (a hubness correction), and blended with sacrebleu chrF between English translations when both
+   sides have them; a bead gains (similarity − threshold) per segment it covers, null beads gain
+   nothing, merges, 2-2 beads and swaps pay a small penalty;
+4. when the best path runs along the band's edge the band is widened and the search repeated.
+
+With English, a first pass without it fixes a narrow band around its path and a second pass
+rescores that band with chrF (chrF per cell is too costly for a wide band).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .features import ChrfScorer, SideFeatures, build_features, length_match
+
+# (segments of A, segments of B, kind) of every bead the search may take.
+BEAD_TYPES: tuple[tuple[int, int, str], ...] = (
+    (1, 0, "null"), (1, 1, "link"), (1, 2, "link"), (2, 1, "link"), (2, 2, "link"), (2, 2, "swap"),
+)
+# 0-1 beads are handled inside each row of the search (they stay on the same A position).
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    threshold: float = 0.1  # bead similarity (above the segments' baseline) where linking breaks even
+    length_weight: float = 0.2  # share of the Gale–Church length match in a bead's similarity
+    english_weight: float = 0.5  # share of chrF between English translations, when both have them
+    merge_penalty: float = 0.1  # 1-2 and 2-1 beads
+    double_penalty: float = 0.5  # 2-2 beads (rare in news; a swap or two 1-1 beads usually fit better)
+    swap_penalty: float = 0.1
+    corridor: int = 6  # half-width of the band around the anchor line
+    max_rectangle: int = 40_000  # largest anchor-to-anchor rectangle searched in full (cells)
+    full_grid: int = 10_000  # documents with at most this many cells are searched in full
+    max_states: int = 1_500_000  # widening the band stops here (memory: ~100 bytes per state)
+    anchor_similarity: float = 0.45
+    anchor_rare_df: int = 2  # a feature is rare when at most this many segments per side have it
+    baseline_weight: float = 1.0  # how much of each segment's usual similarity is subtracted
+    confidence_slope: float = 10.0  # logistic slope turning (similarity − threshold) into confidence
+    english_margin: int = 2  # half-width of the band of the English pass around the first path
+
+
+DEFAULT_PARAMS = AlignParams()
+
+
+@dataclass
+class _Band:
+    """States (i, j) with lo[i] <= j <= hi[i] for i in 0..n, stored flat row after row."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def __post_init__(self) -> None:
+        sizes = self.hi - self.lo + 1
+        self.start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.rows = np.repeat(np.arange(len(self.lo)), sizes)
+        self.cols = np.concatenate([np.arange(a, b + 1) for a, b in zip(self.lo, self.hi, strict=True)])
+
+    @property
+    def total(self) -> int:
+        return int(self.start[-1])
+
+    def index(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat index of states (i, j) and whether each is inside the band."""
+        inside = (i >= 0) & (i < len(self.lo))
+        ic = np.clip(i, 0, len(self.lo) - 1)
+        inside &= (j >= self.lo[ic]) & (j <= self.hi[ic])
+        return np.where(inside, self.start[ic] + j - self.lo[ic], 0), inside
+
+
+class _Cells:
+    """Dot products of A rows with B rows over the cells that a band's beads touch."""
+
+    def __init__(self, a: SideFeatures, b: SideFeatures, band: _Band) -> None:
+        n, m = a.size, b.size
+        rows = np.arange(n)
+        self.clo = np.maximum(band.lo[rows + 1] - 2, 0)
+        self.chi = np.minimum(band.hi[np.minimum(rows + 2, n)] - 1, m - 1)
+        widths = np.maximum(self.chi - self.clo + 1, 0)
+        self.start = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+        self.dots = np.zeros(int(self.start[-1]))
+        block = 64
+        for r0 in range(0, n, block):
+            r1 = min(r0 + block, n)
+            live = [r for r in range(r0, r1) if widths[r] > 0]
+            if not live:
+                continue
+            c0 = int(min(self.clo[r] for r in live))
+            c1 = int(max(self.chi[r] for r in live)) + 1
+            dense = (a.matrix[r0:r1] @ b.matrix[c0:c1].T).toarray()
+            for r in live:
+                self.dots[self.start[r]:self.start[r + 1]] = dense[r - r0, self.clo[r] - c0:self.chi[r] - c0 + 1]
+
+    def get(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        rc = np.clip(r, 0, len(self.clo) - 1)
+        ok = (r >= 0) & (r < len(self.clo)) & (c >= self.clo[rc]) & (c <= self.chi[rc])
+        idx = np.where(ok, self.start[rc] + c - self.clo[rc], 0)
+        return np.where(ok, self.dots[idx] if len(self.dots) else 0.0, 0.0)
+
+
+class _Scorer:
+    """Similarity of beads given as arrays of A rows and B rows (one entry per state)."""
+
+    def __init__(self, a: SideFeatures, b: SideFeatures, params: AlignParams,
+                 chrf: ChrfScorer | None = None) -> None:
+        self.a, self.b, self.params, self.chrf = a, b, params, chrf
+        self.ratio = float(b.lengths.sum() / max(a.lengths.sum(), 1.0))
+
+    def similarity(self, cells: _Cells, rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+        """`rows` are consecutive A rows (1 or 2 arrays), `cols` consecutive B rows."""
+        a, b, p = self.a, self.b, self.params
+        dot = sum(cells.get(r, c) for r in rows for c in cols)
+        na = sum(a.norms[_safe(r, a.size)] for r in rows)
+        nb = sum(b.norms[_safe(c, b.size)] for c in cols)
+        if len(rows) == 2 and a.size > 1:
+            na = na + 2 * a.adjacent[_safe(rows[0], a.size - 1)]
+        if len(cols) == 2 and b.size > 1:
+            nb = nb + 2 * b.adjacent[_safe(cols[0], b.size - 1)]
+        denom = np.sqrt(na * nb)
+        text = np.minimum(np.divide(dot, denom, out=np.zeros_like(denom), where=denom > 0), 1.0)
+        la = sum(a.lengths[_safe(r, a.size)] for r in rows)
+        lb = sum(b.lengths[_safe(c, b.size)] for c in cols)
+        sim = text * (1 - p.length_weight + p.length_weight * length_match(la, lb, self.ratio))
+        if self.chrf is not None:
+            sim = self._with_english(sim, rows, cols)
+        return sim
+
+    def _with_english(self, sim: np.ndarray, rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+        """Blend in chrF where every segment of the bead has English (the others keep their score)."""
+        assert self.chrf is not None
+        en_a, en_b, w = self.a.english, self.b.english, self.params.english_weight
+        out = sim.copy()
+        for k in range(len(sim)):
+            ia = [int(r[k]) for r in rows]
+            ib = [int(c[k]) for c in cols]
+            if min(ia + ib) < 0 or max(ia) >= self.a.size or max(ib) >= self.b.size:
+                continue
+            ta = [en_a[x] for x in ia]
+            tb = [en_b[x] for x in ib]
+            if all(ta) and all(tb):
+                chrf = self.chrf.score(" ".join(ta), " ".join(tb)) / 100.0  # type: ignore[arg-type]
+                out[k] = (1 - w) * sim[k] + w * chrf
+        return out
+
+
+def _safe(idx: np.ndarray, size: int) -> np.ndarray:
+    return np.clip(idx, 0, max(size - 1, 0))
+
+
+def _logistic(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+# --- anchors and band --------------------------------------------------------------------------
+
+def _pair_similarity(scorer: _Scorer, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """1-1 similarity of explicit pairs, without a band (used for anchor candidates)."""
+    cells = _PairCells(scorer.a, scorer.b, i, j)
+    return scorer.similarity(cells, [i], [j])  # type: ignore[arg-type]
+
+
+class _PairCells:
+    """Dot products of explicit (A row, B row) pairs; `get` answers for exactly those pairs."""
+
+    def __init__(self, a: SideFeatures, b: SideFeatures, i: np.ndarray, j: np.ndarray) -> None:
+        self.dots = np.asarray(a.matrix[i].multiply(b.matrix[j]).sum(axis=1)).ravel()
+
+    def get(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return self.dots
+
+
+def find_anchors(a: SideFeatures, b: SideFeatures, scorer: _Scorer, params: AlignParams) -> list[tuple[int, int]]:
+    """Confident 1-1 pairs sharing rare features, thinned to a chain monotone on both sides."""
+    if a.size == 0 or b.size == 0:
+        return []
+    parts_a, parts_b = [], []
+    for f in ("stems", "names", "numbers"):
+        ma, mb = a.families[f], b.families[f]
+        df_a = np.asarray((ma > 0).sum(axis=0)).ravel()
+        df_b = np.asarray((mb > 0).sum(axis=0)).ravel()
+        rare = np.flatnonzero((df_a >= 1) & (df_b >= 1) & (df_a <= params.anchor_rare_df)
+                              & (df_b <= params.anchor_rare_df))
+        if len(rare):
+            parts_a.append(ma[:, rare])
+            parts_b.append(mb[:, rare])
+    if not parts_a:
+        return []
+    overlap = (sparse.hstack(parts_a).tocsr() @ sparse.hstack(parts_b).tocsr().T).tocsr()
+    if overlap.nnz == 0:
+        return []
+    best_j = np.asarray(overlap.argmax(axis=1)).ravel()
+    best_i = np.asarray(overlap.argmax(axis=0)).ravel()
+    has = np.asarray(overlap.max(axis=1).toarray()).ravel() > 0
+    rows = np.flatnonzero(has & (best_i[best_j] == np.arange(a.size)))
+    if len(rows) == 0:
+        return []
+    cols = best_j[rows]
+    sims = _pair_similarity(scorer, rows, cols)
+    keep = sims >= params.anchor_similarity
+    return _longest_chain(list(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True)))
+
+
+def _longest_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest subsequence strictly increasing in both coordinates (pairs sorted by i, unique i)."""
+    pairs.sort()
+    tails: list[int] = []  # smallest j ending a chain of each length
+    tail_idx: list[int] = []
+    parent = [-1] * len(pairs)
+    for k, (_i, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(k)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = k
+        parent[k] = tail_idx[pos - 1] if pos > 0 else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = parent[k]
+    return chain[::-1]
+
+
+def anchor_band(n: int, m: int, anchors: list[tuple[int, int]], corridor: int, max_rectangle: int) -> _Band:
+    """The band of states: rectangles between close anchors, a corridor around the anchor line."""
+    points = [(0, 0)]
+    for i, j in anchors:
+        for x, y in ((i, j), (i + 1, j + 1)):
+            if x > points[-1][0] and y > points[-1][1] and x < n and y < m:
+                points.append((x, y))
+    points.append((n, m))
+    xs = np.asarray([p[0] for p in points], dtype=np.float64)
+    ys = np.asarray([p[1] for p in points], dtype=np.float64)
+    rows = np.arange(n + 1)
+    center = np.interp(rows, xs, ys)
+    lo = np.floor(center).astype(np.int64) - corridor
+    hi = np.ceil(center).astype(np.int64) + corridor
+    seg = np.clip(np.searchsorted(xs, rows, side="right") - 1, 0, len(xs) - 2)
+    x0, x1, y0, y1 = xs[seg], xs[seg + 1], ys[seg], ys[seg + 1]
+    small = (x1 - x0 + 1) * (y1 - y0 + 1) <= max_rectangle
+    lo = np.where(small, np.minimum(lo, y0.astype(np.int64)), lo)
+    hi = np.where(small, np.maximum(hi, y1.astype(np.int64)), hi)
+    return _monotone_band(lo, hi, m)
+
+
+def _monotone_band(lo: np.ndarray, hi: np.ndarray, m: int) -> _Band:
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 0, m)
+    lo[0], hi[-1] = 0, m
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # non-decreasing
+    hi = np.maximum.accumulate(np.maximum(hi, lo))
+    # Each row must reach the next row's first state (long insertions on side B).
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])
+    hi = np.maximum.accumulate(hi)
+    return _Band(lo.astype(np.int64), hi.astype(np.int64))
+
+
+def path_band(n: int, m: int, path: list[tuple[int, int]], margin: int) -> _Band:
+    """The states within `margin` of a path's states (rows a 2-x bead skips get their neighbours')."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i, j in path:
+        lo[i] = min(lo[i], j - margin)
+        hi[i] = max(hi[i], j + margin)
+    return _monotone_band(lo, hi, m)
+
+
+# --- the search ---------------------------------------------------------------------------------
+
+@dataclass
+class _Search:
+    band: _Band
+    kinds: list[tuple[int, int, str]]
+    gains: list[np.ndarray]
+    preds: list[np.ndarray]
+    sims: list[np.ndarray]  # per type: the bead similarity (swap: the two crossed 1-1 similarities)
+    swap_sims: tuple[np.ndarray, np.ndarray]
+    sim11: np.ndarray
+
+
+def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
+    a, b = scorer.a, scorer.b
+    cells = _Cells(a, b, band)
+    si, sj = band.rows, band.cols
+    gains, preds, sims = [], [], []
+    swap_sims = (np.zeros(band.total), np.zeros(band.total))
+    sim11 = np.zeros(band.total)
+    base_a, base_b = _baselines(scorer, cells, band, params)
+    for na, nb, kind in BEAD_TYPES:
+        pred, ok = band.index(si - na, sj - nb)
+        ok &= (si >= na) & (sj >= nb)
+        rows = [si - na + k for k in range(na)]
+        cols = [sj - nb + k for k in range(nb)]
+        if kind == "null":
+            gain = np.zeros(band.total)
+            sim = np.zeros(band.total)
+        elif kind == "swap":
+            s1 = scorer.similarity(cells, [si - 2], [sj - 1]) - _base(base_a, base_b, [si - 2], [sj - 1])
+            s2 = scorer.similarity(cells, [si - 1], [sj - 2]) - _base(base_a, base_b, [si - 1], [sj - 2])
+            swap_sims = (s1, s2)
+            sim = (s1 + s2) / 2
+            gain = 2 * (s1 - params.threshold) + 2 * (s2 - params.threshold) - params.swap_penalty
+            # A swap only makes sense when both crossed pairs are links on their own.
+            ok &= (s1 > params.threshold) & (s2 > params.threshold)
+        else:
+            sim = scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)
+            gain = (sim - params.threshold) * (na + nb)
+            if (na, nb) == (1, 1):
+                sim11 = sim
+            elif na + nb == 3:
+                gain = gain - params.merge_penalty
+            else:
+                gain = gain - params.double_penalty
+        gains.append(np.where(ok, gain, -np.inf))
+        preds.append(pred)
+        sims.append(sim)
+    return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11)
+
+
+def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
+               params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+    """How similar each segment is to the other side's segments in general: the mean 1-1
+    similarity over its band, leaving out its best match. A sentence full of common words
+    resembles everything; only its excess over that level is evidence of a match (the hubness
+    correction of margin-based scoring)."""
+    n, m = scorer.a.size, scorer.b.size
+    sel = (band.rows >= 1) & (band.cols >= 1)
+    r, c = band.rows[sel] - 1, band.cols[sel] - 1
+    s11 = scorer.similarity(cells, [r], [c]) * params.baseline_weight
+
+    def mean_without_best(idx: np.ndarray, size: int) -> np.ndarray:
+        total = np.bincount(idx, s11, minlength=size)
+        count = np.bincount(idx, minlength=size)
+        best = np.zeros(size)
+        np.maximum.at(best, idx, s11)
+        return np.where(count > 1, (total - best) / np.maximum(count - 1, 1), 0.0)
+
+    return mean_without_best(r, n), mean_without_best(c, m)
+
+
+def _base(base_a: np.ndarray, base_b: np.ndarray, rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+    ra = sum(base_a[_safe(r, len(base_a))] for r in rows) / len(rows)
+    cb = sum(base_b[_safe(c, len(base_b))] for c in cols) / len(cols)
+    return (ra + cb) / 2
+
+
+def _run(search: _Search, n: int, m: int) -> list[tuple[int, int, int]]:
+    """Best path as (type index, i, j) of each bead's end state; type -1 is a 0-1 bead."""
+    band = search.band
+    score = np.full(band.total, -np.inf)
+    back = np.full(band.total, -2, dtype=np.int8)
+    for i in range(n + 1):
+        s0, s1 = int(band.start[i]), int(band.start[i + 1])
+        best = np.full(s1 - s0, -np.inf)
+        arg = np.full(s1 - s0, -2, dtype=np.int8)
+        if i == 0:
+            best[0] = 0.0  # state (0, 0); lo[0] is 0
+        for t, (na, _nb, _kind) in enumerate(search.kinds):
+            if na == 0 or i < na:
+                continue
+            cand = score[search.preds[t][s0:s1]] + search.gains[t][s0:s1]
+            better = cand > best
+            best = np.where(better, cand, best)
+            arg = np.where(better, t, arg)
+        # 0-1 beads gain nothing: a state's score is the best of the row so far.
+        run = np.maximum.accumulate(best)
+        own = best >= run
+        score[s0:s1] = run
+        back[s0:s1] = np.where(own, arg, -1)
+    path: list[tuple[int, int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        k = int(band.start[i] + j - band.lo[i])
+        t = int(back[k])
+        if t == -1:
+            path.append((-1, i, j))
+            j -= 1
+            continue
+        if t < 0:
+            raise RuntimeError("sentence alignment: the search reached a dead state")
+        na, nb, _kind = search.kinds[t]
+        path.append((t, i, j))
+        i, j = i - na, j - nb
+    return path[::-1]
+
+
+def _touches_edge(band: _Band, path: list[tuple[int, int, int]], m: int) -> bool:
+    for _t, i, j in path:
+        if (j == band.lo[i] and j > 0 and i > 0) or (j == band.hi[i] and j < m and i > 0):
+            return True
+    return False
+
+
+def align_features(a: SideFeatures, b: SideFeatures, params: AlignParams = DEFAULT_PARAMS,
+                   use_english: bool = False) -> list[tuple[list[int], list[int], float]]:
+    """Beads (A indices, B indices, confidence) over prepared features."""
+    n, m = a.size, b.size
+    if n == 0 or m == 0:
+        return [([k], [], 1.0) for k in range(n)] + [([], [k], 1.0) for k in range(m)]
+    scorer = _Scorer(a, b, params)
+    if (n + 1) * (m + 1) <= params.full_grid:
+        band = _Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64))
+        corridor = max(n, m)
+    else:
+        anchors = find_anchors(a, b, scorer, params)
+        corridor = params.corridor if anchors else max(params.corridor, max(n, m) // 20)
+        band = anchor_band(n, m, anchors, corridor, params.max_rectangle)
+    while True:
+        search = _prepare(scorer, band, params)
+        path = _run(search, n, m)
+        if corridor >= max(n, m) or not _touches_edge(band, path, m):
+            break
+        corridor *= 4
+        wider = _widen(band, corridor, m)
+        if wider.total > params.max_states:
+            break  # keep the path found: a wider search would cost more than the documents warrant
+        band = wider
+    if use_english and a.english and b.english:
+        states = [(i, j) for _t, i, j in path]
+        states.append((0, 0))
+        for t, i, j in path:  # the intermediate states of 0-1 runs are on the path too
+            if t == -1:
+                states.append((i, j - 1))
+        band = path_band(n, m, states, params.english_margin)
+        scorer = _Scorer(a, b, params, chrf=ChrfScorer())
+        search = _prepare(scorer, band, params)
+        path = _run(search, n, m)
+    return _beads(search, path, params, n, m)
+
+
+def _widen(band: _Band, corridor: int, m: int) -> _Band:
+    return _monotone_band(band.lo - corridor, band.hi + corridor, m)
+
+
+def _beads(search: _Search, path: list[tuple[int, int, int]], params: AlignParams, n: int,
+           m: int) -> list[tuple[list[int], list[int], float]]:
+    band = search.band
+    conf = lambda s: float(_logistic(params.confidence_slope * (s - params.threshold)))  # noqa: E731
+    # Best 1-1 similarity of each segment within the band: how sure an unaligned segment is.
+    ok11 = np.isfinite(search.gains[1])
+    s11 = np.where(ok11, search.sim11, 0.0)
+    best_a = np.zeros(n)
+    best_b = np.zeros(m)
+    sel = ok11 & (band.rows >= 1) & (band.cols >= 1)
+    np.maximum.at(best_a, band.rows[sel] - 1, s11[sel])
+    np.maximum.at(best_b, band.cols[sel] - 1, s11[sel])
+    out: list[tuple[list[int], list[int], float]] = []
+    for t, i, j in path:
+        k = int(band.start[i] + j - band.lo[i])
+        if t == -1:
+            out.append(([], [j - 1], 1.0 - conf(best_b[j - 1])))
+            continue
+        na, nb, kind = search.kinds[t]
+        if kind == "null":
+            out.append(([i - 1], [], 1.0 - conf(best_a[i - 1])))
+        elif kind == "swap":
+            out.append(([i - 2], [j - 1], conf(search.swap_sims[0][k])))
+            out.append(([i - 1], [j - 2], conf(search.swap_sims[1][k])))
+        else:
+            out.append((list(range(i - na, i)), list(range(j - nb, j)), conf(search.sims[t][k])))
+    return out
+
+
+def align_texts(texts_a: Sequence[str], texts_b: Sequence[str], langs_a: Sequence[str] | str,
+                langs_b: Sequence[str] | str, *, english_a: Sequence[str | None] | None = None,
+                english_b: Sequence[str | None] | None = None,
+                params: AlignParams = DEFAULT_PARAMS) -> list[tuple[list[int], list[int], float]]:
+    """Align two lists of sentences; languages per sentence or one for the side.
+
+    English (same length as the texts, None where missing) switches on the chrF pass.
+    """
+    la = [langs_a] * len(texts_a) if isinstance(langs_a, str) else list(langs_a)
+    lb = [langs_b] * len(texts_b) if isinstance(langs_b, str) else list(langs_b)
+    a, b = build_features(texts_a, la, texts_b, lb)
+    use_english = english_a is not None and english_b is not None
+    if use_english:
+        a.english = [t or None for t in english_a]  # type: ignore[union-attr]
+        b.english = [t or None for t in english_b]  # type: ignore[union-attr]
+        use_english = any(a.english) and any(b.english)
+    return align_features(a, b, params, use_english)
+
+
+def link_f1(predicted: Sequence[tuple[Sequence[int], Sequence[int]]],
+            gold: Sequence[tuple[Sequence[int], Sequence[int]]]) -> float:
+    """Link-level F1: a bead links each of its A segments with each of its B segments; a 1-0 or
+    0-1 bead links its segment with nothing (so omissions and insertions count too)."""
+    def links(beads: Sequence[tuple[Sequence[int], Sequence[int]]]) -> set[tuple[int, int]]:
+        out: set[tuple[int, int]] = set()
+        for src, tgt in beads:
+            if not src:
+                out.update((-1, y) for y in tgt)
+            elif not tgt:
+                out.update((x, -1) for x in src)
+            else:
+                out.update((x, y) for x in src for y in tgt)
+        return out
+
+    p, g = links(predicted), links(gold)
+    if not p or not g:
+        return 0.0
+    tp = len(p & g)
+    if tp == 0:
+        return 0.0
+    precision, recall = tp / len(p), tp / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+__all__ = ["AlignParams", "DEFAULT_PARAMS", "align_texts", "align_features", "link_f1"]

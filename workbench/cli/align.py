@@ -1,0 +1,107 @@
+"""Commands for alignment: `align STORY`, `align --presegmented A B`, `align-words DOC`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..align import align_lines, align_story, align_words_for_document
+from ..errors import WorkbenchError
+from ..ingest import langid
+from ..ingest.readers import decode
+from .common import Context, add_format, emit
+
+
+class AlignInputError(WorkbenchError):
+    """Bad arguments or files for `workbench align`."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("align", help="align the documents of a story sentence by sentence",
+                       description="Align every pair of a story's documents into beads (1-1, 1-2, 2-1, 2-2, "
+                                   "1-0, 0-1) and store them; beads corrected by a user are kept. With "
+                                   "--presegmented, align two plain files with one segment per line and "
+                                   "print the beads (0-based line indices) without touching the store.")
+    p.add_argument("story", nargs="?", metavar="STORY", help="story name or id")
+    p.add_argument("--presegmented", nargs=2, metavar=("A", "B"), help="two UTF-8 files, one segment per line")
+    p.add_argument("--lang-a", choices=("ru", "uk", "en", "other"), help="language of A (default: detected)")
+    p.add_argument("--lang-b", choices=("ru", "uk", "en", "other"), help="language of B (default: detected)")
+    add_format(p)
+    p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("align-words", help="word-align a document's segments with their English (simalign)",
+                       description="Link the words of each segment that has English to the words of its "
+                                   "English (model: WORKBENCH_WORD_ALIGNER_MODEL) and store the links.")
+    p.add_argument("doc", metavar="DOC", help="document id, file name or unique file-name prefix")
+    p.add_argument("--force", action="store_true", help="re-align segments whose links are up to date")
+    p.set_defaults(func=cmd_align_words)
+
+
+def _read_lines(path: str, max_bytes: int) -> list[str]:
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise AlignInputError(f"{path}: is a directory")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise AlignInputError(f"{path}: file is {size} bytes, over the limit of {max_bytes} bytes")
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise AlignInputError(f"{path}: no such file") from exc
+    except PermissionError as exc:
+        raise AlignInputError(f"{path}: permission denied") from exc
+    text, _encoding = decode(data, path)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise AlignInputError(f"{path}: no segments (every line is blank)")
+    return lines
+
+
+def _lang(lines: list[str], given: str | None) -> str:
+    return given or langid.detect_document([line for line in lines if line.strip()])
+
+
+def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
+    if args.presegmented and args.story:
+        raise AlignInputError("align: give a STORY or --presegmented A B, not both")
+    if args.presegmented:
+        path_a, path_b = args.presegmented
+        lines_a = _read_lines(path_a, ctx.config.max_import_bytes)
+        lines_b = _read_lines(path_b, ctx.config.max_import_bytes)
+        beads = align_lines(lines_a, lines_b, _lang(lines_a, args.lang_a), _lang(lines_b, args.lang_b))
+        if args.format == "jsonl":
+            emit(({"src": s, "tgt": t, "score": sc} for s, t, sc in beads), "jsonl", ["src", "tgt", "score"])
+        else:
+            rows = [{"type": f"{len(s)}-{len(t)}", "src": s, "tgt": t, "score": f"{sc:.2f}",
+                     "text_a": " ".join(lines_a[k] for k in s), "text_b": " ".join(lines_b[k] for k in t)}
+                    for s, t, sc in beads]
+            emit(rows, "table", ["type", "src", "tgt", "score", "text_a", "text_b"])
+        return 0
+    if not args.story:
+        raise AlignInputError("align: give a STORY (see `workbench stories`) or --presegmented A B")
+    results = align_story(ctx.store, ctx.config, args.story, actor=ctx.actor)
+    if not results and args.format == "table":
+        print(f"story {args.story!r}: fewer than two documents, nothing to align")
+        return 0
+    docs = {d.id: d for d in ctx.store.documents()}
+    for doc_a, doc_b, beads in results:
+        segs = {s.id: s for d in (doc_a, doc_b) for s in ctx.store.segments(d)}
+        if args.format == "jsonl":
+            emit(({"doc_a": doc_a, "doc_b": doc_b, "src": b.src, "tgt": b.tgt, "score": b.score,
+                   "locked": b.locked} for b in beads), "jsonl", [])
+            continue
+        da, db = docs[doc_a], docs[doc_b]
+        linked = sum(1 for b in beads if b.src and b.tgt)
+        print(f"A = {da.name} ({da.lang}), B = {db.name} ({db.lang}): {len(beads)} beads, {linked} linked")
+        emit(({"type": f"{len(b.src)}-{len(b.tgt)}", "a": [segs[x].index for x in b.src],
+               "b": [segs[x].index for x in b.tgt], "score": f"{b.score:.2f}", "locked": "yes" if b.locked else "",
+               "text_a": " ".join(segs[x].text for x in b.src)[:48],
+               "text_b": " ".join(segs[x].text for x in b.tgt)[:48]} for b in beads),
+             "table", ["type", "a", "b", "score", "locked", "text_a", "text_b"])
+    return 0
+
+
+def cmd_align_words(ctx: Context, args: argparse.Namespace) -> int:
+    count = align_words_for_document(ctx.store, ctx.config, args.doc, force=args.force)
+    print(f"{args.doc}: word-aligned {count} segment(s)")
+    return 0
