@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from .test_exchange_scenario import build_project
 
 from workbench.config import load_config
 from workbench.errors import WorkbenchError
@@ -21,6 +20,8 @@ from workbench.exchange.xliff import export_xliff, import_xliff
 from workbench.ingest import import_paths
 from workbench.records import Term, TMUnit
 from workbench.store import Store
+
+from .test_exchange_scenario import build_project
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TMX_HEADER = ('<header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '

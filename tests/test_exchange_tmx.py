@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from .test_exchange_scenario import Project, build_project
 from translate.storage import tmx as tt_tmx
 
 from workbench.exchange import safexml
@@ -24,6 +23,8 @@ from workbench.exchange.tmx import (
     write_tmx,
 )
 from workbench.store import Store
+
+from .test_exchange_scenario import Project, build_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

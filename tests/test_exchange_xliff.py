@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from .test_exchange_scenario import ENGINE, Project, build_project, mt_text
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
@@ -24,6 +23,8 @@ from workbench.exchange.xliff import (
 from workbench.ingest import import_paths
 from workbench.records import Flag
 from workbench.store import Store
+
+from .test_exchange_scenario import ENGINE, Project, build_project, mt_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 X2 = {"x": XLIFF2_NS, "mda": MDA_NS, "ctr": CTR_NS}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from .test_exchange_scenario import Project, build_project
 
 from workbench.records import TMUnit
 from workbench.store import Store
 from workbench.tm import concordance, suggestions
+
+from .test_exchange_scenario import Project, build_project
 
 # Held-out sentences (not from the corpus), as a memory imported from elsewhere.
 MEMORY = [
