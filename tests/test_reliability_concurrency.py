@@ -10,23 +10,20 @@ Runs on SQLite (WAL) always and on PostgreSQL when WORKBENCH_TEST_PG_URL is set 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
 import random
-import secrets
 import traceback
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from workbench.config import Config
 from workbench.ingest import import_paths
 from workbench.store import EditConflict, Store
 from workbench.store.schema import EditRow, SegmentRow
 
+from . import reliability_db
 from .conftest import SEED
 
 WORKERS = 8
@@ -34,30 +31,7 @@ EDITS_PER_WORKER = 200
 SEGMENTS = 12  # few segments for 8 writers: they collide on the same segment all the time
 STALE_EVERY = 10
 
-
-def pg_database() -> Iterator[str]:
-    """A fresh database on the server of WORKBENCH_TEST_PG_URL, dropped afterwards; yields its URL."""
-    base = os.environ.get("WORKBENCH_TEST_PG_URL")
-    if not base:
-        pytest.skip("WORKBENCH_TEST_PG_URL is not set (test.sh starts a PostgreSQL server when run as root)")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"workbench_test_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, config: Config) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield config.database_url
-    else:
-        yield from pg_database()
+db_url = reliability_db.db_url  # the fixture: SQLite, then PostgreSQL when configured
 
 
 def _writer(url: str, worker: int, segment_ids: list[str], barrier: mp.synchronize.Barrier,
