@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from workbench.config import Config
-from workbench.ingest import build_document
+from workbench.ingest import build_document, import_paths
 from workbench.ingest.segment import sentences
 from workbench.store import Store
 
@@ -159,4 +159,16 @@ def test_import_killed_after_commit_keeps_every_document_once(tmp_path: Path, co
     store = Store(config.database_url)
     assert _check_all_or_nothing(store, articles) == ARTICLES
     store.close()
-    _restart_and_check(run_cli, tmp_path / "articles", config, articles).close()
+    store = _restart_and_check(run_cli, tmp_path / "articles", config, articles)
+    # The story proposals the killed run did not finish are made by the re-run: the same groups
+    # as an import that was never interrupted.
+    reference = Store(f"sqlite:///{tmp_path / 'reference.db'}")
+    import_paths(reference, [tmp_path / "articles"], config)
+    assert _groups(store) == _groups(reference) != set()
+    store.close()
+    reference.close()
+
+
+def _groups(store: Store) -> set[frozenset[str]]:
+    names = {d.id: d.name for d in store.documents()}
+    return {frozenset(names[i] for i in s.doc_ids) for s in store.stories() if s.doc_ids}

@@ -81,7 +81,9 @@ def _add(store: Store, docs: list[Document], story: str | None, actor: str) -> I
     report = ImportReport()
     for doc, added in store.add_documents(docs, story=story, actor=actor):
         (report.added if added else report.unchanged).append(doc)
-    if story is None and report.added:
+    # Also when nothing was added but some documents are in no story: an import that died after its
+    # commit, before proposing stories, gets them proposed when it is run again.
+    if story is None and (report.added or any(d.story_id is None for d in report.unchanged)):
         report.proposed_stories = propose_stories(store, actor)
     return report
 
