@@ -42,6 +42,7 @@ def _writer(url: str, worker: int, segment_ids: list[str], barrier: mp.synchroni
         rng = random.Random(worker)
         author = f"worker{worker}"
         attempts: list[tuple[str, str, int, int, str]] = []  # (outcome, segment, base, version, text)
+        shown: list[tuple[str, int, str, str]] = []  # what each conflict showed: the other's saved edit
         barrier.wait(timeout=120)
         for n in range(EDITS_PER_WORKER):
             sid = rng.choice(segment_ids)
@@ -54,6 +55,7 @@ def _writer(url: str, worker: int, segment_ids: list[str], barrier: mp.synchroni
                     attempts.append(("stale-saved", sid, base - 1, saved.version, saved.text))
                 except EditConflict as exc:
                     attempts.append(("stale-refused", sid, base - 1, exc.current.version, edit_text))
+                    shown.append((sid, exc.current.version, exc.current.text, exc.current.author))
             while True:
                 try:
                     saved = store.save_edit(sid, edit_text, author, base)
@@ -61,11 +63,12 @@ def _writer(url: str, worker: int, segment_ids: list[str], barrier: mp.synchroni
                     break
                 except EditConflict as exc:
                     attempts.append(("conflict", sid, base, exc.current.version, edit_text))
+                    shown.append((sid, exc.current.version, exc.current.text, exc.current.author))
                     base = store.english_for([sid])[sid].version
         store.close()
-        results.put((worker, attempts, None))
+        results.put((worker, attempts, shown, None))
     except BaseException:  # report any failure (e.g. "database is locked") to the test, then exit
-        results.put((worker, [], traceback.format_exc()))
+        results.put((worker, [], [], traceback.format_exc()))
 
 
 def test_eight_concurrent_writers_lose_no_edit(db_url: str, config: Config):
@@ -81,11 +84,13 @@ def test_eight_concurrent_writers_lose_no_edit(db_url: str, config: Config):
     for p in procs:
         p.start()
     outcomes: dict[int, list[tuple[str, str, int, int, str]]] = {}
+    shown: list[tuple[str, int, str, str]] = []
     try:
         for _ in procs:
-            worker, attempts, error = results.get(timeout=300)
+            worker, attempts, conflict_views, error = results.get(timeout=300)
             assert error is None, f"worker {worker} failed:\n{error}"
             outcomes[worker] = attempts
+            shown.extend(conflict_views)
     except queue.Empty:
         pytest.fail(f"workers did not finish; exit codes {[p.exitcode for p in procs]}")
     finally:
@@ -129,6 +134,9 @@ def test_eight_concurrent_writers_lose_no_edit(db_url: str, config: Config):
         assert current > base
         winner = by_version[(sid, base + 1)]
         assert (winner.author, winner.text) != (f"worker{w}", attempted)
+    # Each conflict showed the translator the edit that got there first, exactly as it was saved.
+    assert shown and all((by_version[(sid, v)].text, by_version[(sid, v)].author) == (t, a)
+                         for sid, v, t, a in shown)
     # Overlapping writers do collide (8 writers on 12 segments); report how often.
     per_segment = defaultdict(int)
     for _w, sid, *_ in conflicts:
