@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 EXTRAS=dev source scripts/setup-venv.sh
 source scripts/system-deps.sh
+# A throwaway PostgreSQL on a loopback port for the store tests on PostgreSQL (stopped on exit).
+source scripts/postgres.sh
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

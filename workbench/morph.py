@@ -19,12 +19,21 @@ def analyzer(lang: str) -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+def _parses(word: str, lang: str) -> list:
+    """pymorphy3's parses, or none for characters it cannot look at (it raises ValueError on
+    letters without a Unicode name, e.g. Tangut ideographs)."""
+    try:
+        return analyzer(lang).parse(normalize(word))
+    except ValueError:
+        return []
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
     """The most likely dictionary form, lowercased; unknown words come back lowercased as they are."""
     if lang not in ("ru", "uk"):
         return normalize(word).lower()
-    parses = analyzer(lang).parse(normalize(word))
+    parses = _parses(word, lang)
     return parses[0].normal_form.replace("ё", "е") if parses else normalize(word).lower()
 
 
@@ -41,7 +50,7 @@ def pos(word: str, lang: str) -> str:
     """Part of speech tag of the most likely parse ('' when unknown)."""
     if lang not in ("ru", "uk"):
         return ""
-    parses = analyzer(lang).parse(normalize(word))
+    parses = _parses(word, lang)
     return str(parses[0].tag.POS or "") if parses else ""
 
 

@@ -7,6 +7,7 @@ first, and adds them in one transaction, so a bad file leaves the store as it wa
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,10 @@ from ..store import Store
 from . import langid, roles, stories
 from .readers import SUPPORTED_SUFFIXES, IngestError, decode_named, read_text
 from .segment import blocks, segment_id, sentences
+
+# Longest upload name kept (file systems allow 255 bytes per name; the documents column holds 500).
+MAX_NAME_CHARS = 255
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 __all__ = ["IngestError", "build_document", "read_document", "import_paths", "import_bytes", "ImportReport",
            "expand_paths"]
@@ -76,7 +81,9 @@ def _add(store: Store, docs: list[Document], story: str | None, actor: str) -> I
     report = ImportReport()
     for doc, added in store.add_documents(docs, story=story, actor=actor):
         (report.added if added else report.unchanged).append(doc)
-    if story is None and report.added:
+    # Also when nothing was added but some documents are in no story: an import that died after its
+    # commit, before proposing stories, gets them proposed when it is run again.
+    if story is None and (report.added or any(d.story_id is None for d in report.unchanged)):
         report.proposed_stories = propose_stories(store, actor)
     return report
 
@@ -95,8 +102,11 @@ def import_bytes(store: Store, name: str, data: bytes, config: Config, *, story:
                  actor: str = "app") -> ImportReport:
     """Import an uploaded file. Only the base name is kept: an upload never names a path on disk."""
     safe = Path(name.replace("\\", "/")).name
-    if not safe or safe in (".", ".."):
-        raise IngestError(f"{name!r}: not a usable file name")
+    # Control characters (NUL above all) and over-long names are refused: no file system or
+    # database column takes them. Bidi overrides would let a name display as another ("exe.txt").
+    if not safe or safe in (".", "..") or len(safe) > MAX_NAME_CHARS or any(
+            unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in safe):
+        raise IngestError(f"{name[:80]!r}: not a usable file name")
     suffix = Path(safe).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{safe}: unsupported file type {suffix or '(none)'} (use {', '.join(SUPPORTED_SUFFIXES)})")

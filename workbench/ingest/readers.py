@@ -69,11 +69,15 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _checked(text: str, name: str) -> str:
     if not text.strip():
         raise IngestError(f"{name}: empty file")
+    # A decoded NUL (e.g. in UTF-16 text) marks binary data, and PostgreSQL cannot store it.
+    if "\x00" in text:
+        raise IngestError(f"{name}: binary file (contains NUL characters)")
     bad = len(_CONTROL.findall(text))
     if bad > max(3, len(text) // 100):
         raise IngestError(f"{name}: binary file ({bad} control characters)")
@@ -90,22 +94,25 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "f
 
 def html_to_text(markup: str, name: str) -> tuple[str, str]:
     """Article text of an HTML page (paragraphs separated by blank lines) and its title."""
+    # lxml refuses control characters in text set from Python (ValueError); in a page they are noise.
+    markup = _XML_INCOMPATIBLE.sub(" ", markup)
     try:
         parser = html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True, huge_tree=False)
         root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"{name}: not readable as HTML ({exc})") from exc
     title_el = root.find(".//title")
-    title = " ".join((title_el.text_content() if title_el is not None else "").split())
-    for el in root.xpath("|".join(f"//{t}" for t in _DROP)):
-        el.drop_tree()
+    title = " ".join(_XML_INCOMPATIBLE.sub(" ", title_el.text_content() if title_el is not None else "").split())
+    # Removed in C, keeping each tail: drop_tree() would join texts in Python, which fails on control
+    # characters that character references (&#1;) put into the tree.
+    etree.strip_elements(root, *_DROP, with_tail=False)
     # The article element holds the story; pages without one fall back to <main>, then <body>.
     container = next((found[0] for xp in ("//article", "//main", "//body") if (found := root.xpath(xp))), root)
     blocks: list[str] = []
     current: list[str] = []
 
     def flush() -> None:
-        line = " ".join("".join(current).split())
+        line = " ".join(_XML_INCOMPATIBLE.sub(" ", "".join(current)).split())
         if line:
             blocks.append(line)
         current.clear()
