@@ -100,7 +100,7 @@ def test_passwords_are_stored_only_as_scrypt_hashes(db_url: str, caplog: pytest.
 
 
 def test_short_passwords_are_refused():
-    with pytest.raises(ValueError, match="at least 8 characters"):
+    with pytest.raises(WorkbenchError, match="at least 8 characters"):
         hash_password("1234567")
 
 

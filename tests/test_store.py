@@ -130,3 +130,20 @@ def test_schema_head_matches_the_migration_scripts():
     from workbench.store import SCHEMA_HEAD, _alembic_config
 
     assert ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head() == SCHEMA_HEAD
+
+
+def test_reads_do_not_wait_for_a_writer(seeded: Store, config):
+    import sqlite3
+    import threading
+
+    writer = sqlite3.connect(config.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a save
+    try:
+        result: list[int] = []
+        reader = threading.Thread(target=lambda: result.append(len(seeded.documents())))
+        reader.start()
+        reader.join(timeout=20)  # a write transaction here would wait 30 s for the lock
+        assert result == [5]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

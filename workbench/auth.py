@@ -21,13 +21,17 @@ PERMISSIONS = {
 }
 
 
+class WeakPassword(WorkbenchError, ValueError):
+    """A new password does not meet the minimum length."""
+
+
 class PermissionDenied(WorkbenchError, PermissionError):
     """The signed-in user's role does not allow the action."""
 
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise ValueError("password: must be at least 8 characters")
+        raise WeakPassword("password: must be at least 8 characters")
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"

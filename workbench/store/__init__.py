@@ -59,6 +59,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+def _sqlite_begin(conn: Any) -> None:
+    readonly = conn.get_execution_options().get("workbench_readonly", False)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
 class Store(
     DocumentStore, EditStore, TranslationStore, AlignmentStore, FlagStore, GlossaryStore, TMStore, UserStore
 ):
@@ -74,12 +79,14 @@ class Store(
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            # Every transaction takes the write lock up front (BEGIN IMMEDIATE): a deferred one that
-            # reads and then writes can fail at once with "database is locked" under WAL instead of
-            # waiting for busy_timeout.
-            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # A writing transaction takes the write lock up front (BEGIN IMMEDIATE): a deferred one
+            # that reads and then writes can fail at once with "database is locked" under WAL instead
+            # of waiting for busy_timeout. Read-only ones use a plain BEGIN and never wait for writers.
+            event.listen(self.engine, "begin", _sqlite_begin)
 
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine.execution_options(workbench_readonly=True),
+                                           expire_on_commit=False)
         if migrate:
             self.migrate()
 
@@ -101,9 +108,12 @@ class Store(
 
     # --- transactions -----------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed as one transaction, or rolled back on any error."""
-        session = self._sessions()
+    def transaction(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A session whose work is committed as one transaction, or rolled back on any error.
+
+        `readonly=True` is for reads only: it does not take SQLite's write lock.
+        """
+        session = (self._read_sessions if readonly else self._sessions)()
         try:
             with session.begin():
                 yield session
@@ -118,7 +128,7 @@ class Store(
     def events(self, limit: int = 200) -> list[dict[str, Any]]:
         from sqlalchemy import select
 
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             rows = s.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)).all()
             return [
                 {"actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail,

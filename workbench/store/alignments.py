@@ -73,7 +73,7 @@ class AlignmentStore:
 
     def alignment(self, doc_a: int, doc_b: int) -> list[Bead]:
         """The stored beads of a document pair, in order (empty when not aligned yet)."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             aln = s.scalar(select(AlignmentRow).where(AlignmentRow.doc_a == doc_a, AlignmentRow.doc_b == doc_b))
             if aln is None:
                 return []
@@ -82,7 +82,7 @@ class AlignmentStore:
 
     def story_alignments(self, story_ref: int | str) -> list[tuple[int, int, list[Bead]]]:
         """(doc_a, doc_b, beads) for every aligned pair of the story's documents."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             story = s.scalar(select(StoryRow).where(StoryRow.name == str(story_ref)))
             if story is None and str(story_ref).isdigit():
                 story = s.get(StoryRow, int(story_ref))
@@ -140,7 +140,7 @@ class AlignmentStore:
 
     def word_alignment(self, segment_id: str, english: str | None = None) -> list[tuple[int, int]] | None:
         """The stored links, or None when there are none (or they refer to another English text)."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = s.scalar(select(WordAlignmentRow).where(WordAlignmentRow.segment_id == segment_id))
             if row is None or (english is not None and row.english != english):
                 return None

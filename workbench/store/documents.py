@@ -73,12 +73,12 @@ class DocumentStore:
 
     def documents(self) -> list[Document]:
         """All documents, without segments, in import order."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             return [document_record(r) for r in s.scalars(select(DocumentRow).order_by(DocumentRow.id))]
 
     def document(self, ref: int | str) -> Document:
         """One document with its segments, by id or by file name."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = self._document_row(s, ref)
             segs = s.scalars(select(SegmentRow).where(SegmentRow.doc_id == row.id).order_by(SegmentRow.idx)).all()
             return document_record(row, segs)
@@ -108,7 +108,7 @@ class DocumentStore:
         return self.document(doc_ref).segments
 
     def segment(self, segment_id: str) -> Segment:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = s.get(SegmentRow, segment_id)
             if row is None:
                 raise NotFound(f"segment {segment_id!r}: no such segment")
@@ -117,7 +117,7 @@ class DocumentStore:
     def segment_counts(self) -> dict[int, dict[str, int]]:
         """Per document: number of segments by status and by role."""
         out: dict[int, dict[str, int]] = {}
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = select(SegmentRow.doc_id, SegmentRow.role, SegmentRow.status, func.count()).group_by(
                 SegmentRow.doc_id, SegmentRow.role, SegmentRow.status)
             for doc_id, role, status, n in s.execute(q):
@@ -160,7 +160,7 @@ class DocumentStore:
         return row
 
     def stories(self) -> list[Story]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             out = []
             for row in s.scalars(select(StoryRow).order_by(StoryRow.id)):
                 ids = s.scalars(select(DocumentRow.id).where(DocumentRow.story_id == row.id)
@@ -169,7 +169,7 @@ class DocumentStore:
             return out
 
     def story(self, ref: str | int) -> Story:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = self._story_row(s, str(ref))
             ids = s.scalars(select(DocumentRow.id).where(DocumentRow.story_id == row.id)
                             .order_by(DocumentRow.id)).all()

@@ -77,7 +77,7 @@ class EditStore:
 
     def history(self, segment_id: str) -> list[Edit]:
         """Every saved version, oldest first (the MT is not an edit: see `english`)."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             rows = s.scalars(select(EditRow).where(EditRow.segment_id == segment_id).order_by(EditRow.version))
             return [edit_record(r) for r in rows]
 
@@ -95,7 +95,7 @@ class EditStore:
     def english_for(self, segment_ids: list[str]) -> dict[str, English]:
         """The current English of each segment with where it came from."""
         out: dict[str, English] = {}
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             for chunk_start in range(0, len(segment_ids), 500):
                 chunk = segment_ids[chunk_start:chunk_start + 500]
                 versions = dict(s.execute(select(SegmentRow.id, SegmentRow.version)

@@ -93,7 +93,7 @@ class FlagStore:
             return stored
 
     def flag(self, flag_id: int) -> Flag:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = s.get(FlagRow, flag_id)
             if row is None:
                 raise NotFound(f"flag {flag_id}: no such flag")
@@ -102,7 +102,7 @@ class FlagStore:
     def flags(self, *, doc_id: int | None = None, segment_ids: Sequence[str] | None = None,
               status: str | None = None) -> list[Flag]:
         """Flags of a document or of some segments (all when neither is given), worst first."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = select(FlagRow)
             if doc_id is not None:
                 q = q.join(SegmentRow, SegmentRow.id == FlagRow.segment_id).where(SegmentRow.doc_id == doc_id)
@@ -135,6 +135,6 @@ class FlagStore:
         return self._close_flag(flag_id, "dismissed", actor, reason.strip())
 
     def dismissals(self) -> list[dict[str, object]]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             return [{"kind": d.kind, "pattern": d.pattern, "reason": d.reason, "author": d.author,
                      "created_at": d.created_at} for d in s.scalars(select(DismissalRow).order_by(DismissalRow.id))]

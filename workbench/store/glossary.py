@@ -41,7 +41,7 @@ class GlossaryStore:
             return term_record(row)
 
     def terms(self, *, lang: str | None = None, status: str | None = None, query: str = "") -> list[Term]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = select(TermRow).order_by(TermRow.lang, TermRow.source)
             if lang:
                 q = q.where(TermRow.lang == lang)
@@ -53,7 +53,7 @@ class GlossaryStore:
             return [term_record(r) for r in s.scalars(q)]
 
     def term(self, term_id: int) -> Term:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = s.get(TermRow, term_id)
             if row is None:
                 raise NotFound(f"term {term_id}: no such term")
@@ -91,7 +91,7 @@ class GlossaryStore:
             return term_record(row)
 
     def term_history(self, term_id: int) -> list[dict[str, object]]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             rows = s.scalars(select(TermEventRow).where(TermEventRow.term_id == term_id).order_by(TermEventRow.id))
             return [{"action": r.action, "author": r.author, "comment": r.comment, "created_at": r.created_at}
                     for r in rows]

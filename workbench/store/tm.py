@@ -114,7 +114,7 @@ class TMStore:
     def tm_units(self, src_lang: str | None = None, limit: int | None = None, *, tgt_lang: str | None = None,
                  origin: str | None = None) -> list[TMUnit]:
         """Units in the order they were added, optionally of one language pair or one origin file."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = select(TMUnitRow).order_by(TMUnitRow.id)
             if src_lang:
                 q = q.where(TMUnitRow.src_lang == src_lang)
@@ -132,7 +132,7 @@ class TMStore:
 
         The lean form TM lookups index: no properties, no record objects, so ~100k units load fast.
         """
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = (select(TMUnitRow.source, TMUnitRow.target, TMUnitRow.origin, TMUnitRow.change_id,
                         TMUnitRow.creation_id, TMUnitRow.change_date, TMUnitRow.creation_date)
                  .where(TMUnitRow.src_lang == src_lang, TMUnitRow.tgt_lang == tgt_lang).order_by(TMUnitRow.id))
@@ -140,7 +140,7 @@ class TMStore:
                     for src, tgt, origin, change_id, creation_id, change_date, creation_date in s.execute(q)]
 
     def tm_count(self, src_lang: str | None = None, tgt_lang: str | None = None) -> int:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = select(func.count(TMUnitRow.id))
             if src_lang:
                 q = q.where(TMUnitRow.src_lang == src_lang)
@@ -155,14 +155,14 @@ class TMStore:
         segments are only ever added with a new id (segments with their document), so the largest
         ids tell; all three are index look-ups, cheap enough to run before every lookup.
         """
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             last_unit = s.scalar(select(func.max(TMUnitRow.id)))
             last_doc, n_docs = s.execute(select(func.max(DocumentRow.id), func.count(DocumentRow.id))).one()
             return (int(last_unit or 0), int(last_doc or 0), int(n_docs or 0))
 
     def tm_segment_sources(self, lang: str | None = None) -> list[SegmentSource]:
         """Every heading and content segment (boilerplate is never a suggestion) with its document."""
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             q = (select(SegmentRow.id, SegmentRow.doc_id, DocumentRow.name, SegmentRow.lang, SegmentRow.text,
                         SegmentRow.status)
                  .join(DocumentRow, DocumentRow.id == SegmentRow.doc_id)
@@ -175,7 +175,7 @@ class TMStore:
     def segment_statuses(self, segment_ids: list[str]) -> dict[str, str]:
         """The current status of each segment (lookups read it fresh; it changes with every edit)."""
         out: dict[str, str] = {}
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             for i in range(0, len(segment_ids), 500):
                 out.update(s.execute(select(SegmentRow.id, SegmentRow.status)
                                      .where(SegmentRow.id.in_(segment_ids[i:i + 500]))).all())

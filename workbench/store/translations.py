@@ -55,7 +55,7 @@ class TranslationStore:
         wanted = {text_sha(t): t for t in sources}
         found: dict[str, Translation] = {}
         shas = list(wanted)
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             for i in range(0, len(shas), 500):
                 rows = s.scalars(select(TranslationRow).where(
                     TranslationRow.model_id == model_id, TranslationRow.options_key == options_key,
@@ -67,7 +67,7 @@ class TranslationStore:
     def translations(self, segment_ids: Sequence[str]) -> dict[str, Translation]:
         """The latest machine translation of each segment that has one."""
         out: dict[str, Translation] = {}
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             for i in range(0, len(segment_ids), 500):
                 rows = s.scalars(select(TranslationRow).where(
                     TranslationRow.segment_id.in_(segment_ids[i:i + 500])).order_by(TranslationRow.id))

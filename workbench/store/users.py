@@ -25,11 +25,11 @@ class UserStore:
         return User(name, role)
 
     def users(self) -> list[User]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             return [User(r.name, r.role) for r in s.scalars(select(UserRow).order_by(UserRow.id))]
 
     def user_password_hash(self, name: str) -> tuple[User, str]:
-        with self.transaction() as s:
+        with self.transaction(readonly=True) as s:
             row = s.scalar(select(UserRow).where(UserRow.name == name))
             if row is None:
                 raise NotFound(f"user {name!r}: no such user")
