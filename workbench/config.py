@@ -49,6 +49,8 @@ class Config:
     detectors: Mapping[str, str] = field(default_factory=dict)
     # app
     oidc_enabled: bool = False
+    # The first start's admin password (else a random one is printed once); never shown in a repr.
+    admin_password: str = field(default="", repr=False)
 
     @property
     def database_url(self) -> str:
@@ -78,6 +80,7 @@ _ENV = {
     "WORKBENCH_CT2_DIR": ("ct2_cache_dir", Path),
     "WORKBENCH_WORD_ALIGNER_MODEL": ("word_aligner_model", str),
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
+    "WORKBENCH_ADMIN_PASSWORD": ("admin_password", str),
 }
 _PATH_FIELDS = {"data_dir", "models_dir", "ct2_cache_dir"}
 
