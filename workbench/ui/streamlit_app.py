@@ -55,7 +55,9 @@ def page_user() -> User:
     """The signed-in user; a page reached without one shows nothing but a pointer to the sign-in form."""
     current = user()
     if current is None:
+        # Reached only by addressing a page directly on a server that has not run app.py yet.
         st.warning("Sign in first.")
+        st.markdown("[Go to the sign-in form](./)")
         st.stop()
     assert current is not None
     return current
