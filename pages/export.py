@@ -27,12 +27,13 @@ if scope in ("document", "story"):
                                      format_func={"all": "everything a person saved or accepted",
                                                   "edited": "edited or accepted segments",
                                                   "approved": "accepted segments only"}.get)
-if fmt == "TMX":
+if fmt in ("TMX", "CSV"):
     options["include_mt"] = st.checkbox("Include unedited machine translation", key="ex_mt")
+if fmt == "TMX":
     options["context"] = st.checkbox("Include context (previous and next segment)", key="ex_context")
 if fmt == "XLIFF":
     options["xliff_version"] = st.selectbox("XLIFF version", ex.XLIFF_VERSIONS, key="ex_xliff_version")
-if fmt == "TSV":
+if fmt in ("TBX", "TSV"):
     options["term_status"] = st.selectbox("Terms", ["", "approved", "proposed", "rejected"], key="ex_term_status",
                                           format_func=lambda x: x or "all")
 

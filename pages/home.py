@@ -38,7 +38,11 @@ if st.button("Process everything pending", type="primary", key="home_process"):
     def report(stage: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=f"{stage}: {share:.0%}")
 
-    result = wa.attempt(home.process_pending, store, wa.config(), user, report)
+    cfg = wa.config()
+    langs = home.pending_languages(store)
+    models = wa.attempt(wa.cached, f"mt:{sorted(cfg.engines.items())}:{langs}",
+                        lambda: home.load_models(cfg, langs)) if langs else {}
+    result = wa.attempt(home.process_pending, store, cfg, user, report) if models is not None else None
     if result is not None:
         wa.flash(f"Done: aligned {len(result.aligned)} stories, flagged {len(result.flagged)} documents.")
         st.rerun()

@@ -197,7 +197,7 @@ def tm_suggestions(store: Store, row: EditorRow, limit: int = 5) -> list[Any]:
     """Similar earlier segments from the translation memory, best first, with their fuzzy score."""
     from ..tm import suggestions
 
-    return list(suggestions(store, row.segment.text, row.segment.lang, limit=limit))
+    return list(suggestions(store, row.segment.text, row.segment.lang, limit=limit, exclude=[row.id]))
 
 
 def concordance(store: Store, phrase: str, lang: str) -> list[Any]:

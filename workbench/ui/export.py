@@ -44,6 +44,20 @@ def _xliff(store: Store, scope: str, ref: str, path: Path, *, status: str = "all
     return export_xliff(store, ref, path, version=xliff_version, status=status)
 
 
+def _csv(store: Store, scope: str, ref: str, path: Path, *, status: str = "all", include_mt: bool = False,
+         **_: Any) -> Any:
+    from ..exchange.tabular import export_units_table
+
+    ref = f"{'story' if scope == 'story' else 'doc'}:{ref}"
+    return export_units_table(store, ref, path, status=status, include_mt=include_mt)
+
+
+def _tbx(store: Store, scope: str, ref: str, path: Path, *, term_status: str = "", **_: Any) -> Any:
+    from ..exchange.tbx import export_tbx
+
+    return export_tbx(store, path, status=term_status or None)
+
+
 def _glossary_tsv(store: Store, scope: str, ref: str, path: Path, *, term_status: str = "", **_: Any) -> None:
     path.write_bytes(export_tsv(store.terms(status=term_status or None)))
 
@@ -51,6 +65,8 @@ def _glossary_tsv(store: Store, scope: str, ref: str, path: Path, *, term_status
 FORMATS = {
     "TMX": Format("TMX (translation memory)", ".tmx", "application/x-tmx+xml", ("document", "story"), _tmx),
     "XLIFF": Format("XLIFF (bilingual document)", ".xlf", "application/xliff+xml", ("document",), _xliff),
+    "CSV": Format("CSV (source and English table)", ".csv", "text/csv", ("document", "story"), _csv),
+    "TBX": Format("TBX (glossary)", ".tbx", "application/x-tbx+xml", ("glossary",), _tbx),
     "TSV": Format("Glossary (TSV)", ".tsv", "text/tab-separated-values", ("glossary",), _glossary_tsv),
 }
 

@@ -77,9 +77,25 @@ class PipelineReport:
     flagged: dict[str, int] = field(default_factory=dict)
 
 
+def pending_languages(store: Store) -> list[str]:
+    """Source languages of the segments that still need a machine translation."""
+    langs = set()
+    for d in store.documents():
+        segs = [s for s in store.segments(d.id) if s.role != "boilerplate" and s.lang in ("ru", "uk")]
+        english = store.english_for([s.id for s in segs])
+        langs.update(s.lang for s in segs if not english[s.id].text)
+    return sorted(langs)
+
+
+def load_models(config: Config, langs: list[str]) -> dict[str, Any]:
+    """The translation engines for these languages (the app keeps them for the whole process)."""
+    from ..translate import load_engine
+
+    return {lang: load_engine(config, lang) for lang in langs}
+
+
 def process_pending(store: Store, config: Config, user: User | None,
-                    report: Callable[[str, float], None] = lambda stage, share: None,
-                    engine: Any = None) -> PipelineReport:
+                    report: Callable[[str, float], None] = lambda stage, share: None) -> PipelineReport:
     """Translate every untranslated segment, align every story with two or more versions, flag every
     document. `report(stage, share_done)` drives a progress bar. Raises the stages' own errors
     (e.g. ModelUnavailable, with its one-line advice) unchanged."""
@@ -92,7 +108,7 @@ def process_pending(store: Store, config: Config, user: User | None,
 
     out = PipelineReport()
     report("translate", 0.0)
-    out.translated = translate_documents(store, config, all_docs=True, engine=engine,
+    out.translated = translate_documents(store, config, all_docs=True,
                                          progress=lambda done, total: report("translate", done / max(total, 1)))
     stories = [s for s in store.stories() if len(s.doc_ids) >= 2]
     for n, story in enumerate(stories, start=1):
