@@ -44,5 +44,8 @@ if st.button("Process everything pending", type="primary", key="home_process"):
                         lambda: home.load_models(cfg, langs)) if langs else {}
     result = wa.attempt(home.process_pending, store, cfg, user, report) if models is not None else None
     if result is not None:
-        wa.flash(f"Done: aligned {len(result.aligned)} stories, flagged {len(result.flagged)} documents.")
+        wa.flash(f"Done: aligned {len(result.aligned)} stories, flagged {len(result.flagged)} documents, "
+                 f"word-aligned {result.word_aligned} segments.")
+        if result.word_alignment_error:
+            wa.flash(f"Word alignment skipped: {result.word_alignment_error}", "warning")
         st.rerun()

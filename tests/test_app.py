@@ -3,13 +3,15 @@ permissions, editing and saving, conflicts between two people, glossary approval
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
-from conftest import CORPUS, ROOT
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import CORPUS, ROOT
 from workbench.auth import hash_password
 from workbench.config import load_config
-from workbench.ingest import import_paths
+from workbench.ingest import build_document, import_paths
 from workbench.records import Bead, Flag, Translation
 from workbench.store import Store
 
@@ -453,3 +455,52 @@ def test_admin_changes_a_role_in_the_users_page(env):
     at.button(key="users_set_role").click().run()
     no_exceptions(at)
     assert {u.name: u.role for u in env.users()}["ann"] == "reviewer"
+
+
+# --- with the other stages ---------------------------------------------------------------------
+def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
+    pytest.importorskip("workbench.flags", reason="the flags stage is merged separately")
+    pytest.importorskip("workbench.tm", reason="the translation memory is merged separately")
+    segs = machine_translate(env, "000", {4: "On Saturday the administration said.", 5: "Talks passed."})
+    env.replace_flags({s.id: (s.text, "") for s in segs[4:6]}, [
+        Flag(segs[4].id, "source", 0, 5, "number", 0.3, "a number is missing"),
+        Flag(segs[5].id, "source", 0, 5, "omission", 0.9, "most of the sentence is missing", level="error")])
+    (copy, _), = env.add_documents([build_document(segs[5].text + "\n", "reprint.txt")])
+    twin = env.segments(copy.id)[0]
+    env.save_edit(twin.id, "The talks between Washington and Moscow took place.", "rita", 0)
+    at = open_segment(sign_in("ann"), env.document("000").id, segs[4].id)
+    at.selectbox(key="editor_sort").set_value("risk").run()
+    no_exceptions(at)
+    assert list(at.dataframe[0].value["#"])[:2] == [6, 5]
+    at.session_state["editor_cur"] = segs[5].id
+    at.toggle(key="editor_tm").set_value(True).run()
+    no_exceptions(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "The talks between Washington and Moscow took place." in shown and "**100%**" in shown
+    at.button(key="editor_use_tm_0").click().run()
+    assert at.text_area[0].value == "The talks between Washington and Moscow took place."
+
+
+@pytest.mark.slow
+def test_home_translates_aligns_and_flags_everything_pending(env, tmp_path, monkeypatch):
+    for stage in ("workbench.translate", "workbench.align", "workbench.flags"):
+        pytest.importorskip(stage, reason="the pipeline stages are merged separately")
+    tiny_mt = pytest.importorskip("tests.tiny_mt")
+    models = tmp_path / "models"
+    tiny = tiny_mt.build_tiny_marian(tmp_path / "tiny-marian")
+    for lang in ("ru", "uk"):  # the configured hub ids, mapped to local copies
+        shutil.copytree(tiny, models / "Helsinki-NLP" / f"opus-mt-{lang}-en")
+    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(models))
+    monkeypatch.setenv("WORKBENCH_WORD_ALIGNER_MODEL", str(tmp_path / "no-such-aligner"))
+    monkeypatch.setenv("WORKBENCH_CPU_THREADS", "1")
+    at = sign_in("ann")
+    at.button(key="home_process").click().run(timeout=600)
+    no_exceptions(at)
+    assert any("Done: aligned 2 stories, flagged 5 documents" in s.value for s in at.success)
+    assert any("Word alignment skipped" in w.value and "no-such-aligner" in w.value for w in at.warning)
+    segs = [s for s in env.segments("000") if s.role != "boilerplate"]
+    english = env.english_for([s.id for s in segs])
+    assert all(english[s.id].origin == "mt" for s in segs)
+    assert env.story_alignments(env.document("000").story_id)
+    docs = at.dataframe[1].value
+    assert set(docs["translated %"]) == {100}

@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
 
+from tests.conftest import CORPUS, ROOT
 from workbench.auth import hash_password
 from workbench.config import load_config
 from workbench.ingest import import_paths

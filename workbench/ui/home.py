@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..auth import require
 from ..config import Config
+from ..errors import WorkbenchError
 from ..records import User
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ class PipelineReport:
     translated: Any = None
     aligned: list[str] = field(default_factory=list)
     flagged: dict[str, int] = field(default_factory=dict)
+    word_aligned: int = 0
+    word_alignment_error: str = ""  # word links are an extra: a missing aligner model stops nothing else
 
 
 def pending_languages(store: Store) -> list[str]:
@@ -97,12 +100,13 @@ def load_models(config: Config, langs: list[str]) -> dict[str, Any]:
 def process_pending(store: Store, config: Config, user: User | None,
                     report: Callable[[str, float], None] = lambda stage, share: None) -> PipelineReport:
     """Translate every untranslated segment, align every story with two or more versions, flag every
-    document. `report(stage, share_done)` drives a progress bar. Raises the stages' own errors
-    (e.g. ModelUnavailable, with its one-line advice) unchanged."""
+    document, then word-align the segments (for the editor's word highlighting). `report(stage,
+    share_done)` drives a progress bar. The stages' own errors (e.g. ModelUnavailable, with its
+    one-line advice) pass unchanged, except the word aligner's, which is noted in the report."""
     for action in ("translate", "align", "flag"):
         require(user, action)
     assert user is not None
-    from ..align import align_story
+    from ..align import align_story, align_words_for_document
     from ..flags import flag_document
     from ..translate import translate_documents
 
@@ -119,4 +123,10 @@ def process_pending(store: Store, config: Config, user: User | None,
     for n, doc in enumerate(docs, start=1):
         out.flagged[doc.name] = len(flag_document(store, config, doc.id))
         report("flag", n / len(docs))
+    try:
+        for n, doc in enumerate(docs, start=1):
+            out.word_aligned += align_words_for_document(store, config, doc.id)
+            report("word alignment", n / len(docs))
+    except WorkbenchError as exc:
+        out.word_alignment_error = str(exc)
     return out
