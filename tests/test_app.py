@@ -457,10 +457,14 @@ def test_admin_changes_a_role_in_the_users_page(env):
     assert {u.name: u.role for u in env.users()}["ann"] == "reviewer"
 
 
-# --- with the other stages ---------------------------------------------------------------------
+# --- with the other stages (built in other branches; these run once they are merged) ------------
+def merged(*paths: str) -> pytest.MarkDecorator:
+    missing = [p for p in paths if not (ROOT / "workbench" / p).exists()]
+    return pytest.mark.skipif(bool(missing), reason=f"not merged into this checkout yet: {', '.join(missing)}")
+
+
+@merged("flags", "tm.py")
 def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
-    pytest.importorskip("workbench.flags", reason="the flags stage is merged separately")
-    pytest.importorskip("workbench.tm", reason="the translation memory is merged separately")
     segs = machine_translate(env, "000", {4: "On Saturday the administration said.", 5: "Talks passed."})
     env.replace_flags({s.id: (s.text, "") for s in segs[4:6]}, [
         Flag(segs[4].id, "source", 0, 5, "number", 0.3, "a number is missing"),
@@ -482,10 +486,10 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
 
 
 @pytest.mark.slow
+@merged("translate", "align", "flags")
 def test_home_translates_aligns_and_flags_everything_pending(env, tmp_path, monkeypatch):
-    for stage in ("workbench.translate", "workbench.align", "workbench.flags"):
-        pytest.importorskip(stage, reason="the pipeline stages are merged separately")
-    tiny_mt = pytest.importorskip("tests.tiny_mt")
+    from tests import tiny_mt
+
     models = tmp_path / "models"
     tiny = tiny_mt.build_tiny_marian(tmp_path / "tiny-marian")
     for lang in ("ru", "uk"):  # the configured hub ids, mapped to local copies

@@ -5,7 +5,6 @@ reviewer approves the term; an export is downloaded. Screenshots go to the test'
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -175,10 +174,7 @@ def test_translator_edits_reviewer_approves_and_exports(server, browser, tmp_pat
 
     # Download an export: TMX of the edited article once the exchange stage is present.
     go(page, "Export", "Export")
-    try:
-        tmx = importlib.util.find_spec("workbench.exchange.tmx") is not None
-    except ModuleNotFoundError:
-        tmx = False
+    tmx = (ROOT / "workbench" / "exchange" / "tmx.py").exists()  # the exchange stage is another branch
     page.get_by_text("TMX (translation memory)" if tmx else "Glossary (TSV)").click()
     page.get_by_role("button", name="Prepare the file").click()
     with page.expect_download() as info:
