@@ -188,7 +188,8 @@ if after:
 if row.flags:
     st.subheader("Flags")
 for f in row.open_flags:
-    icon = {"error": "🔴", "warning": "🟠", "note": "🔵"}.get(f.level, "⚪")
+    icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
+            "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
     st.markdown(f"{icon} **{f.kind}** ({f.side}, severity {f.severity:.2f}): {f.message}"
                 + (f"  \nSuggestion: *{f.suggestion}*" if f.suggestion else ""))
     fc1, fc2, fc3 = st.columns([1, 3, 1])

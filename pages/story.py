@@ -36,7 +36,8 @@ pick = st.selectbox("Versions", range(len(views)), format_func=labels.__getitem_
     if len(views) > 1 else 0
 view = views[pick]
 only = sum(1 for b in view.beads if not b.src or not b.tgt)
-st.caption(f"{len(view.beads)} beads; {only} only in one version (dashed); 🔒 corrected by a person")
+st.caption(f"{len(view.beads)} beads; {only} only in one version (dashed); 'corrected': set by a person, "
+           "kept when the aligner runs again")
 st.html(view.html())
 
 st.subheader("Correct the alignment")

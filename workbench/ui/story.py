@@ -62,7 +62,7 @@ class PairView:
             a = html.escape(self.text(b.src, self.doc_a)) or f'<span class="wb-empty">only in {html.escape(only)}</span>'
             t = html.escape(self.text(b.tgt, self.doc_b)) or f'<span class="wb-empty">only in {html.escape(only)}</span>'
             en = html.escape(self.en(b.src) or self.en(b.tgt))
-            lock = " 🔒" if b.locked else ""
+            lock = " · corrected" if b.locked else ""
             rows.append(f'<div class="wb-story{cls}" style="grid-template-columns:3em 1fr 1fr 1fr">'
                         f'<div class="wb-num">{n} · {len(b.src)}-{len(b.tgt)}{lock}</div>'
                         f'<div class="wb-cell">{a}</div><div class="wb-cell">{t}</div>'
