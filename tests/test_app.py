@@ -508,3 +508,44 @@ def test_home_translates_aligns_and_flags_everything_pending(env, tmp_path, monk
     assert env.story_alignments(env.document("000").story_id)
     docs = at.dataframe[1].value
     assert set(docs["translated %"]) == {100}
+
+
+@merged("align")
+def test_story_view_runs_the_aligner(env):
+    at = sign_in("ann")
+    story = next(s for s in env.stories() if len(s.doc_ids) == 2)
+    at.session_state["story_name"] = story.name
+    at.switch_page("pages/story.py").run()
+    assert "not aligned yet" in at.info[0].value
+    at.button(key="story_align").click().run()
+    no_exceptions(at)
+    assert any("Aligned 1 document pair" in s.value for s in at.success)
+    assert env.story_alignments(story.name) and "wb-story" in htmls(at)
+
+
+@merged("exchange")
+@pytest.mark.parametrize("fmt, scope, marker", [("TMX", "document", "<tmx"), ("XLIFF", "document", "<xliff"),
+                                               ("CSV", "story", "Saturday"), ("TBX", "glossary", "<martif")])
+def test_export_formats(env, fmt, scope, marker):
+    from workbench.records import Term
+
+    segs = machine_translate(env, "000", {4: "On Saturday the administration said again."})
+    env.save_edit(segs[4].id, "On Saturday, the administration said again.", "ann", 0)
+    env.add_term(Term(None, "ru", "переговоры", "talks", "approved"), "rita")
+    at = sign_in("ann")
+    at.switch_page("pages/export.py").run()
+    at.radio(key="ex_format").set_value(fmt).run()
+    if scope == "story":
+        at.radio(key=f"ex_scope_{fmt}").set_value("story").run()
+        at.selectbox(key="ex_story").set_value(env.story(env.document("000").story_id).name).run()
+    at.button(key="ex_prepare").click().run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    name, data = at.session_state["ex_file"]
+    assert marker in data.decode("utf-8") and name.endswith(ex_suffix(fmt))
+
+
+def ex_suffix(fmt: str) -> str:
+    from workbench.ui.export import FORMATS
+
+    return FORMATS[fmt].suffix

@@ -140,7 +140,7 @@ def test_translator_edits_reviewer_approves_and_exports(server, browser, tmp_pat
     page.get_by_text("MT · marian", exact=True).wait_for()
     english = page.locator("textarea[aria-label='English']")
     english.fill("On Saturday, the Biden administration said again that the US would make no firm commitments.")
-    page.get_by_role("button", name="Save").first.click()
+    english.press("Alt+S")  # the keyboard shortcut, straight from the text box
     page.get_by_text("Segment 5: saved as v1").wait_for()
     page.get_by_text("edited · v1", exact=True).wait_for()
     page.screenshot(path=shots / "02-editor-saved.png", full_page=True)
