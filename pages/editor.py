@@ -144,7 +144,7 @@ if conflict and conflict["segment_id"] == cur_id:
         st.markdown("**Your text**")
         st.text(conflict["mine"])
     with c2:
-        st.markdown(f"**{conflict['author']}'s text (v{conflict['version']})**")
+        st.markdown(f"**{wa.md(conflict['author'])}'s text (v{conflict['version']})**")
         st.text(conflict["theirs"])
     b1, b2, b3 = st.columns(3)
     if b1.button("Keep mine", key="editor_keep_mine", type="primary"):
@@ -190,8 +190,8 @@ if row.flags:
 for f in row.open_flags:
     icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
             "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
-    st.markdown(f"{icon} **{f.kind}** ({f.side}, severity {f.severity:.2f}): {f.message}"
-                + (f"  \nSuggestion: *{f.suggestion}*" if f.suggestion else ""))
+    st.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, severity {f.severity:.2f}): {wa.md(f.message)}"
+                + (f"  \nSuggestion: *{wa.md(f.suggestion)}*" if f.suggestion else ""))
     fc1, fc2, fc3 = st.columns([1, 3, 1])
     if fc1.button("Resolved", key=f"editor_resolve_{f.id}"):
         if wa.attempt(editing.resolve_flag, store, user, f.id) is not None:
@@ -205,15 +205,16 @@ closed = [f for f in row.flags if f.status != "open"]
 if closed:
     with st.expander(f"Closed flags ({len(closed)})"):
         for f in closed:
-            st.markdown(f"~~{f.kind}~~: {f.message} — **{f.status}**" + (f" ({f.reason})" if f.reason else ""))
+            st.markdown(f"~~{wa.md(f.kind)}~~: {wa.md(f.message)} — **{f.status}**"
+                        + (f" ({wa.md(f.reason)})" if f.reason else ""))
 
 # --- history -----------------------------------------------------------------------------------
 hist = editor.history(store, row)
 with st.expander(f"History ({len(hist)} versions)", expanded=False):
     for v in hist:
-        when = v["when"].strftime("%Y-%m-%d %H:%M") if v["when"] else ""
-        st.markdown(f"**v{v['version']}** · {v['origin']} · {v['author']} · {when}"
-                    + (f" · _{v['comment']}_" if v["comment"] else ""))
+        when = v["when"].strftime("%Y-%m-%d %H:%M UTC") if v["when"] else ""
+        st.markdown(f"**v{v['version']}** · {v['origin']} · {wa.md(v['author'])} · {when}"
+                    + (f" · _{wa.md(v['comment'])}_" if v["comment"] else ""))
         st.html(f'<div class="wb-src">{v["diff"]}</div>')
     if row.version > 0 and st.button("Undo the last version", key="editor_undo"):
         try:
@@ -234,8 +235,8 @@ with tm_col:
         if not found:
             st.caption("No similar earlier segments.")
         for n, sug in enumerate(found):
-            st.markdown(f"**{sug.score:.0f}%** {sug.source}  \n→ {sug.target}  \n<small>{sug.origin}</small>",
-                        unsafe_allow_html=True)
+            st.markdown(f"**{sug.score:.0f}%** · {wa.md(sug.origin)}")
+            st.text(f"{sug.source}\n→ {sug.target}")
             st.button("Use this", key=f"editor_use_tm_{n}", on_click=use_text, args=(sug.target,))
     phrase = st.text_input("Concordance: where did this phrase occur, and how was it translated?",
                            key="editor_conc")
@@ -294,7 +295,7 @@ with st.expander("Split or merge source segments"):
     if len(seg_text) > 1:
         at = st.slider("Split before character", 1, len(seg_text) - 1, value=max(1, len(seg_text) // 2),
                        key=f"editor_split_at_{cur_id}")
-        st.markdown(f"`{seg_text[:at]}` ‖ `{seg_text[at:]}`")
+        st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
         if st.button("Split here", key="editor_split"):
             parts = wa.attempt(editing.split_segment, store, user, cur_id, int(at))
             if parts is not None:

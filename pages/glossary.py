@@ -44,7 +44,7 @@ if terms:
     tid = st.selectbox("Term", ids, index=ids.index(pending[0]) if pending else 0, key="gl_term",
                        format_func=lambda i: f"#{i} {by_id[i].source} → {by_id[i].english}")
     term = by_id[tid]
-    st.markdown(f"Status: **{term.status}** · proposed by {term.created_by or '?'}")
+    st.markdown(f"Status: **{term.status}** · proposed by {wa.md(term.created_by or '?')}")
     comment = st.text_input("Comment (required to reject)", key=f"gl_comment_{tid}")
     r1, r2, r3 = st.columns(3)
     if r1.button("Approve", key="gl_approve", type="primary", disabled=not reviewer or term.status == "approved",

@@ -273,3 +273,13 @@ def test_home_progress_counts(store, config):
     assert (p.segments, p.translated, p.edited, p.approved) == (len(segs), 4, 1, 1)
     assert p.boilerplate == len(store.segments(d.id)) - len(segs)
     assert p.row()["translated %"] == round(400 / len(segs))
+
+
+def test_text_shown_as_markdown_is_inert():
+    from workbench.ui.streamlit_app import md
+
+    hostile = "see [this](javascript:alert(1)) <img src=x onerror=alert(1)> **now** `code` _x_ #h |t| ~s~ $m$"
+    out = md(hostile)
+    for special in "[]<>*`_#|~$":
+        assert all(out[i - 1] == "\\" for i, c in enumerate(out) if c == special)
+    assert out.replace("\\", "") == hostile

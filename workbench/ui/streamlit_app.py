@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,6 +62,14 @@ def page_user() -> User:
         st.stop()
     assert current is not None
     return current
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def md(text: object) -> str:
+    """Text from documents, users or detectors made inert inside Markdown (no emphasis, links or HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def show_error(exc: Exception) -> None:
