@@ -483,6 +483,13 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
     assert any("→ The talks between Washington and Moscow took place." in t.value for t in at.text)
     at.button(key="editor_use_tm_0").click().run()
     assert at.text_area[0].value == "The talks between Washington and Moscow took place."
+    # concordance: where a phrase occurred (any inflected form) and how it was translated
+    at.text_input(key="editor_conc").input("Вашингтон")
+    at.button(key="editor_conc_go").click().run()
+    no_exceptions(at)
+    hits = at.dataframe[-1].value
+    assert len(hits) >= 1 and hits.astype(str).apply(
+        lambda col: col.str.contains("The talks between Washington")).any().any()
 
 
 @pytest.mark.slow
