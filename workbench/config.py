@@ -50,6 +50,8 @@ class Config:
     glossary_dir: Path | None = None  # starter glossary *.tsv files; default: the checkout's glossaries/
     # app
     oidc_enabled: bool = False
+    # The first start's admin password (else a random one is printed once); never shown in a repr.
+    admin_password: str = field(default="", repr=False)
 
     @property
     def database_url(self) -> str:
@@ -80,6 +82,7 @@ _ENV = {
     "WORKBENCH_WORD_ALIGNER_MODEL": ("word_aligner_model", str),
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
     "WORKBENCH_GLOSSARY_DIR": ("glossary_dir", Path),
+    "WORKBENCH_ADMIN_PASSWORD": ("admin_password", str),
 }
 _PATH_FIELDS = {"data_dir", "models_dir", "ct2_cache_dir", "glossary_dir"}
 

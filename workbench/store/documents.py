@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from ..records import ROLES, Document, Segment, Story
 from .errors import NotFound, StoreError
-from .schema import DocumentRow, SegmentRow, StoryRow
+from .schema import (
+    AlignmentRow,
+    BeadRow,
+    DocumentRow,
+    EditRow,
+    FlagRow,
+    SegmentRow,
+    StoryRow,
+    TranslationRow,
+    WordAlignmentRow,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -145,6 +156,150 @@ class DocumentStore:
             row = self._document_row(s, doc_ref)
             row.status = status
             self.log_event(s, actor, "document.status", f"doc:{row.id}", status)
+
+    # --- split and merge ----------------------------------------------------------------------
+    def split_segment(self, segment_id: str, at: int, actor: str) -> tuple[Segment, Segment]:
+        """Split a segment's source before character `at` (an offset into its text) into two segments.
+
+        Nothing a person did is lost: the old segment's edit history moves to the first part (its
+        English stays there, with a version of origin "split" when it was only machine-translated),
+        and beads that held the old segment now hold both parts. Its machine translations stay in the
+        cache, detached; its open flags and word links, which point into the old text, are dropped.
+        """
+        with self.transaction() as s:
+            old = s.get(SegmentRow, segment_id)
+            if old is None:
+                raise NotFound(f"segment {segment_id!r}: no such segment")
+            head, tail = old.text[:at].rstrip(), old.text[at:]
+            lead = len(tail) - len(tail.lstrip())
+            tail = tail.strip()
+            if not 0 < at < len(old.text) or not head or not tail:
+                raise StoreError(f"split {segment_id}: position {at} must leave text on both sides "
+                                 f"(1 to {len(old.text) - 1})")
+            doc = s.get(DocumentRow, old.doc_id)
+            first = self._new_segment(s, doc, old, old.start, head)
+            second = self._new_segment(s, doc, old, old.start + at + lead, tail)
+            s.execute(update(SegmentRow).where(SegmentRow.doc_id == old.doc_id, SegmentRow.idx > old.idx)
+                      .values(idx=SegmentRow.idx + 1))
+            second.idx = old.idx + 1
+            s.add_all([first, second])
+            s.flush()
+            self._carry_english(s, [old], first, actor, "split",
+                                f"split of segment {old.id}; the English was for the whole sentence")
+            self._rewire_beads(s, old.doc_id, {old.id: [first.id, second.id]}, actor)
+            self._drop_segment(s, old)
+            self.log_event(s, actor, "segment.split", f"seg:{segment_id}", f"{first.id} + {second.id} at {at}")
+            s.flush()
+            return segment_record(first), segment_record(second)
+
+    def merge_segments(self, first_id: str, second_id: str, actor: str) -> Segment:
+        """Merge two neighbouring segments of one document into one.
+
+        The merged segment's history holds both old histories (each version's comment says where it
+        came from) and ends with the two English texts joined; beads holding either old segment hold
+        the merged one.
+        """
+        with self.transaction() as s:
+            a, b = s.get(SegmentRow, first_id), s.get(SegmentRow, second_id)
+            for sid, row in ((first_id, a), (second_id, b)):
+                if row is None:
+                    raise NotFound(f"segment {sid!r}: no such segment")
+            assert a is not None and b is not None
+            if a.doc_id != b.doc_id or b.idx != a.idx + 1:
+                raise StoreError(f"merge {first_id} {second_id}: only neighbouring segments of one document "
+                                 "can be merged (first, then the one after it)")
+            doc = s.get(DocumentRow, a.doc_id)
+            merged = self._new_segment(s, doc, a, a.start, doc.text[a.start:b.end])
+            merged.end = b.end
+            s.add(merged)
+            s.flush()
+            self._carry_english(s, [a, b], merged, actor, "merge", f"merge of segments {a.id} and {b.id}")
+            self._rewire_beads(s, a.doc_id, {a.id: [merged.id], b.id: [merged.id]}, actor)
+            self._drop_segment(s, a)
+            self._drop_segment(s, b)
+            s.flush()
+            s.execute(update(SegmentRow).where(SegmentRow.doc_id == merged.doc_id, SegmentRow.idx > merged.idx)
+                      .values(idx=SegmentRow.idx - 1))
+            self.log_event(s, actor, "segment.merge", f"seg:{merged.id}", f"{a.id} + {b.id}")
+            s.flush()
+            s.refresh(merged)
+            return segment_record(merged)
+
+    @staticmethod
+    def _new_segment(s: Session, doc: DocumentRow, like: SegmentRow, start: int, text: str) -> SegmentRow:
+        from ..ingest.segment import segment_id
+
+        new_id = segment_id(doc.sha256, start, text)
+        if s.get(SegmentRow, new_id) is not None:
+            raise StoreError(f"segment {new_id}: a segment with this text and position exists already")
+        return SegmentRow(id=new_id, doc_id=doc.id, idx=like.idx, start=start, end=start + len(text), text=text,
+                          lang=like.lang, role=like.role, role_reason=like.role_reason, paragraph=like.paragraph,
+                          status="new", version=0)
+
+    def _carry_english(self, s: Session, olds: list[SegmentRow], new: SegmentRow, actor: str, origin: str,
+                       why: str) -> None:
+        """Move the old segments' edit histories to `new` (renumbered) and end with their English joined."""
+        from .edits import edit_record
+
+        version = 0
+        texts = []
+        for old in olds:
+            rows = s.scalars(select(EditRow).where(EditRow.segment_id == old.id).order_by(EditRow.version)).all()
+            mt = s.scalar(select(TranslationRow.text).where(TranslationRow.segment_id == old.id)
+                          .order_by(TranslationRow.id.desc()).limit(1))
+            for row in rows:
+                version += 1
+                note = f"was version {row.version} of segment {old.id}"
+                row.segment_id, row.version = new.id, version
+                row.comment = f"{row.comment}; {note}" if row.comment else note
+            texts.append(edit_record(rows[-1]).text if rows else (mt or ""))
+        joined = " ".join(t.strip() for t in texts if t.strip())
+        last = s.scalar(select(EditRow.text).where(EditRow.segment_id == new.id)
+                        .order_by(EditRow.version.desc()).limit(1))
+        if joined and joined != last:
+            version += 1
+            s.add(EditRow(segment_id=new.id, version=version, text=joined, author=actor, origin=origin,
+                          comment=why))
+        new.version = version
+        new.status = "edited" if version else "new"
+
+    @staticmethod
+    def _rewire_beads(s: Session, doc_id: int, replace: dict[str, list[str]], actor: str) -> None:
+        """Put the new segment ids where the old ones were; beads that now share a segment become one."""
+        alns = s.scalars(select(AlignmentRow).where(or_(AlignmentRow.doc_a == doc_id, AlignmentRow.doc_b == doc_id)))
+        for aln in alns:
+            side = "src" if aln.doc_a == doc_id else "tgt"
+            rows = s.scalars(select(BeadRow).where(BeadRow.alignment_id == aln.id).order_by(BeadRow.position)).all()
+            touched = [r for r in rows if set(getattr(r, side) or []) & replace.keys()]
+            if not touched:
+                continue
+            keep = touched[0]
+            ids: list[str] = []
+            other: list[str] = []
+            for r in touched:
+                for sid in getattr(r, side) or []:
+                    for new in replace.get(sid, [sid]):
+                        if new not in ids:
+                            ids.append(new)
+                other.extend(x for x in (getattr(r, "tgt" if side == "src" else "src") or []) if x not in other)
+            setattr(keep, side, ids)
+            setattr(keep, "tgt" if side == "src" else "src", other)
+            if len(touched) > 1:  # a merge across beads joins them: a user's correction, so locked
+                keep.locked, keep.changed_by, keep.changed_at = True, actor, utcnow()
+                for r in touched[1:]:
+                    s.delete(r)
+                s.flush()
+                for pos, r in enumerate(s.scalars(select(BeadRow).where(BeadRow.alignment_id == aln.id)
+                                                  .order_by(BeadRow.position))):
+                    r.position = pos
+
+    @staticmethod
+    def _drop_segment(s: Session, old: SegmentRow) -> None:
+        # Machine translations stay as cache entries; what points into the old text goes.
+        s.execute(update(TranslationRow).where(TranslationRow.segment_id == old.id).values(segment_id=None))
+        s.execute(delete(FlagRow).where(FlagRow.segment_id == old.id))
+        s.execute(delete(WordAlignmentRow).where(WordAlignmentRow.segment_id == old.id))
+        s.delete(old)
 
     # --- stories -----------------------------------------------------------------------------
     def _story_row(self, s: Session, name: str, *, create: bool = False) -> StoryRow:

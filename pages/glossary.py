@@ -1,0 +1,80 @@
+"""Glossary: search, propose, review (reviewers), history, import and export."""
+
+import streamlit as st
+
+from workbench.auth import can
+from workbench.records import TERM_KINDS, TERM_STATUSES
+from workbench.ui import glossary as gl
+from workbench.ui import streamlit_app as wa
+
+user = wa.page_user()
+store = wa.store()
+st.title("Glossary")
+wa.show_flashes()
+reviewer = can(user, "approve_term")
+
+f1, f2, f3, f4 = st.columns([3, 1, 1, 1])
+query = f1.text_input("Search", key="gl_query")
+lang = f2.selectbox("Language", ["", "ru", "uk"], key="gl_lang", format_func=lambda x: x or "all")
+status = f3.selectbox("Status", ["", *TERM_STATUSES], key="gl_status", format_func=lambda x: x or "all")
+kind = f4.selectbox("Kind", ["", *TERM_KINDS], key="gl_kind", format_func=lambda x: x or "all")
+terms = gl.search(store, query, lang=lang, status=status, kind=kind)
+st.dataframe([{"id": t.id, "lang": t.lang, "source": t.source, "English": t.english, "status": t.status,
+               "kind": t.kind, "note": t.note, "by": t.created_by} for t in terms], hide_index=True, width="stretch")
+
+with st.form("gl_propose", clear_on_submit=True):
+    st.markdown("**Propose a term**")
+    p1, p2, p3, p4 = st.columns([1, 3, 3, 1])
+    p_lang = p1.selectbox("Language", ["ru", "uk"], key="gl_p_lang")
+    p_src = p2.text_input("Source", key="gl_p_src")
+    p_en = p3.text_input("English", key="gl_p_en")
+    p_kind = p4.selectbox("Kind", TERM_KINDS, key="gl_p_kind", help="bad: a known wrong rendering")
+    p_note = st.text_input("Note", key="gl_p_note")
+    if st.form_submit_button("Propose"):
+        term = wa.attempt(gl.propose_term, store, user, p_lang, p_src, p_en, note=p_note, kind=p_kind)
+        if term is not None:
+            wa.flash(f"Proposed {term.source} → {term.english}")
+            st.rerun()
+
+if terms:
+    st.subheader("Review and history")
+    ids = [t.id for t in terms]
+    by_id = {t.id: t for t in terms}
+    pending = [t.id for t in terms if t.status == "proposed"]
+    tid = st.selectbox("Term", ids, index=ids.index(pending[0]) if pending else 0, key="gl_term",
+                       format_func=lambda i: f"#{i} {by_id[i].source} → {by_id[i].english}")
+    term = by_id[tid]
+    st.markdown(f"Status: **{term.status}** · proposed by {wa.md(term.created_by or '?')}")
+    comment = st.text_input("Comment (required to reject)", key=f"gl_comment_{tid}")
+    r1, r2, r3 = st.columns(3)
+    if r1.button("Approve", key="gl_approve", type="primary", disabled=not reviewer or term.status == "approved",
+                 help=None if reviewer else "Only reviewers approve terms"):
+        if wa.attempt(gl.review_term, store, user, tid, "approved", comment) is not None:
+            wa.flash(f"Approved: {term.source} → {term.english}")
+            st.rerun()
+    if r2.button("Reject", key="gl_reject", disabled=not reviewer or term.status == "rejected",
+                 help=None if reviewer else "Only reviewers reject terms"):
+        if wa.attempt(gl.review_term, store, user, tid, "rejected", comment) is not None:
+            wa.flash(f"Rejected: {term.source} → {term.english}")
+            st.rerun()
+    with r3.popover("Edit"):
+        new_en = st.text_input("English", value=term.english, key=f"gl_edit_en_{tid}")
+        new_note = st.text_input("Note", value=term.note, key=f"gl_edit_note_{tid}")
+        if st.button("Save term", key="gl_edit_save"):
+            if wa.attempt(gl.edit_term, store, user, tid, english=new_en, note=new_note, comment=comment):
+                st.rerun()
+    st.dataframe(gl.history(store, tid), hide_index=True, width="stretch")
+
+st.subheader("Import and export")
+i1, i2 = st.columns(2)
+with i1:
+    upload = st.file_uploader("Import a TSV glossary (lang, source, english, status, kind, note)", type=["tsv"],
+                              key="gl_upload")
+    if upload is not None and st.button("Import terms", key="gl_import"):
+        added = wa.attempt(gl.import_tsv, store, user, upload.name, upload.getvalue())
+        if added is not None:
+            wa.flash(f"Imported {len(added)} term(s)" + ("" if reviewer else " as proposed"))
+            st.rerun()
+with i2:
+    st.download_button("Download these terms (TSV)", gl.export_tsv(terms), file_name="glossary.tsv",
+                       mime="text/tab-separated-values", key="gl_download")

@@ -1,0 +1,51 @@
+"""Home: stories and documents with their progress; run everything pending."""
+
+import streamlit as st
+
+from workbench.ui import home
+from workbench.ui import streamlit_app as wa
+
+user = wa.page_user()
+store = wa.store()
+st.title("Home")
+wa.show_flashes()
+
+docs = home.progress(store)
+if not docs:
+    st.info("No documents yet: upload articles on the Corpus page (or run `workbench import corpus/`).")
+
+st.subheader("Stories")
+st.dataframe(home.story_rows(store, docs), hide_index=True, width="stretch")
+
+st.subheader("Documents")
+st.dataframe([d.row() for d in docs], hide_index=True, width="stretch",
+             column_config={f"{k} %": st.column_config.ProgressColumn(f"{k} %", min_value=0, max_value=100,
+                                                                      format="%d%%")
+                            for k in ("translated", "edited", "accepted")})
+cols = st.columns([3, 1])
+choice = cols[0].selectbox("Open a document in the editor", [d.id for d in docs], key="home_doc",
+                           format_func=lambda i: next(f"{d.name} — {d.title[:60]}" for d in docs if d.id == i))
+if cols[1].button("Open in editor", disabled=not docs, key="home_open"):
+    st.session_state["editor_doc"] = choice
+    st.switch_page("pages/editor.py")
+
+st.subheader("Translate, align and flag")
+st.caption("Translates every segment without English, aligns every story with two or more versions and "
+           "flags every document. Finished batches are saved as they go.")
+if st.button("Process everything pending", type="primary", key="home_process"):
+    bar = st.progress(0.0, text="starting…")
+
+    def report(stage: str, share: float) -> None:
+        bar.progress(min(max(share, 0.0), 1.0), text=f"{stage}: {share:.0%}")
+
+    cfg = wa.config()
+    langs = home.pending_languages(store)
+    models = wa.attempt(wa.cached, f"mt:{sorted(cfg.engines.items())}:{langs}",
+                        lambda: home.load_models(cfg, langs)) if langs else {}
+    result = wa.attempt(home.process_pending, store, cfg, user, report) if models is not None else None
+    if result is not None:
+        wa.flash(f"Done: aligned {len(result.aligned)} stories, flagged {len(result.flagged)} documents, "
+                 f"word-aligned {result.word_aligned} segments.")
+        if result.word_alignment_error:
+            wa.flash(f"Word alignment skipped: {result.word_alignment_error}", "warning")
+        st.rerun()

@@ -1,0 +1,207 @@
+"""The editor page's data: one document's segments with their English, flags, history and highlights."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import WorkbenchError
+from ..glossary import match_terms
+from ..records import Document, Flag, Segment, Term
+from . import html as h
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+SORTS = ("position", "risk", "status")
+STATUS_ORDER = {"new": 0, "translated": 1, "edited": 2, "approved": 3}
+
+
+@dataclass
+class EditorRow:
+    segment: Segment
+    english: str
+    origin: str  # "mt", "human" (or another edit origin), "" when there is no English yet
+    version: int
+    mt_text: str = ""
+    engine: str = ""
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.segment.id
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.status == "open"]
+
+    @property
+    def edited(self) -> bool:
+        """People touched this English (as opposed to the MT shown as it came)."""
+        return self.origin not in ("mt", "")
+
+    @property
+    def worst(self) -> float:
+        return max((f.severity for f in self.open_flags), default=0.0)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({f.kind for f in self.open_flags})
+
+
+def load_rows(store: Store, doc_ref: int | str) -> tuple[Document, list[EditorRow]]:
+    doc = store.document(doc_ref)
+    english = store.english_for([s.id for s in doc.segments])
+    flags: dict[str, list[Flag]] = {}
+    for f in store.flags(doc_id=doc.id):
+        flags.setdefault(f.segment_id, []).append(f)
+    rows = []
+    for seg in doc.segments:
+        en = english[seg.id]
+        rows.append(EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
+                              sorted(flags.get(seg.id, []), key=lambda f: (f.status != "open", -f.severity))))
+    return doc, rows
+
+
+def risk(flags: Sequence[Flag]) -> float:
+    """The flags stage's risk score of a segment's open flags."""
+    from ..flags import risk_score
+
+    open_flags = [f for f in flags if f.status == "open"]
+    return float(risk_score(open_flags)) if open_flags else 0.0
+
+
+def filter_rows(rows: Sequence[EditorRow], *, kinds: Iterable[str] = (), statuses: Iterable[str] = (),
+                roles: Iterable[str] = (), flagged_only: bool = False, min_risk: float = 0.0, query: str = "",
+                sort: str = "position", risk_of: Callable[[Sequence[Flag]], float] = risk) -> list[EditorRow]:
+    """Rows with any of the flag kinds / statuses / roles asked for, sorted by position, risk or status."""
+    kinds, statuses, roles = set(kinds), set(statuses), set(roles)
+    if sort not in SORTS:
+        raise WorkbenchError(f"sort {sort!r}: one of {', '.join(SORTS)}")
+    q = query.casefold().strip()
+    out = [r for r in rows
+           if (not kinds or kinds & set(r.kinds)) and (not statuses or r.segment.status in statuses)
+           and (not roles or r.segment.role in roles) and (not flagged_only or r.open_flags)
+           and (not q or q in r.segment.text.casefold() or q in r.english.casefold())]
+    if min_risk > 0 or sort == "risk":
+        risks = {r.id: risk_of(r.flags) for r in out}
+        out = [r for r in out if risks[r.id] >= min_risk]
+        if sort == "risk":
+            out.sort(key=lambda r: (-risks[r.id], r.segment.index))
+    if sort == "status":
+        out.sort(key=lambda r: (STATUS_ORDER.get(r.segment.status, 9), r.segment.index))
+    return out
+
+
+def step(rows: Sequence[EditorRow], current: str | None, delta: int, *, flagged: bool = False) -> str | None:
+    """The id `delta` rows away from `current` (only rows with open flags when `flagged`), else None."""
+    ids = [r.id for r in rows]
+    if current not in ids:
+        candidates = [r for r in rows if r.open_flags] if flagged else list(rows)
+        return candidates[0].id if candidates else None
+    i = ids.index(current)
+    direction = 1 if delta > 0 else -1
+    remaining = abs(delta)
+    while 0 <= i + direction < len(rows):
+        i += direction
+        if not flagged or rows[i].open_flags:
+            remaining -= 1
+            if remaining == 0:
+                return rows[i].id
+    return None
+
+
+def window(rows: Sequence[EditorRow], current: str, before: int = 2,
+           after: int = 2) -> tuple[list[EditorRow], EditorRow, list[EditorRow]]:
+    """The current row with its neighbours in document order, for context."""
+    i = next(n for n, r in enumerate(rows) if r.id == current)
+    return list(rows[max(0, i - before):i]), rows[i], list(rows[i + 1:i + 1 + after])
+
+
+def flag_title(f: Flag) -> str:
+    text = f"{f.kind} ({f.level}, severity {f.severity:.2f}): {f.message}"
+    return text + (f" → {f.suggestion}" if f.suggestion else "")
+
+
+def marks(row: EditorRow, terms: Sequence[Term] = ()) -> tuple[list[h.Mark], list[h.Mark]]:
+    """Highlights of the source and of the English: open flags by level, approved glossary terms."""
+    src: list[h.Mark] = []
+    en: list[h.Mark] = []
+    for f in row.open_flags:
+        m = h.Mark(f.start, f.end, h.LEVEL_CSS.get(f.level, "wb-f-warning"), flag_title(f))
+        (src if f.side == "source" else en).append(m)
+    if row.segment.lang in ("ru", "uk") and terms:
+        for tm in match_terms(row.segment.text, row.segment.lang, list(terms)):
+            label = "bad rendering" if tm.term.kind == "bad" else "glossary"
+            src.append(h.Mark(tm.start, tm.end, "wb-term", f"{label}: {tm.term.source} → {tm.term.english}"))
+    return src, en
+
+
+def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tuple[int, int]] | None = None,
+              css: str = "") -> str:
+    """Source and English of one segment side by side, with badges saying where the English came from."""
+    src_marks, en_marks = marks(row, terms)
+    seg = row.segment
+    badges = []
+    if row.origin == "mt":
+        kind, badges = "wb-mt", [h.badge(f"MT · {row.engine}" if row.engine else "MT", "mt")]
+    elif row.edited:
+        kind, badges = "wb-human", [h.badge(f"edited · v{row.version}", "human")]
+    else:
+        kind = "wb-none"
+    if seg.status == "approved":
+        badges.append(h.badge("accepted", "approved"))
+    if row.open_flags:
+        badges.append(h.badge(f"{len(row.open_flags)} flag{'s' * (len(row.open_flags) > 1)}", "flag"))
+    role = h.badge(seg.role, "role") if seg.role != "content" else ""
+    english = h.render_text(row.english, en_marks, word_numbers=True) if row.english else "(not translated yet)"
+    return (f'<div class="wb-pair {css} {h.pair_class(row.id)}">'
+            f'<div class="wb-src"><span class="wb-num">{seg.index + 1}</span>{role}'
+            f'{h.render_text(seg.text, src_marks, word_numbers=True)}</div>'
+            f'<div class="wb-en {kind}">{"".join(badges)}{english}</div></div>' + h.link_css(row.id, links))
+
+
+def document_html(store: Store, rows: Sequence[EditorRow], current: str | None, terms: Sequence[Term] = ()) -> str:
+    """Several rows as one block (context rows dimmed, the current one highlighted)."""
+    parts = []
+    for r in rows:
+        links = store.word_alignment(r.id, r.english) if r.english else None
+        parts.append(pair_html(r, terms=terms, links=links,
+                               css="wb-current" if r.id == current else "wb-context"))
+    return "".join(parts)
+
+
+def history(store: Store, row: EditorRow) -> list[dict[str, Any]]:
+    """Every version of the English, newest first, each with a diff against the MT."""
+    out: list[dict[str, Any]] = []
+    for e in reversed(store.history(row.id)):
+        out.append({"version": e.version, "author": e.author, "origin": e.origin, "when": e.created_at,
+                    "comment": e.comment, "text": e.text,
+                    "diff": h.word_diff(row.mt_text, e.text) if row.mt_text else h.render_text(e.text)})
+    if row.mt_text:
+        out.append({"version": 0, "author": row.engine or "MT", "origin": "mt", "when": None, "comment": "",
+                    "text": row.mt_text, "diff": h.render_text(row.mt_text)})
+    return out
+
+
+def overview(rows: Sequence[EditorRow]) -> list[dict[str, Any]]:
+    """Table rows of the segment list: position, status, flags, source and English."""
+    return [{"#": r.segment.index + 1, "status": r.segment.status, "role": r.segment.role,
+             "English from": "people" if r.edited else ("MT" if r.origin == "mt" else "—"),
+             "flags": ", ".join(r.kinds), "worst": round(r.worst, 2), "source": r.segment.text,
+             "English": r.english} for r in rows]
+
+
+def tm_suggestions(store: Store, row: EditorRow, limit: int = 5) -> list[Any]:
+    """Similar earlier segments from the translation memory, best first, with their fuzzy score."""
+    from ..tm import suggestions
+
+    return list(suggestions(store, row.segment.text, row.segment.lang, limit=limit, exclude=[row.id]))
+
+
+def concordance(store: Store, phrase: str, lang: str) -> list[Any]:
+    """Where a phrase occurred and how it was translated."""
+    from ..tm import concordance as find
+
+    return list(find(store, phrase, lang)) if phrase.strip() else []

@@ -1,0 +1,32 @@
+"""The quality page's figures: flags per document by kind and level, post-editing scores per document and day."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import metrics
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+
+def flag_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per flag: document, kind, level, severity and status (for charts that count them)."""
+    doc_of: dict[str, str] = {}
+    for d in store.documents():
+        for s in store.segments(d.id):
+            doc_of[s.id] = d.name
+    return [{"document": doc_of.get(f.segment_id, "?"), "kind": f.kind, "level": f.level,
+             "severity": round(f.severity, 2), "status": f.status} for f in store.flags()]
+
+
+def edit_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(per document, per day and document) HTER, chrF and BLEU of the post-edited English vs the MT."""
+    names = {d.id: d.name for d in store.documents()}
+    edits = metrics.post_edits(store)
+    per_doc = [{"document": names.get(doc, str(doc)), "segments": s.segments, "changed": s.changed,
+                "HTER": s.hter, "chrF": s.chrf, "BLEU": s.bleu} for doc, s in metrics.by_document(edits).items()]
+    per_day = [{"day": day.isoformat(), "document": names.get(doc, str(doc)) if doc is not None else "all",
+                "segments": s.segments, "HTER": s.hter, "chrF": s.chrf, "BLEU": s.bleu}
+               for (day, doc), s in {**metrics.by_day(edits), **metrics.by_day(edits, per_document=True)}.items()]
+    return per_doc, per_day
