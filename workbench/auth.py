@@ -28,10 +28,6 @@ PERMISSIONS = {
 }
 
 
-class WeakPassword(WorkbenchError, ValueError):
-    """A new password does not meet the minimum length."""
-
-
 class PermissionDenied(WorkbenchError, PermissionError):
     """The signed-in user's role does not allow the action."""
 

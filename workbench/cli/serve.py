@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..auth import ensure_admin
 from ..errors import WorkbenchError
 from .common import Context
 
@@ -24,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     if not APP.is_file():
         raise WorkbenchError(f"{APP}: the app's entry script is missing (run from a source checkout)")
+    # The first start creates the admin here, so that the password is printed in the terminal
+    # that started the app rather than waiting for the first browser visit.
+    first = ensure_admin(ctx.store, ctx.config.admin_password)
+    if first is not None:
+        print(first.message(f"http://{args.address}:{args.port}"), flush=True)
     env = dict(os.environ)
     env["WORKBENCH_DATA_DIR"] = str(ctx.config.data_dir)
     if ctx.config.db_url:
