@@ -12,7 +12,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import random
+import sys
 import traceback
+import types
 from collections import Counter, defaultdict
 
 import pytest
@@ -71,7 +73,10 @@ def _writer(url: str, worker: int, segment_ids: list[str], barrier: mp.synchroni
         results.put((worker, [], [], traceback.format_exc()))
 
 
-def test_eight_concurrent_writers_lose_no_edit(db_url: str, config: Config):
+def test_eight_concurrent_writers_lose_no_edit(db_url: str, config: Config, monkeypatch):
+    # Spawned workers re-run the parent's __main__ file; Streamlit's AppTest (earlier in the same
+    # session) leaves app.py registered as __main__, which must not run in the workers.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store = Store(db_url)
     import_paths(store, [SEED["000"]], config)
     segment_ids = [s.id for s in store.segments("000")][:SEGMENTS]
