@@ -87,6 +87,14 @@ def test_flag_text_offsets_slice_the_text(text: str, lang: str | None):
         assert 0.0 <= f.severity <= 1.0 and f.kind and f.message and "\n" not in f.message
 
 
+def test_flag_text_reads_letters_without_a_unicode_name():
+    # pymorphy3 raises ValueError on letters unicodedata cannot name (here a Tangut ideograph).
+    text = "Москва0\U00017000 заявила о переговорах. Київ1\U00017001 відповів."
+    for lang in ("ru", "uk"):
+        for f in flag_text(text, lang, CONFIG, name="fuzz.txt"):
+            assert text[f.start:f.end] == f.text
+
+
 def test_flag_text_refuses_lone_surrogates_with_a_clear_error():
     with pytest.raises(WorkbenchError) as err:
         flag_text("Президент заявил \ud800 о переговорах.", "ru", CONFIG, name="fuzz.txt")
@@ -145,6 +153,17 @@ def export_env():
         store = Store(config.database_url)
         yield store, config, Path(tmp), itertools.count()
         store.close()
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800", "\udfff"])
+def test_save_edit_refuses_english_no_database_can_hold(store: Store, bad: str):
+    [(doc, _added)] = store.add_documents([build_document("Посол заявил о переговорах 10 января.", "one.txt")])
+    sid = store.document(doc.id).segments[0].id
+    with pytest.raises(WorkbenchError) as err:
+        store.save_edit(sid, f"The ambassador{bad} spoke.", "tester", 0)
+    assert str(err.value).startswith(f"segment {sid}: ") and "\n" not in str(err.value)
+    assert store.history(sid) == [] and store.segment(sid).status == "new"
+    assert store.save_edit(sid, "The ambassador spoke.", "tester", 0).version == 1
 
 
 def _forbidden(text: str) -> int:
