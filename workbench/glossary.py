@@ -47,7 +47,7 @@ def readings(word: str, lang: str) -> tuple[Reading, ...]:
         return ()
     return tuple(Reading(p.normal_form, str(p.tag.POS) if p.tag.POS else None,
                          frozenset(str(p.tag).replace(" ", ",").split(",")))
-                 for p in morph.analyzer(lang).parse(normalize(word)))
+                 for p in morph.parses(word, lang))
 
 
 def lemma(word: str, lang: str) -> str:

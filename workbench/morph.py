@@ -19,7 +19,7 @@ def analyzer(lang: str) -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
-def _parses(word: str, lang: str) -> list:
+def parses(word: str, lang: str) -> list:
     """pymorphy3's parses, or none for characters it cannot look at (it raises ValueError on
     letters without a Unicode name, e.g. Tangut ideographs)."""
     try:
@@ -33,8 +33,8 @@ def lemma(word: str, lang: str) -> str:
     """The most likely dictionary form, lowercased; unknown words come back lowercased as they are."""
     if lang not in ("ru", "uk"):
         return normalize(word).lower()
-    parses = _parses(word, lang)
-    return parses[0].normal_form.replace("ё", "е") if parses else normalize(word).lower()
+    found = parses(word, lang)
+    return found[0].normal_form.replace("ё", "е") if found else normalize(word).lower()
 
 
 @lru_cache(maxsize=200_000)
@@ -50,8 +50,8 @@ def pos(word: str, lang: str) -> str:
     """Part of speech tag of the most likely parse ('' when unknown)."""
     if lang not in ("ru", "uk"):
         return ""
-    parses = _parses(word, lang)
-    return str(parses[0].tag.POS or "") if parses else ""
+    found = parses(word, lang)
+    return str(found[0].tag.POS or "") if found else ""
 
 
 def lemmas(text: str, lang: str) -> list[str]:

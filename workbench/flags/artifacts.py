@@ -21,7 +21,6 @@ from .base import (
     SUBORDINATORS,
     DocView,
     Emitter,
-    SegmentView,
     all_pos,
     check,
     grammemes,
@@ -241,7 +240,7 @@ def _mixed_script(text: str) -> list[Token]:
 
 
 def detect(view: DocView, emit: Emitter) -> None:
-    for item in view.items:
+    for idx, item in enumerate(view.items):
         seg, text, lang = item.seg, item.seg.text, view.seg_lang(item)
         prose = seg.role in ("content", "heading") and lang in ("ru", "uk")
         sides = [("source", text)] if seg.role != "boilerplate" else []
@@ -287,7 +286,7 @@ def detect(view: DocView, emit: Emitter) -> None:
                           f"a full stop breaks the sentence before lowercase '{short(text[m.start(1):end])}'; "
                           "a clause was split or a word left over", confidence=0.8,
                           suggestion=text[start:m.start()] + " " + text[m.start(1):end])
-        if emit.on(FRAGMENT) and seg.role == "content" and _is_fragment(text, lang) and _follows_sentence(view, item):
+        if emit.on(FRAGMENT) and seg.role == "content" and _is_fragment(text, lang) and _follows_sentence(view, idx):
             emit.flag(FRAGMENT, seg.id, "source", 0, len(text.rstrip()),
                       f"'{short(text)}' has no verb and starts like a dependent phrase: it was probably split off "
                       "the previous sentence", confidence=0.5)
@@ -299,10 +298,9 @@ def detect(view: DocView, emit: Emitter) -> None:
                       "cut off mid-phrase", confidence=0.7)
 
 
-def _follows_sentence(view: DocView, item: SegmentView) -> bool:
-    """Whether the segment comes right after another sentence of the same paragraph."""
-    idx = view.items.index(item)
+def _follows_sentence(view: DocView, idx: int) -> bool:
+    """Whether the segment at position idx comes right after another sentence of the same paragraph."""
     if idx == 0:
         return False
     prev = view.items[idx - 1].seg
-    return prev.paragraph == item.seg.paragraph and prev.role == "content"
+    return prev.paragraph == view.items[idx].seg.paragraph and prev.role == "content"

@@ -62,15 +62,17 @@ def _short_verbless(item: SegmentView, lang: str) -> bool:
     return 0 < len(toks) <= 4 and not any(is_finite_predicate(t.text, lang) for t in toks)
 
 
-def _in_body(view: DocView, idx: int) -> bool:
-    body = [i for i, it in enumerate(view.items) if it.seg.role == "content"]
-    return bool(body) and body[0] < idx < body[-1]
+def _body_span(view: DocView) -> tuple[int, int]:
+    """Positions of the first and last content segment ((0, 0) when there is none)."""
+    content = [i for i, it in enumerate(view.items) if it.seg.role == "content"]
+    return (content[0], content[-1]) if content else (0, 0)
 
 
 def detect(view: DocView, emit: Emitter) -> None:
+    first, last = _body_span(view)  # once per document: per segment it made flagging quadratic
     for idx, item in enumerate(view.items):
         seg = item.seg
-        body = _in_body(view, idx)
+        body = first < idx < last
         where = "inside the article body" if body else "at the edge of the article"
         if seg.role == "boilerplate":
             rule = IN_BODY if body else ROLE

@@ -30,7 +30,11 @@ __all__ = ["IngestError", "build_document", "read_document", "import_paths", "im
 def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str = "",
                    source_path: str = "") -> Document:
     """Segment, identify and classify a decoded text."""
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: a Python str may hold one, no file or database can
+        raise IngestError(f"{name}: not valid Unicode (lone surrogate at character {exc.start})") from None
+    sha = hashlib.sha256(data).hexdigest()
     blks = blocks(text)
     if not blks:
         raise IngestError(f"{name}: empty file")

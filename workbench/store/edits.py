@@ -54,6 +54,14 @@ class EditStore:
         """Commit a new version of the segment's English, or raise EditConflict."""
         if not author:
             raise StoreError("edit: author is required")
+        # Text no database can hold (PostgreSQL refuses NUL, no encoder takes a lone surrogate).
+        if "\x00" in text:
+            raise StoreError(f"segment {segment_id}: the English contains a NUL character")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise StoreError(f"segment {segment_id}: the English is not valid Unicode "
+                             f"(lone surrogate at character {exc.start})") from None
         with self.transaction() as s:
             # The conditional UPDATE is the lock: only one writer can move version n to n+1.
             moved = s.execute(

@@ -83,14 +83,15 @@ class FlagStore:
                 row.start, row.end, row.detector, row.severity, row.level = f.start, f.end, f.detector, f.severity, f.level
                 row.message, row.suggestion = f.message, f.suggestion
                 s.add(row)
-                s.flush()
-                stored.append(flag_record(row))
+                stored.append(row)
+            s.flush()  # once for the run: a flush per flag made a large document's run take minutes
+            records = [flag_record(row) for row in stored]
             now = utcnow()
             for rows in still_open.values():
                 for r in rows:
                     r.status, r.reason, r.resolved_by, r.resolved_at = (
                         "resolved", "no longer raised (the text or the settings changed)", AUTO_RESOLVER, now)
-            return stored
+            return records
 
     def flag(self, flag_id: int) -> Flag:
         with self.transaction(readonly=True) as s:
