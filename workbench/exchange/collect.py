@@ -29,6 +29,11 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def bcp47(lang: str) -> str:
+    """A document language as a language tag: 'other' is not one, BCP 47's 'und' (undetermined) is."""
+    return "und" if lang == "other" else lang
+
+
 def lang_code(code: str) -> str:
     """'ru-RU', 'RU', 'ru_ru' -> 'ru': the primary subtag, lower case (how OmegaT matches variants)."""
     return code.strip().replace("_", "-").split("-")[0].lower()
@@ -167,8 +172,8 @@ def _context(doc: Document, seg: Segment) -> dict[str, str]:
 def _bilingual(side: _Side, story: str) -> ExportUnit:
     seg = side.segments[0]
     return ExportUnit(
-        uid="+".join(s.id for s in side.segments), srclang=side.doc.lang,
-        variants=[(side.doc.lang, side.source), ("en", side.english)], status=side.status, origin=side.origin,
+        uid="+".join(s.id for s in side.segments), srclang=bcp47(side.doc.lang),
+        variants=[(bcp47(side.doc.lang), side.source), ("en", side.english)], status=side.status, origin=side.origin,
         engine=side.engine, created_at=side.created_at, created_by=side.created_by, changed_at=side.changed_at,
         changed_by=side.changed_by, documents=[side.doc.name], story=story,
         segment_ids=[s.id for s in side.segments], context=_context(side.doc, seg),
@@ -194,7 +199,7 @@ def select_units(store: Store, ref: str, *, status: str = "all", include_mt: boo
         pairs = store.story_alignments(story.name)
     if not docs:
         raise ExchangeError(f"story {name!r}: has no documents")
-    srclang = docs[0].lang
+    srclang = bcp47(docs[0].lang)
     by_id = {d.id: d for d in docs}
     seg_index = {s.id: s for d in docs for s in d.segments}
     data = _Data(store, list(seg_index))

@@ -28,7 +28,7 @@ from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
-from .collect import lang_code, passes, utc
+from .collect import bcp47, lang_code, passes, utc
 from .safexml import ExchangeError, clean_text, flat_text, local_name, namespace, parse
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -195,7 +195,7 @@ def _build2(w: _Writer, version: str) -> etree._Element:
     x, m, c = f"{{{XLIFF2_NS}}}", f"{{{MDA_NS}}}", f"{{{CTR_NS}}}"
     root = etree.Element(x + "xliff", nsmap={None: XLIFF2_NS, "mda": MDA_NS, "ctr": CTR_NS, "wb": WB_NS})
     root.set("version", version)
-    root.set("srcLang", w.doc.lang)
+    root.set("srcLang", bcp47(w.doc.lang))
     root.set("trgLang", "en")
     file_el = etree.SubElement(root, x + "file", id=f"d{w.doc.id}", original=w.clean(w.doc.name))
     meta = etree.SubElement(etree.SubElement(file_el, m + "metadata"), m + "metaGroup", category="workbench")
@@ -248,7 +248,7 @@ def _build12(w: _Writer) -> etree._Element:
     x, wb = f"{{{XLIFF12_NS}}}", f"{{{WB_NS}}}"
     root = etree.Element(x + "xliff", nsmap={None: XLIFF12_NS, "wb": WB_NS}, version="1.2")
     file_el = etree.SubElement(root, x + "file", original=w.clean(w.doc.name), datatype="plaintext")
-    file_el.set("source-language", w.doc.lang)
+    file_el.set("source-language", bcp47(w.doc.lang))
     file_el.set("target-language", "en")
     file_el.set("tool-id", "workbench")
     file_el.set(wb + "document-id", str(w.doc.id))
@@ -279,7 +279,7 @@ def _build12(w: _Writer) -> etree._Element:
         if seg.id in w.mt:
             tu.set(wb + "model", w.clean(w.mt[seg.id].model_id))
         src = etree.SubElement(tu, x + "source")
-        src.set(f"{{{XML_NS}}}lang", w.doc.lang)
+        src.set(f"{{{XML_NS}}}lang", bcp47(w.doc.lang))
         src.text = w.clean(seg.text)
         if has_en and eng is not None:
             tgt = etree.SubElement(tu, x + "target", state=STATE12[seg.status])
