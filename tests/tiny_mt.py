@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from pathlib import Path
 
 import sentencepiece as spm
@@ -92,9 +93,11 @@ def build_tiny_marian(out_dir: Path, *, seed: int = 0, d_model: int = 32, layers
                 vocab[piece] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tok = MarianTokenizer(source_spm=str(out_dir / "source.spm"), target_spm=str(out_dir / "target.spm"),
-                          vocab=str(out_dir / "vocab.json"), source_lang="ru", target_lang="en",
-                          model_max_length=max_positions)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*sacremoses.*")  # optional punctuation normaliser
+        tok = MarianTokenizer(source_spm=str(out_dir / "source.spm"), target_spm=str(out_dir / "target.spm"),
+                              vocab=str(out_dir / "vocab.json"), source_lang="ru", target_lang="en",
+                              model_max_length=max_positions)
     tok.save_pretrained(out_dir)
 
     pad = vocab["<pad>"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -84,6 +86,11 @@ def resolve_device(config: Config) -> str:
         raise WorkbenchError(f"device: {config.device!r} is not auto, cpu or cuda")
     if config.device != "auto":
         return config.device
+    # Without an NVIDIA device node there is no CUDA: answer without importing torch, so that a
+    # fully cached re-run stays cheap.
+    if sys.platform == "darwin" or (sys.platform.startswith("linux") and not any(
+            os.path.exists(p) for p in ("/dev/nvidia0", "/dev/nvidiactl", "/dev/dxg"))):
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"

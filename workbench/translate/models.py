@@ -173,14 +173,18 @@ def locate(ref: ModelRef, config: Config, fetch: Callable[[str], Any] | None = N
 
 def load_seq2seq(ref: ModelRef, config: Config, *, with_model: bool = True) -> tuple[Any, Any, Path]:
     """(tokenizer, model or None, directory) for a seq2seq checkpoint, or ModelUnavailable."""
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     def fetch(hub_id: str) -> None:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
         AutoTokenizer.from_pretrained(hub_id)
         if with_model:
             AutoModelForSeq2SeqLM.from_pretrained(hub_id)
 
+    # Located first: an unavailable model is reported before transformers (and torch) are imported.
     directory = locate(ref, config, fetch)
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
     try:
         with quiet_transformers():
             tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)

@@ -66,7 +66,7 @@ def translate_documents(store: Store, config: Config, doc_refs: list[int | str] 
                         progress: Progress | None = None) -> TranslateReport:
     """Translate the selected documents' segments into English and store the results."""
     started = time.perf_counter()
-    size = batch_size or config.batch_size
+    size = config.batch_size if batch_size is None else batch_size
     if size < 1:
         raise WorkbenchError("batch size: must be at least 1")
     doc_ids = select_documents(store, doc_refs, story, all_docs)
