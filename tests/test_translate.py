@@ -110,7 +110,11 @@ def test_batching_preserves_order_and_equals_one_by_one(tcfg, name, lang):
 def test_engines_are_loaded_once_and_nllb_is_shared_between_languages(tcfg):
     assert load_engine(tcfg, "ru") is load_engine(tcfg, "ru")
     ru, uk = load_engine(tcfg, "ru", "nllb"), load_engine(tcfg, "uk", "nllb")
-    assert ru is not uk and ru.model is uk.model
+    assert ru is not uk and ru.model is uk.model and ru._lock is uk._lock
+    nllb_ct2 = tcfg.with_overrides(ct2_base="nllb")
+    ru2, uk2 = load_engine(nllb_ct2, "ru", "ct2"), load_engine(nllb_ct2, "uk", "ct2")
+    assert ru2.translator is uk2.translator and ru2.spec.source_code == "rus_Cyrl"
+    assert uk2.translate(HELD_OUT_UK[:1])[0].text == uk.translate(HELD_OUT_UK[:1])[0].text  # float32, same beams
     assert "src=rus_Cyrl" in ru.options_key() and "src=ukr_Cyrl" in uk.options_key()
     out = uk.translate(HELD_OUT_UK[:1])[0]
     assert "eng_Latn" not in out.tokens and "ukr_Cyrl" not in out.tokens
@@ -188,8 +192,9 @@ def test_split_to_fit_prefers_coarse_boundaries():
 
 
 def test_ct2_conversion_is_cached_and_matches_transformers_greedy(tcfg):
-    cfg = tcfg.with_overrides(num_beams=1)
+    cfg = tcfg.with_overrides(num_beams=1, cpu_int8=False)  # float32 on both sides
     ct2, hf = load_engine(cfg, "ru", "ct2"), load_engine(cfg, "ru", "marian")
+    assert hf.spec.compute_type == ct2.spec.compute_type == "float32"
     assert (ct2.converted / "model.bin").is_file() and ct2.converted.parent == Path(cfg.ct2_dir)
     stamp = (ct2.converted / "model.bin").stat().st_mtime_ns
     texts = HELD_OUT_RU + seed_lines("002", 4)

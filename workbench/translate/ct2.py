@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,8 @@ def ensure_converted(spec: EngineSpec, directory: Path, revision: str, config: C
 
 class CT2Engine(Engine):
     def __init__(self, spec: EngineSpec, tokenizer: Any, translator: Any, revision: str, limit: int,
-                 batch_size: int, converted: Path, forced_eos: bool) -> None:
-        super().__init__(spec, tokenizer, revision, limit, batch_size)
+                 batch_size: int, converted: Path, forced_eos: bool, lock: threading.Lock | None = None) -> None:
+        super().__init__(spec, tokenizer, revision, limit, batch_size, lock)
         self.translator = translator
         self.converted = converted
         # transformers spends the last allowed step on a forced end of sequence where the checkpoint
@@ -111,7 +112,26 @@ class CT2Engine(Engine):
             h.token_logprobs = [float(x) for x in res.log_probs]
 
 
+# Loaded translators and tokenizers, shared by both languages' engines (NLLB serves ru and uk).
+_LOADED: dict[tuple[str, str, str, str, int], tuple[Any, Any, Path, str, Path, threading.Lock]] = {}
+
+
 def load_ct2(spec: EngineSpec, config: Config) -> CT2Engine:
+    key = (spec.model.location, spec.device, spec.compute_type, str(config.ct2_dir), config.cpu_threads)
+    if key not in _LOADED:
+        _LOADED[key] = _load_translator(spec, config)
+    tokenizer, translator, directory, revision, converted, lock = _LOADED[key]
+    settings: dict[str, Any] = {}
+    for name in ("config.json", "generation_config.json"):
+        if (directory / name).is_file():
+            settings.update({k: v for k, v in json.loads((directory / name).read_text(encoding="utf-8")).items()
+                             if v is not None})
+    limit = int(settings.get("max_position_embeddings") or 512)
+    return CT2Engine(spec, tokenizer, translator, revision, limit, config.batch_size, converted,
+                     forced_eos=settings.get("forced_eos_token_id") is not None, lock=lock)
+
+
+def _load_translator(spec: EngineSpec, config: Config) -> tuple[Any, Any, Path, str, Path, threading.Lock]:
     import ctranslate2
 
     tokenizer, _, directory = load_seq2seq(spec.model, config, with_model=False)
@@ -123,11 +143,4 @@ def load_ct2(spec: EngineSpec, config: Config) -> CT2Engine:
     except (RuntimeError, ValueError) as exc:
         raise ModelUnavailable(f"model {spec.model.ref}: cannot load the CTranslate2 model {converted} "
                                f"({(str(exc).splitlines() or [''])[0][:200]})") from None
-    settings: dict[str, Any] = {}
-    for name in ("config.json", "generation_config.json"):
-        if (directory / name).is_file():
-            settings.update({k: v for k, v in json.loads((directory / name).read_text(encoding="utf-8")).items()
-                             if v is not None})
-    limit = int(settings.get("max_position_embeddings") or 512)
-    return CT2Engine(spec, tokenizer, translator, revision, limit, config.batch_size, converted,
-                     forced_eos=settings.get("forced_eos_token_id") is not None)
+    return tokenizer, translator, directory, revision, converted, threading.Lock()

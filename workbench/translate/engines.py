@@ -17,8 +17,9 @@ import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..config import Config
@@ -117,7 +118,7 @@ def engine_spec(config: Config, lang: str, engine_name: str | None = None) -> En
         compute = config.ct2_compute_type if config.ct2_compute_type != "auto" else (
             "float16" if device == "cuda" else "int8")
     else:
-        compute = "float16" if device == "cuda" else "float32"
+        compute = "float16" if device == "cuda" else ("int8" if config.cpu_int8 else "float32")
     for name in ("batch_size", "num_beams"):
         if getattr(config, name) < 1:
             raise WorkbenchError(f"{name}: must be at least 1")
@@ -185,7 +186,8 @@ class Engine:
 
     supports_bias = False
 
-    def __init__(self, spec: EngineSpec, tokenizer: Any, revision: str, model_limit: int, batch_size: int) -> None:
+    def __init__(self, spec: EngineSpec, tokenizer: Any, revision: str, model_limit: int, batch_size: int,
+                 lock: threading.Lock | None = None) -> None:
         self.spec = spec
         self.tokenizer = tokenizer
         self.revision = revision
@@ -195,7 +197,9 @@ class Engine:
         self.limit = min(limit, spec.max_input_tokens) if spec.max_input_tokens else limit
         self.output_ceiling = model_limit - 1  # decoder positions: the start token takes one
         self.batch_size = batch_size
-        self._lock = threading.Lock()  # one decoding at a time per engine (tokenizer state, CPU threads)
+        # One decoding at a time per loaded model: engines of two languages share a model and its
+        # tokenizer, whose source-language setting is state (NLLB), and CPU threads gain nothing.
+        self._lock = lock or threading.Lock()
 
     @property
     def name(self) -> str:
@@ -300,9 +304,10 @@ class TransformersEngine(Engine):
 
     supports_bias = True
 
-    def __init__(self, spec: EngineSpec, tokenizer: Any, model: Any, revision: str, batch_size: int) -> None:
+    def __init__(self, spec: EngineSpec, tokenizer: Any, model: Any, revision: str, batch_size: int,
+                 lock: threading.Lock | None = None) -> None:
         model_limit = int(getattr(model.config, "max_position_embeddings", 0) or 1024)
-        super().__init__(spec, tokenizer, revision, model_limit, batch_size)
+        super().__init__(spec, tokenizer, revision, model_limit, batch_size, lock)
         self.model = model
         gen = model.generation_config
         self.length_penalty = float(gen.length_penalty if gen.length_penalty is not None else 1.0)
@@ -425,7 +430,7 @@ class TransformersEngine(Engine):
 
 
 # Loaded models, shared by the engines of both languages (NLLB serves ru and uk): (dir, device) -> ...
-_MODELS: dict[tuple[str, str, str], tuple[Any, Any, str]] = {}
+_MODELS: dict[tuple[str, str, str], tuple[Any, Any, str, str, threading.Lock]] = {}
 _ENGINES: dict[tuple[EngineSpec, int], Engine] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -441,16 +446,39 @@ def _apply_threads(config: Config) -> None:
 def load_transformers(spec: EngineSpec, config: Config) -> TransformersEngine:
     key = (spec.model.location, spec.device, spec.compute_type)
     if key not in _MODELS:
-        import torch
-
         tokenizer, model, directory = load_seq2seq(spec.model, config)
         model.eval()
+        compute = spec.compute_type
         if spec.device == "cuda":
+            import torch
+
             model = model.to("cuda", dtype=torch.float16)
-        _MODELS[key] = (tokenizer, model, model_revision(directory))
-    tokenizer, model, revision = _MODELS[key]
+        elif compute == "int8":
+            model, compute = _quantize_int8(model)
+        _MODELS[key] = (tokenizer, model, model_revision(directory), compute, threading.Lock())
+    tokenizer, model, revision, compute, lock = _MODELS[key]
     _apply_threads(config)
-    return TransformersEngine(spec, tokenizer, model, revision, config.batch_size)
+    if compute != spec.compute_type:
+        spec = replace(spec, compute_type=compute)
+    return TransformersEngine(spec, tokenizer, model, revision, config.batch_size, lock)
+
+
+def _quantize_int8(model: Any) -> tuple[Any, str]:
+    """Dynamic int8 quantization of the Linear layers (weights int8, activations quantized on the fly).
+
+    About three times faster matrix products on CPU; the embeddings stay float32. The activation
+    scale is computed per batch, so (unlike CTranslate2's int8, which scales per row) outputs can
+    depend on batch composition: hence off by default. Where this PyTorch build lacks it, the model
+    stays float32 and its options key says so.
+    """
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
+            return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), "int8"
+    except (AttributeError, RuntimeError, NotImplementedError):
+        return model, "float32"
 
 
 def load_engine(config: Config, lang: str, engine_name: str | None = None) -> Engine:

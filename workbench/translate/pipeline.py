@@ -57,6 +57,9 @@ def select_documents(store: Store, doc_refs: Sequence[int | str] | None, story: 
 
 def required_terms(text: str, lang: str, terms: list[Term]) -> list[str]:
     """English of the approved glossary terms found in a source text (morphology-aware), unique, in order."""
+    terms = [t for t in terms if t.lang == lang]
+    if not terms:  # no lemmatising (and no morphology dictionaries to load) without terms
+        return []
     return list(dict.fromkeys(m.term.english for m in match_terms(text, lang, terms) if m.term.english.strip()))
 
 
@@ -94,6 +97,10 @@ def translate_documents(store: Store, config: Config, doc_refs: list[int | str] 
         if not todo:
             continue
         eng = load_engine(config, lang, engine)
+        if eng.spec != spec:  # the engine fell back to other options (no int8 in this torch build)
+            before = len(todo)
+            todo = _apply_cache(store, eng.spec, [seg for seg, _ in todo], glossary, report)
+            done += before - len(todo)
         # Identical sources (repeated lines) are decoded once and saved for every segment.
         unique: dict[tuple[str, tuple[str, ...]], list[Segment]] = {}
         for seg, terms in todo:
