@@ -315,6 +315,10 @@ class TransformersEngine(Engine):
         self.eos_id = tokenizer.eos_token_id
         self.forced_bos = tokenizer.convert_tokens_to_ids(NLLB_TARGET) if spec.family == "nllb" else None
         self._term_ids: dict[str, list[list[int]]] = {}
+        # Checkpoints ban single tokens (MarianMT: <pad>) with bad_words_ids, whose processor builds
+        # a full-vocabulary bias every step; masking the same columns directly gives the same scores.
+        bad = gen.bad_words_ids or []
+        self._banned = sorted({ids[0] for ids in bad}) if bad and all(len(ids) == 1 for ids in bad) else []
 
     def _set_source(self) -> None:
         if self.spec.family == "nllb":
@@ -368,6 +372,7 @@ class TransformersEngine(Engine):
     def _generate(self, texts: list[str], n: int, seq_bias: dict[tuple[int, ...], float] | None
                   ) -> list[list[Hypothesis]]:
         import torch
+        from transformers import LogitsProcessorList
 
         beams = max(self.spec.num_beams, n)
         with torch.inference_mode():
@@ -383,6 +388,9 @@ class TransformersEngine(Engine):
                 kwargs["forced_bos_token_id"] = self.forced_bos
             if seq_bias:
                 kwargs["sequence_bias"] = seq_bias
+            if self._banned:
+                kwargs["bad_words_ids"] = None
+                kwargs["logits_processor"] = LogitsProcessorList([_BanTokens(self._banned)])
             gen = self.model.generate(**enc, **kwargs)
             sequences = gen.sequences
             if seq_bias:
@@ -427,6 +435,17 @@ class TransformersEngine(Engine):
         logits = self.model(input_ids=input_ids, attention_mask=mask, decoder_input_ids=sequences[:, :-1]).logits
         logp = torch.log_softmax(logits.float(), dim=-1)
         return logp.gather(-1, sequences[:, 1:].unsqueeze(-1)).squeeze(-1)
+
+
+class _BanTokens:
+    """A logits processor: the given token ids can never be generated (set to -inf in place)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        scores[:, self.ids] = float("-inf")
+        return scores
 
 
 # Loaded models, shared by the engines of both languages (NLLB serves ru and uk): (dir, device) -> ...
