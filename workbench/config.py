@@ -42,6 +42,15 @@ class Config:
     num_beams: int = 4
     translate_boilerplate: bool = False
     ct2_cache_dir: Path | None = None  # default: data_dir/ct2
+    ct2_base: str = "marian"  # the checkpoint family the ct2 engine converts: marian | nllb
+    ct2_compute_type: str = "auto"  # auto: int8 on CPU, float16 on GPU (or any CTranslate2 compute type)
+    # transformers engine on CPU: dynamic int8 quantization of its Linear layers. Faster, but the
+    # activation scale is per batch, so an output can change with the batch it was decoded in.
+    cpu_int8: bool = False
+    glossary_bias: float = 4.0  # log-space bonus for an approved term's English tokens (0: n-best preference only)
+    max_input_tokens: int = 0  # 0: the model's limit; longer segments are split at clause boundaries
+    max_output_tokens: int = 0  # 0: twice the input length plus 10, within the model's limit
+    min_output_tokens: int = 0  # benchmarks force a fixed output length with min = max
     # word alignment
     word_aligner_model: str = "bert-base-multilingual-cased"
     word_aligner_layer: int = 8
@@ -79,6 +88,11 @@ _ENV = {
     "WORKBENCH_BATCH_SIZE": ("batch_size", int),
     "WORKBENCH_NUM_BEAMS": ("num_beams", int),
     "WORKBENCH_CT2_DIR": ("ct2_cache_dir", Path),
+    "WORKBENCH_CT2_BASE": ("ct2_base", str),
+    "WORKBENCH_CT2_COMPUTE_TYPE": ("ct2_compute_type", str),
+    "WORKBENCH_GLOSSARY_BIAS": ("glossary_bias", float),
+    "WORKBENCH_CPU_INT8": ("cpu_int8", bool),
+    "WORKBENCH_MAX_INPUT_TOKENS": ("max_input_tokens", int),
     "WORKBENCH_WORD_ALIGNER_MODEL": ("word_aligner_model", str),
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
     "WORKBENCH_GLOSSARY_DIR": ("glossary_dir", Path),
