@@ -457,13 +457,7 @@ def test_admin_changes_a_role_in_the_users_page(env):
     assert {u.name: u.role for u in env.users()}["ann"] == "reviewer"
 
 
-# --- with the other stages (built in other branches; these run once they are merged) ------------
-def merged(*paths: str) -> pytest.MarkDecorator:
-    missing = [p for p in paths if not (ROOT / "workbench" / p).exists()]
-    return pytest.mark.skipif(bool(missing), reason=f"not merged into this checkout yet: {', '.join(missing)}")
-
-
-@merged("flags", "tm.py")
+# --- with the other stages: translate, align, flags, exchange, TM -------------------------------
 def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
     segs = machine_translate(env, "000", {4: "On Saturday the administration said.", 5: "Talks passed."})
     env.replace_flags({s.id: (s.text, "") for s in segs[4:6]}, [
@@ -493,7 +487,6 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
 
 
 @pytest.mark.slow
-@merged("translate", "align", "flags")
 def test_home_translates_aligns_and_flags_everything_pending(env, tmp_path, monkeypatch):
     from tests import tiny_mt
 
@@ -517,7 +510,6 @@ def test_home_translates_aligns_and_flags_everything_pending(env, tmp_path, monk
     assert set(docs["translated %"]) == {100}
 
 
-@merged("align")
 def test_story_view_runs_the_aligner(env):
     at = sign_in("ann")
     story = next(s for s in env.stories() if len(s.doc_ids) == 2)
@@ -530,7 +522,6 @@ def test_story_view_runs_the_aligner(env):
     assert env.story_alignments(story.name) and "wb-story" in htmls(at)
 
 
-@merged("exchange")
 @pytest.mark.parametrize("fmt, scope, marker", [("TMX", "document", "<tmx"), ("XLIFF", "document", "<xliff"),
                                                ("CSV", "story", "Saturday"), ("TBX", "glossary", "<martif")])
 def test_export_formats(env, fmt, scope, marker):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import ROOT, SEED
-from tiny_mt import build_tiny_marian, build_tiny_nllb
+from .conftest import ROOT, SEED
+from .tiny_mt import build_tiny_marian, build_tiny_nllb
 
 from workbench.config import Config, load_config
 from workbench.errors import WorkbenchError
