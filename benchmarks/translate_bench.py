@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +87,7 @@ def build_model(directory: Path, vocab_size: int = OPUS_MT_RU_EN_VOCAB) -> Path:
     return directory
 
 
-def naive(directory: Path, sentences: list[str], beams: int, length: int, device: str) -> tuple[float, str]:
+def naive_runner(directory: Path, beams: int, length: int, device: str) -> tuple[Callable[[list[str]], None], str]:
     """One sentence at a time, as pipeline("translation") does it."""
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -100,26 +101,26 @@ def naive(directory: Path, sentences: list[str], beams: int, length: int, device
         pipe = pipeline("translation", model=model, tokenizer=tok, device=device)
         how = 'pipeline("translation")'
 
-        def run(s: str) -> str:
+        def one(s: str) -> str:
             return pipe(s, **kwargs)[0]["translation_text"]
     except (KeyError, ValueError):
         how = "tokenizer+generate+decode per sentence (the removed pipeline's steps)"
 
-        def run(s: str) -> str:
+        def one(s: str) -> str:
             inputs = tok(s, return_tensors="pt", truncation=True).to(device)
             with torch.no_grad():
                 out = model.generate(**inputs, **kwargs)
             return tok.decode(out[0], skip_special_tokens=True)
 
-    run(sentences[0])  # warm-up, as every variant gets one
-    start = time.perf_counter()
-    for s in sentences:
-        run(s)
-    return time.perf_counter() - start, how
+    def run(sentences: list[str]) -> None:
+        for s in sentences:
+            one(s)
+
+    return run, how
 
 
-def workbench_engine(directory: Path, work: Path, sentences: list[str], engine: str, beams: int, length: int,
-                     batch_size: int, threads: int, device: str, int8: bool = False) -> tuple[float, float, str]:
+def engine_runner(directory: Path, work: Path, engine: str, beams: int, length: int, batch_size: int,
+                  threads: int, device: str, int8: bool) -> tuple[Callable[[list[str]], None], str]:
     from workbench.config import load_config
     from workbench.translate import load_engine
 
@@ -131,12 +132,13 @@ def workbench_engine(directory: Path, work: Path, sentences: list[str], engine: 
     t0 = time.perf_counter()
     eng = load_engine(cfg, "ru", engine)
     loaded = time.perf_counter() - t0
-    eng.translate(sentences[:2])  # warm-up
-    start = time.perf_counter()
-    out = eng.translate(sentences)
-    elapsed = time.perf_counter() - start
-    lengths = {len(t.tokens) for t in out}
-    return elapsed, loaded, f"{eng.spec.compute_type}, batch {batch_size}, output tokens {sorted(lengths)}"
+    lengths: set[int] = set()
+
+    def run(sentences: list[str]) -> None:
+        lengths.update(len(t.tokens) for t in eng.translate(sentences))
+
+    run.lengths = lengths  # type: ignore[attr-defined]
+    return run, f"{eng.spec.compute_type}, batch {batch_size}, load/convert {loaded:.1f}s"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output-tokens", type=int, default=32, help="fixed output length (min = max new tokens)")
     ap.add_argument("--beams", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--round", type=int, default=64,
+                    help="sentences per round: every variant translates each round in turn, so that load "
+                         "from other processes falls on all of them alike")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="CPU threads for every variant")
     ap.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     ap.add_argument("--work-dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "workbench-bench")
@@ -163,29 +168,43 @@ def main(argv: list[str] | None = None) -> int:
     directory = build_model(args.work_dir / "opus-mt-random")
     print(f"model: random-weight MarianMT, 6+6 layers, d_model 512, vocab {OPUS_MT_RU_EN_VOCAB} "
           f"(built/loaded in {time.perf_counter() - t0:.1f}s) at {directory}", file=sys.stderr)
-    tokens = args.sentences * args.output_tokens
-    rows: list[tuple[str, float, str]] = []
+
+    runners: list[tuple[str, Callable[[list[str]], None], str]] = []
     if "naive" not in args.skip:
-        secs, how = naive(directory, sentences, args.beams, args.output_tokens, device)
-        rows.append(("(a) naive", secs, how))
+        run, how = naive_runner(directory, args.beams, args.output_tokens, device)
+        runners.append(("(a) naive", run, how))
     variants = [("marian", False, "(b) workbench transformers"), ("ct2", False, "(c) workbench CTranslate2")]
     if args.torch_int8 and device == "cpu":
         variants.insert(1, ("marian", True, "(b') transformers cpu_int8"))
     for key, int8, label in variants:
-        if key in args.skip:
-            continue
-        secs, loaded, note = workbench_engine(directory, args.work_dir, sentences, key, args.beams,
-                                              args.output_tokens, args.batch_size, args.threads, device, int8)
-        rows.append((label, secs, f"{note}; load/convert {loaded:.1f}s"))
+        if key not in args.skip:
+            run, note = engine_runner(directory, args.work_dir, key, args.beams, args.output_tokens,
+                                      args.batch_size, args.threads, device, int8)
+            runners.append((label, run, note))
+    for _, run, _ in runners:
+        run(sentences[:2])  # warm-up
+    seconds = {name: 0.0 for name, _, _ in runners}
+    for i in range(0, len(sentences), args.round):
+        chunk = sentences[i:i + args.round]
+        for name, run, _ in runners:
+            start = time.perf_counter()
+            run(chunk)
+            seconds[name] += time.perf_counter() - start
+        print(f"  {i + len(chunk)}/{len(sentences)}: " + ", ".join(f"{n.split()[0]} {s:.0f}s"
+              for n, s in seconds.items()), file=sys.stderr)
 
-    naive_secs = next((s for name, s, _ in rows if name.startswith("(a)")), None)
+    tokens = args.sentences * args.output_tokens
+    naive_secs = seconds.get("(a) naive")
     print(f"device {device}, threads {args.threads}, {args.sentences} sentences, beam {args.beams}, "
-          f"{args.output_tokens} output tokens each")
+          f"{args.output_tokens} output tokens each, rounds of {args.round}")
     print(f"{'variant':28} {'seconds':>9} {'tokens/s':>9} {'speedup':>8}  notes")
-    for name, secs, note in rows:
+    for name, run, note in runners:
+        secs = seconds[name]
         speed = f"{naive_secs / secs:7.2f}x" if naive_secs else "       -"
-        print(f"{name:28} {secs:9.2f} {tokens / secs:9.1f} {speed:>8}  {note}")
-    best = min((s for name, s, _ in rows if not name.startswith("(a)")), default=None)
+        lengths = getattr(run, "lengths", None)
+        extra = f"; output tokens {sorted(lengths)}" if lengths else ""
+        print(f"{name:28} {secs:9.2f} {tokens / secs:9.1f} {speed:>8}  {note}{extra}")
+    best = min((s for name, s in seconds.items() if not name.startswith("(a)")), default=None)
     if naive_secs and best:
         print(f"speedup_vs_naive: {naive_secs / best:.2f}")
     return 0

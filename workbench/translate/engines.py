@@ -412,9 +412,11 @@ class TransformersEngine(Engine):
     def _hypothesis(self, ids: list[int], lps: list[float]) -> Hypothesis:
         keep_ids: list[int] = []
         keep_lps: list[float] = []
+        tagged = 0
         for k, tok in enumerate(ids):
             if k == 0 and tok == self.forced_bos:
-                continue  # NLLB's target-language tag: forced, not chosen
+                tagged = 1  # NLLB's target-language tag: forced, not chosen, but counted in the length
+                continue
             if tok == self.pad_id:
                 break
             keep_ids.append(tok)
@@ -422,7 +424,8 @@ class TransformersEngine(Engine):
             if tok == self.eos_id:
                 break
         text = self.tokenizer.decode(keep_ids, skip_special_tokens=True)
-        score = math.fsum(keep_lps) / (max(1, len(keep_lps)) ** self.length_penalty)
+        # The beam search's own ranking: summed log-probability over generated length ** penalty.
+        score = math.fsum(keep_lps) / (max(1, len(keep_lps) + tagged) ** self.length_penalty)
         return Hypothesis(text=text, score=score, tokens=self.tokenizer.convert_ids_to_tokens(keep_ids),
                           token_logprobs=keep_lps)
 
