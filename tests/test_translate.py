@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from .conftest import ROOT, SEED
-from .tiny_mt import build_tiny_marian, build_tiny_nllb
 
 from workbench.config import Config, load_config
 from workbench.errors import WorkbenchError
@@ -36,6 +34,9 @@ from workbench.translate import (
     translate_documents,
 )
 from workbench.translate.ct2 import ensure_converted
+
+from .conftest import ROOT, SEED
+from .tiny_mt import build_tiny_marian, build_tiny_nllb
 
 # Sentences of our own, not in the seed corpus.
 HELD_OUT_RU = [
