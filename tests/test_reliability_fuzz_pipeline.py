@@ -240,3 +240,11 @@ def test_export_of_fuzzed_documents_validates_and_round_trips(export_env, text: 
             en = english_now.get(s.id)
             if en is not None and en.text:
                 assert units[s.id].target == clean_text(en.text)[0]
+
+
+def test_markup_debris_without_words_is_not_a_cut_off_sentence(config):
+    # Found by the fuzzer: a segment ending in "-" with no words crashed the cut-off check.
+    from workbench.flags import flag_text
+
+    flags = flag_text("<!--", "ru", config)
+    assert all(f.kind != "cut_off" for f in flags)

@@ -185,10 +185,12 @@ def _cut_off(text: str, lang: str, role: str) -> bool:
     stripped = text.rstrip()
     if _END.search(stripped) or stripped.endswith(("»", "\"", "”", ")")):
         return False
+    toks = tokens(stripped)
+    if len(toks) < 3:  # too short to call a sentence, e.g. a stray "<!--"
+        return False
     if stripped.endswith((",", ":", "-", "—", "–", "(")):
         return True
-    toks = tokens(stripped)
-    if len(toks) < 3 or not stripped.endswith(toks[-1].text):
+    if not stripped.endswith(toks[-1].text):
         return False
     last = toks[-1].text
     w = low(last)
