@@ -8,7 +8,7 @@ from pathlib import Path
 from ..align import align_lines, align_story, align_words_for_document
 from ..errors import WorkbenchError
 from ..ingest import langid
-from ..ingest.readers import decode
+from ..ingest.readers import decode, read_limited
 from .common import Context, add_format, emit
 
 
@@ -38,19 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _read_lines(path: str, max_bytes: int) -> list[str]:
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise AlignInputError(f"{path}: is a directory")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise AlignInputError(f"{path}: file is {size} bytes, over the limit of {max_bytes} bytes")
-        data = p.read_bytes()
-    except FileNotFoundError as exc:
-        raise AlignInputError(f"{path}: no such file") from exc
-    except PermissionError as exc:
-        raise AlignInputError(f"{path}: permission denied") from exc
-    text, _encoding = decode(data, path)
+    text, _encoding = decode(read_limited(Path(path), max_bytes), path)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise AlignInputError(f"{path}: no segments (every line is blank)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ..records import SEGMENT_STATUSES, Document, Edit, Segment, Translation
 from ..store import Store
@@ -27,6 +28,21 @@ def utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote: the file, its units, and the characters XML 1.0 cannot hold (dropped)."""
+
+    path: Path
+    units: int
+    removed_chars: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.removed_chars:
+            return []
+        return [f"{self.path}: removed {self.removed_chars} character(s) that XML does not allow"]
 
 
 def bcp47(lang: str) -> str:

@@ -23,7 +23,7 @@ from lxml import etree
 from .. import __version__
 from ..records import TMUnit
 from ..store import Store
-from .collect import Selection, lang_code, select_units
+from .collect import ExportReport, Selection, lang_code, select_units
 from .safexml import ExchangeError, clean_text, flat_text, iterparse, local_name, release
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -33,19 +33,6 @@ TOOL = "workbench"
 _CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "ut", "sub"}
 # OmegaT treats these property types as context and would only match the unit in that context.
 CONTEXT_PROPS = ("file", "id", "prev", "next")
-
-
-@dataclass
-class ExportReport:
-    path: Path
-    units: int
-    removed_chars: int = 0  # characters XML 1.0 cannot hold, dropped from the text
-
-    @property
-    def warnings(self) -> list[str]:
-        if not self.removed_chars:
-            return []
-        return [f"{self.path}: removed {self.removed_chars} character(s) that XML does not allow"]
 
 
 @dataclass

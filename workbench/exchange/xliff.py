@@ -28,7 +28,7 @@ from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
-from .collect import bcp47, lang_code, passes, utc
+from .collect import ExportReport, bcp47, lang_code, passes, utc
 from .safexml import ExchangeError, clean_text, flat_text, local_name, namespace, parse
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -85,19 +85,6 @@ class XliffFile:
     trglang: str
     documents: list[str]
     units: list[XliffUnit]
-
-
-@dataclass
-class ExportReport:
-    path: Path
-    units: int
-    removed_chars: int = 0
-
-    @property
-    def warnings(self) -> list[str]:
-        if not self.removed_chars:
-            return []
-        return [f"{self.path}: removed {self.removed_chars} character(s) that XML does not allow"]
 
 
 @dataclass

@@ -144,18 +144,23 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, str, str]:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{name}: unsupported file type {path.suffix or '(none)'} "
                            f"(use {', '.join(SUPPORTED_SUFFIXES)})")
+    return decode_named(read_limited(path, max_bytes), name, path.suffix.lower(), max_bytes)
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, refusing directories, missing or unreadable files and files over the limit."""
+    name = str(path)
     try:
+        if path.is_dir():
+            raise IngestError(f"{name}: is a directory")
         size = path.stat().st_size
         if size > max_bytes:
             raise IngestError(f"{name}: file is {size} bytes, over the import limit of {max_bytes} bytes")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise IngestError(f"{name}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise IngestError(f"{name}: is a directory") from exc
     except PermissionError as exc:
         raise IngestError(f"{name}: permission denied") from exc
-    return decode_named(data, name, path.suffix.lower(), max_bytes)
 
 
 def decode_named(data: bytes, name: str, suffix: str, max_bytes: int) -> tuple[str, str, str]:
