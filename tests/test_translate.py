@@ -106,6 +106,9 @@ def test_batching_preserves_order_and_equals_one_by_one(tcfg, name, lang):
     # Reversing the input reverses the output: results follow input order, not length order.
     assert [r.text for r in engine.translate(texts[::-1], batch_size=3)] == [b.text for b in batched][::-1]
     assert all(b.engine == name and b.model_id == engine.model_id and b.segment_id == "" for b in batched)
+    blank = engine.translate(["", texts[0], "  "])
+    assert [t.text for t in blank] == ["", batched[0].text, ""] and blank[0].tokens == [] and blank[0].logprob == 0
+    assert engine.translate([]) == []
 
 
 def test_engines_are_loaded_once_and_nllb_is_shared_between_languages(tcfg):
@@ -134,6 +137,16 @@ def test_token_logprobs_are_the_models_and_sum_to_the_sequence_score(tcfg, name,
     forced = teacher_forced(engine, text, tr.tokens)
     n = len(tr.tokens) - 1 if len(tr.tokens) >= tcfg.max_output_tokens - 1 else len(tr.tokens)
     assert tr.token_logprobs[:n] == pytest.approx(forced[:n], abs=1e-4)
+    # The beam search's own sequence score is the same sum over the generated length (penalty 1.0).
+    if engine.spec.family == "nllb":
+        engine.tokenizer.src_lang = engine.spec.source_code
+    enc = engine.tokenizer([text], return_tensors="pt")
+    extra = {"forced_bos_token_id": engine.forced_bos} if engine.forced_bos is not None else {}
+    with torch.inference_mode():
+        gen = engine.model.generate(**enc, num_beams=4, max_new_tokens=tcfg.max_output_tokens, max_length=None,
+                                    output_scores=True, return_dict_in_generate=True, **extra)
+    generated = len(tr.tokens) + (1 if engine.forced_bos is not None else 0)
+    assert float(gen.sequences_scores[0]) * generated == pytest.approx(tr.logprob, abs=1e-3)
     # Beam search ranks by the length-normalised score; the best of the n-best list is the output.
     best = engine.nbest([text])[0]
     assert best[0].text == tr.text

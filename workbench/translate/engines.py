@@ -256,7 +256,8 @@ class Engine:
         with self._lock:
             units: list[tuple[int, str]] = []  # (text index, piece)
             for ti, text in enumerate(texts):
-                units += [(ti, piece) for piece in split_to_fit(text, self.count_tokens, self.limit)]
+                if text.strip():  # a blank text has a blank translation: nothing to decode
+                    units += [(ti, piece) for piece in split_to_fit(text, self.count_tokens, self.limit)]
             lengths = [self.count_tokens(piece) for _, piece in units]
             order = sorted(range(len(units)), key=lambda u: lengths[u])
             cands: list[list[Hypothesis]] = [[] for _ in units]
@@ -288,7 +289,7 @@ class Engine:
         per_text = (time.perf_counter() - started) / len(texts)
         out: list[Translation] = []
         for ti in range(len(texts)):
-            hyps, missing = choice[ti]
+            hyps, missing = choice.get(ti, ([], []))
             lps = [lp for h in hyps for lp in (h.token_logprobs or [])]
             out.append(Translation(
                 segment_id="", text=" ".join(h.text.strip() for h in hyps if h.text.strip()), engine=self.name,
