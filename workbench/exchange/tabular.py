@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..glossary import GLOSSARY_COLUMNS
-from ..records import TERM_KINDS, TERM_STATUSES, Term, TMUnit
+from ..records import TERM_KINDS, TERM_STATUSES, Term
 from ..store import Store
 from .collect import Selection, lang_code, select_units
 from .safexml import ExchangeError
 from .tbx import TbxImportReport, TbxTerm, add_terms
-from .tmx import ImportReport, TmxUnit, memory_pairs, parse_tmx_date, tmx_date
+from .tmx import ImportReport, TmxUnit, parse_tmx_date, store_memory_units, tmx_date
 
 UNIT_COLUMNS = ("id", "status", "origin", "ru", "uk", "en", "created_by", "created_at", "changed_by", "changed_at",
                 "engine", "documents", "story", "segments")
@@ -117,19 +117,7 @@ def read_units_table(path: str | Path) -> Iterator[TmxUnit]:
 def import_units_table(store: Store, path: str | Path) -> ImportReport:
     """Read a unit table into the translation memory in one transaction."""
     p = Path(path)
-    report = ImportReport(p)
-
-    def pairs() -> Iterator[TMUnit]:
-        for unit in read_units_table(p):
-            report.units_read += 1
-            entries = memory_pairs(unit, p.name)
-            if not entries:
-                report.skipped += 1
-            report.pairs += len(entries)
-            yield from entries
-
-    report.added = store.add_tm_units(pairs(), atomic=True)
-    return report
+    return store_memory_units(store, read_units_table(p), p, p.name)
 
 
 # --- glossaries -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ does not grow with the file; the whole import is one transaction, so a broken fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,13 +228,17 @@ def memory_pairs(unit: TmxUnit, origin: str) -> list[TMUnit]:
 def import_tmx(store: Store, path: str | Path, *, origin: str | None = None) -> ImportReport:
     """Read a TMX file into the translation memory in one transaction (nothing is stored on error)."""
     p = Path(path)
-    report = ImportReport(p)
-    name = origin or p.name
+    return store_memory_units(store, read_tmx(p), p, origin or p.name)
+
+
+def store_memory_units(store: Store, units: Iterable[TmxUnit], path: Path, origin: str) -> ImportReport:
+    """Stream units read from `path` into the translation memory in one transaction, counting them."""
+    report = ImportReport(path)
 
     def pairs() -> Iterator[TMUnit]:
-        for unit in read_tmx(p):
+        for unit in units:
             report.units_read += 1
-            entries = memory_pairs(unit, name)
+            entries = memory_pairs(unit, origin)
             if not entries:
                 report.skipped += 1
             report.pairs += len(entries)
