@@ -82,7 +82,10 @@ def test_tbx_round_trip_into_an_empty_glossary(store: Store, tmp_path: Path, con
         report = import_tbx(other, out, "importer")
         assert (report.entries, report.added, report.unchanged) == (4, 4, 0)
         assert entries(other) == entries(store)
-        assert {t.created_by for t in other.terms()} == {"gleb"}
+        # The importer is the author; the file's responsibility note is a claim kept in the comment only.
+        assert {t.created_by for t in other.terms()} == {"importer"}
+        assert all("the file names 'gleb' as responsible" in other.term_history(t.id)[0]["comment"]
+                   for t in other.terms())
         again = import_tbx(other, out, "importer")
         assert (again.added, again.unchanged) == (0, 4)
         proposed = Store(f"sqlite:///{tmp_path / 'third.db'}")
@@ -151,7 +154,7 @@ def test_glossary_table_errors_name_file_and_line(store: Store, tmp_path: Path) 
     with pytest.raises(ExchangeError, match=r"g\.csv:3: status 'final'"):
         import_glossary_table(store, out, "x")
     out.write_text("lang,source\nru,война\n", encoding="utf-8")
-    with pytest.raises(ExchangeError, match="missing column.*english"):
+    with pytest.raises(ExchangeError, match="missing glossary column.*english"):
         read_glossary_table(out)
     out.write_bytes("lang,source,english\nru,война,war\n".encode("cp1251"))
     with pytest.raises(ExchangeError, match="not UTF-8"):

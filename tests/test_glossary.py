@@ -95,11 +95,17 @@ def test_undecodable_glossary_file(tmp_path: Path) -> None:
 
 
 def test_write_and_read_back(tmp_path: Path) -> None:
+    """The one glossary table pair round-trips any text: tabs, line breaks, quotes, formula-like cells."""
     terms = [Term(None, "uk", "Білий дім", "White House", "approved", "term", "note\twith tab"),
-             Term(None, "ru", "шокирующая позиция", "alarming build-up", "proposed", "bad", "")]
-    path = tmp_path / "out.tsv"
-    write_glossary_file(terms, path)
-    back = load_glossary_file(path)
-    assert [(t.lang, t.source, t.english, t.status, t.kind, t.note) for t in back] == [
-        ("uk", "Білий дім", "White House", "approved", "term", "note with tab"),
-        ("ru", "шокирующая позиция", "alarming build-up", "proposed", "bad", "")]
+             Term(None, "ru", "шокирующая позиция", "alarming build-up", "proposed", "bad", ""),
+             Term(None, "ru", "МИД", 'the "MFA" abbreviation', "approved", "term", "line one\nline two"),
+             Term(None, "uk", "плюс", "=1+1", "proposed", "term", "'-quoted already"),
+             Term(None, "ru", "минус", "-minus", "rejected", "term", "''=two quotes")]
+    for suffix in (".tsv", ".csv"):
+        path = tmp_path / f"out{suffix}"
+        write_glossary_file(terms, path)
+        back = load_glossary_file(path)
+        assert [(t.lang, t.source, t.english, t.status, t.kind, t.note) for t in back] == [
+            (t.lang, t.source, t.english, t.status, t.kind, t.note) for t in terms]
+        raw = path.read_text(encoding="utf-8")
+        assert "'=1+1" in raw and "'-minus" in raw  # spreadsheet-safe on disk

@@ -88,30 +88,34 @@ def test_passwords_change_for_oneself_or_by_an_admin(people):
         auth.change_password(people, TRANSLATOR, "rita", "hijacked-password")
     auth.change_password(people, ADMIN, "rita", "reset-by-admin")
     assert auth.sign_in(people, "rita", "reset-by-admin") == REVIEWER
-    with pytest.raises(WorkbenchError, match="at least 8"):
+    with pytest.raises(WorkbenchError, match="at least 10"):
         auth.change_password(people, TRANSLATOR, "ann", "short")
 
 
 # --- the CLI -----------------------------------------------------------------------------------
 def test_cli_users_add_list_role_password(run_cli, tmp_path):
     data = tmp_path / "cli"
-    added = run_cli("users", "add", "ann", "--role", "translator", data_dir=data)
+    added = run_cli("users", "add", "ann", "--role", "translator", data_dir=data)  # no users yet: single-user
     assert added.returncode == 0, added.stderr
     password = added.stdout.split("password: ")[1].split()[0]
-    with_stdin = run_cli("users", "add", "rita", "--role", "reviewer", "--password-stdin", data_dir=data,
-                         input="rita-secret-pw\n")
+    # From now on the store has users: the CLI acts only as a verified user or as the operator.
+    refused = run_cli("users", "add", "rita", "--role", "reviewer", data_dir=data)
+    assert refused.returncode == 2 and "this store has users" in refused.stderr
+    with_stdin = run_cli("--operator", "users", "add", "rita", "--role", "reviewer", "--password-stdin",
+                         data_dir=data, input="rita-secret-pw\n")
     assert with_stdin.returncode == 0 and "rita-secret-pw" not in with_stdin.stdout
-    assert run_cli("users", "add", "sso@example.org", "--role", "translator", "--no-password",
+    assert run_cli("--operator", "users", "add", "sso@example.org", "--role", "translator", "--no-password",
                    data_dir=data).returncode == 0
     listed = run_cli("users", "list", "--format", "jsonl", data_dir=data)
     assert listed.stdout.splitlines() == ['{"name": "ann", "role": "translator"}',
                                           '{"name": "rita", "role": "reviewer"}',
                                           '{"name": "sso@example.org", "role": "translator"}']
-    assert run_cli("users", "role", "ann", "reviewer", data_dir=data).stdout.strip() == "ann: reviewer"
+    assert run_cli("--operator", "users", "role", "ann", "reviewer", data_dir=data).stdout.strip() == "ann: reviewer"
     store = Store(load_config(env={"WORKBENCH_DATA_DIR": str(data)}).database_url)
     assert auth.sign_in(store, "ann", password).role == "reviewer"
     assert auth.sign_in(store, "rita", "rita-secret-pw").role == "reviewer"
-    reset = run_cli("users", "password", "ann", "--password-stdin", data_dir=data, input="ann-next-pw\n")
+    reset = run_cli("--operator", "users", "password", "ann", "--password-stdin", data_dir=data,
+                    input="ann-next-pw\n")
     assert reset.returncode == 0
     assert auth.sign_in(store, "ann", "ann-next-pw").name == "ann"
     store.close()
@@ -119,7 +123,7 @@ def test_cli_users_add_list_role_password(run_cli, tmp_path):
 
 @pytest.mark.parametrize("args, stdin, message", [
     (["users", "add", "ann", "--role", "translator"], None, "user 'ann': already exists"),
-    (["users", "add", "bob", "--role", "translator", "--password-stdin"], "short\n", "password: must be at least 8 characters"),
+    (["users", "add", "bob", "--role", "translator", "--password-stdin"], "short\n", "password: must be at least 10 characters"),
     (["users", "add", "bob", "--role", "translator", "--password-stdin"], "", "--password-stdin: no password on standard input"),
     (["users", "role", "nobody", "admin"], None, "user 'nobody': no such user"),
     (["users", "password", "nobody", "--password-stdin"], "long-enough-pw\n", "user 'nobody': no such user"),
@@ -128,7 +132,7 @@ def test_cli_users_errors_are_one_line(run_cli, tmp_path, args, stdin, message):
     data = tmp_path / "cli"
     store = Store(load_config(env={"WORKBENCH_DATA_DIR": str(data)}).database_url)
     store.add_user("ann", "translator", auth.hash_password("ann-password-1"))
-    result = run_cli(*args, data_dir=data, input=stdin)
+    result = run_cli("--operator", *args, data_dir=data, input=stdin)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"workbench: {message}"]
     assert [u.name for u in store.users()] == ["ann"]

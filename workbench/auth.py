@@ -1,44 +1,71 @@
-"""Users, passwords and permissions: scrypt hashes (a slow KDF), sign-in, the first-start admin,
-what each role may do, and the permission-checked user management the app and the CLI share.
+"""Credentials: scrypt password hashes (a slow KDF), the password policy, random passwords.
+
+Who may do what, sign-in, sessions and user management are rules of the action layer
+(`workbench.actions`, `workbench.actions.users`); their old names here are re-exported lazily
+until the branches that import them from here have merged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
+import re
 import secrets
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .errors import WorkbenchError
-from .records import USER_ROLES, User
-
-if TYPE_CHECKING:
-    from .store import Store
 
 # scrypt cost: ~50 ms and 16 MiB per check on a laptop; slow for an attacker, fine for a sign-in.
 _N, _R, _P = 2**14, 8, 1
 
-PERMISSIONS = {
-    "translator": {"edit", "propose_term", "import", "translate", "align", "flag", "export"},
-    "reviewer": {"edit", "propose_term", "import", "translate", "align", "flag", "export", "approve_term",
-                 "approve_document"},
-    "admin": {"edit", "propose_term", "import", "translate", "align", "flag", "export", "approve_term",
-              "approve_document", "manage_users", "change_roles"},
-}
+MIN_PASSWORD_CHARS = 10
 
+# The passwords (and password stems) at the top of every published list of leaked passwords; a
+# general list, not anything of this project. A password is refused when it is one of them, or one of
+# them with digits and punctuation around it ("Password2024!").
+COMMON_PASSWORDS = frozenset("""
+password passw0rd p@ssword p@ssw0rd qwerty qwertyuiop qwertz azerty asdfgh asdfghjkl zxcvbnm qazwsx
+1qaz2wsx 1q2w3e4r 1q2w3e4r5t q1w2e3r4 q1w2e3r4t5 zaq12wsx letmein welcome iloveyou admin administrator
+root toor login master monkey dragon football baseball basketball soccer hockey sunshine princess
+shadow superman batman trustno1 starwars whatever freedom charlie michael jennifer jordan hunter
+killer ninja mustang access secret changeme default guest test tester abc abcdef abcdefg abcdefgh
+abcdefghij computer internet samsung google pokemon cheese chocolate flower hello hellohello
+lovely loveme iloveu summer winter spring autumn welcome1 qwerty123 password1 letmein1
+""".split())
 
-class PermissionDenied(WorkbenchError, PermissionError):
-    """The signed-in user's role does not allow the action."""
+_AROUND = re.compile(r"^[\d\W_]*(.*?)[\d\W_]*$", re.UNICODE)
+_SEQUENCES = ("0123456789012345678901234567890", "9876543210987654321098765432109",
+              "abcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcba", "qwertyuiopasdfghjklzxcvbnm",
+              "йцукенгшщзхъфывапролджэячсмитьбю")
 
 
 class WeakPassword(WorkbenchError, ValueError):
-    """A password too short to be worth hashing."""
+    """A password the policy refuses."""
 
 
-def hash_password(password: str) -> str:
-    if len(password) < 8:
-        raise WeakPassword("password: must be at least 8 characters")
+def password_problem(password: str, name: str = "") -> str:
+    """Why the policy refuses a password ("" when it is fine): fewer than MIN_PASSWORD_CHARS characters,
+    blank or a repeated character, a keyboard or alphabet run, the user's name, a common password."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"must be at least {MIN_PASSWORD_CHARS} characters"
+    low = password.lower()
+    if not password.strip() or len(set(low)) <= 2:
+        return "is too simple (blank or the same characters repeated)"
+    if any(low in seq for seq in _SEQUENCES) or low.isdigit():
+        return "is too simple (a run of keys, letters or digits)"
+    stem = _AROUND.sub(r"\1", low)
+    if name and (low == name.strip().lower() or stem == name.strip().lower()):
+        return "must not be the user name"
+    if low in COMMON_PASSWORDS or stem in COMMON_PASSWORDS:
+        return "is one of the most common passwords"
+    return ""
+
+
+def hash_password(password: str, *, name: str = "", check: bool = True) -> str:
+    """The scrypt hash of a password the policy accepts (WeakPassword otherwise)."""
+    if check and (problem := password_problem(password, name)):
+        raise WeakPassword(f"password: {problem}")
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
@@ -56,123 +83,19 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-def can(user: User | None, action: str) -> bool:
-    return user is not None and action in PERMISSIONS.get(user.role, set())
-
-
-def require(user: User | None, action: str) -> None:
-    if not can(user, action):
-        who = f"{user.name} ({user.role})" if user else "nobody is signed in"
-        raise PermissionDenied(f"{action}: not allowed for {who}")
-
-
-class SignInFailed(WorkbenchError):
-    """Unknown user or wrong password (deliberately not saying which)."""
-
-
-# Checked when the user name is unknown, so that a wrong name costs as much time as a wrong password.
-_DUMMY_HASH = ""
-
-
-def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if not _DUMMY_HASH:
-        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
-    return _DUMMY_HASH
-
-
-def sign_in(store: Store, name: str, password: str) -> User:
-    """The user with this name and password, or SignInFailed. Every attempt is recorded (never the password)."""
-    from .store.errors import NotFound
-
-    name = name.strip()
-    try:
-        user, stored = store.user_password_hash(name)
-    except NotFound:
-        user, stored = None, ""
-    ok = verify_password(password, stored or _dummy_hash()) and user is not None and bool(stored)
-    # An unknown name is not recorded: people type their password into the name field by mistake.
-    who = user.name if user is not None else "?"
-    with store.transaction() as s:
-        store.log_event(s, who, "user.signin" if ok else "user.signin_failed", f"user:{who}")
-    if not ok or user is None:
-        raise SignInFailed("sign-in: unknown user name or wrong password")
-    return user
-
-
-def oidc_user(store: Store, identity: str) -> User:
-    """The workbench user for an identity confirmed by the OpenID Connect provider (e-mail or name).
-
-    The provider proves who someone is; the role still comes from the workbench's own users table, so
-    an admin adds them first (`workbench users add EMAIL --role translator --no-password`).
-    """
-    from .store.errors import NotFound
-
-    try:
-        user, _ = store.user_password_hash(identity)
-    except NotFound as exc:
-        raise SignInFailed(f"sign-in: {identity} is not a workbench user; ask an admin to run "
-                           f"`workbench users add {identity} --role translator --no-password`") from exc
-    with store.transaction() as s:
-        store.log_event(s, identity[:100], "user.signin", f"user:{identity[:80]}", "oidc")
-    return user
-
-
-@dataclass(frozen=True)
-class FirstAdmin:
-    user: User
-    password: str  # shown once; empty when it came from the configuration
-    generated: bool
-
-    def message(self, url: str = "http://localhost:8501") -> str:
-        how = (f"password: {self.password}  (shown only this once; change it with "
-               f"`workbench users password {self.user.name} --password-stdin`)" if self.generated
-               else "password: the one in WORKBENCH_ADMIN_PASSWORD")
-        return (f"workbench: first start: created the admin user {self.user.name!r}.\n"
-                f"  Sign in at {url} with user name: {self.user.name}  {how}")
-
-
-def ensure_admin(store: Store, password: str = "", name: str = "admin") -> FirstAdmin | None:
-    """On a store without users, create an admin (with `password`, else a random one); else do nothing."""
-    from .store.errors import StoreError
-
-    if store.users():
-        return None
-    generated = not password
-    password = password or secrets.token_urlsafe(12)
-    try:
-        user = store.add_user(name, "admin", hash_password(password), actor="first-start")
-    except StoreError:  # another process created it a moment ago
-        return None
-    return FirstAdmin(user, password if generated else "", generated)
-
-
 def new_password() -> str:
     """A random password for a new user (16 URL-safe characters)."""
     return secrets.token_urlsafe(12)
 
 
-def add_user(store: Store, by: User | None, name: str, role: str, password: str | None) -> User:
-    """Create a user (admins only). `password=None` makes a user who signs in only through OIDC."""
-    require(by, "manage_users")
-    if role not in USER_ROLES:
-        raise WorkbenchError(f"role {role!r}: must be one of {', '.join(USER_ROLES)}")
-    return store.add_user(name.strip(), role, hash_password(password) if password is not None else "",
-                          actor=by.name if by else "")
+_MOVED = {
+    **dict.fromkeys(("PERMISSIONS", "PermissionDenied", "can", "require", "Actor"), "workbench.actions"),
+    **dict.fromkeys(("SignInFailed", "sign_in", "oidc_user", "FirstAdmin", "ensure_admin", "add_user",
+                     "change_role", "change_password"), "workbench.actions.users"),
+}
 
 
-def change_role(store: Store, by: User | None, name: str, role: str) -> None:
-    """Give a user another role (admins only; an admin cannot demote the last admin)."""
-    require(by, "change_roles")
-    admins = [u for u in store.users() if u.role == "admin"]
-    if role != "admin" and [u.name for u in admins] == [name]:
-        raise WorkbenchError(f"user {name!r}: the last admin cannot lose the admin role")
-    store.set_user_role(name, role, actor=by.name if by else "")
-
-
-def change_password(store: Store, by: User | None, name: str, password: str) -> None:
-    """Set a password: one's own, or anyone's for an admin."""
-    if by is None or (by.name != name and not can(by, "manage_users")):
-        who = f"{by.name} ({by.role})" if by else "nobody is signed in"
-        raise PermissionDenied(f"manage_users: not allowed for {who}")
-    store.set_user_password(name, hash_password(password), actor=by.name)
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

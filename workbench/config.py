@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,12 @@ class Config:
     oidc_enabled: bool = False
     # The first start's admin password (else a random one is printed once); never shown in a repr.
     admin_password: str = field(default="", repr=False)
+    # A browser session ends after this long without activity, and at the latest after session_max_hours.
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    # The CLI's identity on a store with users (WORKBENCH_USER, WORKBENCH_TOKEN; see workbench.actions.users).
+    cli_user: str = ""
+    cli_token: str = field(default="", repr=False)
 
     @property
     def database_url(self) -> str:
@@ -97,7 +103,12 @@ _ENV = {
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
     "WORKBENCH_GLOSSARY_DIR": ("glossary_dir", Path),
     "WORKBENCH_ADMIN_PASSWORD": ("admin_password", str),
+    "WORKBENCH_SESSION_IDLE_MINUTES": ("session_idle_minutes", int),
+    "WORKBENCH_USER": ("cli_user", str),
+    "WORKBENCH_TOKEN": ("cli_token", str),
 }
+# Settings that only the environment may give (a secret or a person does not belong in a shared file).
+_ENV_ONLY = {"cli_user", "cli_token", "admin_password"}
 _PATH_FIELDS = {"data_dir", "models_dir", "ct2_cache_dir", "glossary_dir"}
 
 
@@ -110,6 +121,31 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
         return kind(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name}: cannot read {value!r} as {kind.__name__}") from exc
+
+
+def _kind_of(f: Any) -> type:
+    """The type a setting's value must have in TOML, from the field's default."""
+    default = f.default_factory() if f.default_factory is not MISSING else f.default
+    if f.name in _PATH_FIELDS:
+        return str
+    if isinstance(default, Mapping):
+        return dict
+    return type(default)
+
+
+def _check_type(toml_path: Path, key: str, value: Any, f: Any) -> None:
+    kind = _kind_of(f)
+    if kind is type(None):  # no default to go by
+        return
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if kind is dict and ok:
+        ok = all(isinstance(v, str) for v in value.values())
+    if not ok:
+        want = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+                dict: "a table of strings"}.get(kind, kind.__name__)
+        raise ConfigError(f"{toml_path}: {key} = {value!r}: must be {want}")
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -133,8 +169,9 @@ def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, st
             raise ConfigError(f"{toml_path}: not valid TOML ({exc})") from exc
         data = data.get("workbench", data)
         for key, value in data.items():
-            if key not in known:
+            if key not in known or key in _ENV_ONLY - {"admin_password"}:
                 raise ConfigError(f"{toml_path}: unknown setting {key!r}")
+            _check_type(toml_path, key, value, known[key])
             values[key] = Path(value) if key in _PATH_FIELDS else value
     for var, (name, kind) in _ENV.items():
         if env.get(var):

@@ -7,6 +7,7 @@ so "шокирующая позиция" is found in "на фоне шокиру
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from . import morph
 from .errors import WorkbenchError
 from .records import TERM_KINDS, TERM_STATUSES, Term
+from .safetext import from_spreadsheet_cell, spreadsheet_cell
 from .text import normalize, words
 
 GLOSSARY_COLUMNS = ("lang", "source", "english", "status", "kind", "note")
@@ -98,51 +100,86 @@ def english_present(english: str, translation: str) -> bool:
                len(have[i:i + len(want)]) == len(want) for i in range(len(have)))
 
 
-def load_glossary_file(path: Path) -> list[Term]:
-    """Read a TSV glossary file (columns GLOSSARY_COLUMNS, a header line, '#' comment lines).
+def read_glossary_table(text: str, name: str, *, delimiter: str = "\t",
+                        required: tuple[str, ...] = GLOSSARY_COLUMNS) -> list[Term]:
+    """Terms of a glossary table (a header line naming the columns, '#' comment lines; quoted cells may
+    hold tabs, line breaks and quotes). The one reader of every glossary table: the `glossaries/` files,
+    uploads, `import-terms`. Status and kind default to proposed and term when they are not required.
 
     Every row is checked before any is returned; an error names the file, the line and the field.
     """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+    header: list[str] | None = None
+    terms: list[Term] = []
+    try:
+        for row in reader:
+            n = reader.line_num
+            if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header = [c.strip() for c in row]
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise WorkbenchError(f"{name}:{n}: missing glossary column(s) {', '.join(missing)} "
+                                         f"(found: {', '.join(header)})")
+                continue
+            if len(row) > len(header):
+                raise WorkbenchError(f"{name}:{n}: more cells than columns")
+            cells = dict(zip(header, (from_spreadsheet_cell(c) for c in row), strict=False))
+
+            def cell(key: str, default: str = "", cells: dict[str, str] = cells) -> str:
+                return (cells.get(key) or "").strip() or default
+
+            lang = cell("lang").replace("_", "-").split("-")[0].lower()
+            status, kind = cell("status", "proposed"), cell("kind", "term")
+            if lang not in ("ru", "uk"):
+                raise WorkbenchError(f"{name}:{n}: lang {cell('lang')!r} must be ru or uk")
+            if status not in TERM_STATUSES:
+                raise WorkbenchError(f"{name}:{n}: status {status!r} is not one of {', '.join(TERM_STATUSES)}")
+            if kind not in TERM_KINDS:
+                raise WorkbenchError(f"{name}:{n}: kind {kind!r} is not one of {', '.join(TERM_KINDS)}")
+            if not cell("source") or not cell("english"):
+                raise WorkbenchError(f"{name}:{n}: source and english must not be empty")
+            if not words(cell("source")):
+                raise WorkbenchError(f"{name}:{n}: source {cell('source')!r} has no words to match")
+            terms.append(Term(id=None, lang=lang, source=cell("source"), english=cell("english"), status=status,
+                              kind=kind, note=cell("note")))
+    except csv.Error as exc:
+        raise WorkbenchError(f"{name}:{reader.line_num}: {exc}") from None
+    if header is None:
+        raise WorkbenchError(f"{name}: empty glossary (no header line)")
+    return terms
+
+
+def write_glossary_table(terms: list[Term], *, delimiter: str = "\t", raw_cells: bool = False) -> str:
+    """Terms as a glossary table that `read_glossary_table` reads back exactly (any text: tabs, line breaks,
+    quotes). Cells a spreadsheet would take for a formula get a leading ' unless `raw_cells`."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(GLOSSARY_COLUMNS)
+    for t in terms:
+        cells = [t.lang, t.source, t.english, t.status, t.kind, t.note]
+        writer.writerow(cells if raw_cells else [spreadsheet_cell(c) for c in cells])
+    return buf.getvalue()
+
+
+def table_delimiter(path: Path) -> str:
+    return "," if path.suffix.lower() == ".csv" else "\t"
+
+
+def load_glossary_file(path: Path, required: tuple[str, ...] = GLOSSARY_COLUMNS) -> list[Term]:
+    """Read a glossary table file (TSV, or CSV when it ends in .csv); see `read_glossary_table`."""
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkbenchError(f"{path}: cannot read glossary ({exc.__class__.__name__})") from exc
-    numbered = [(n, ln) for n, ln in enumerate(raw.splitlines(), start=1) if ln.strip() and not ln.startswith("#")]
-    if not numbered:
-        raise WorkbenchError(f"{path}: empty glossary (no header line)")
-    reader = csv.DictReader([ln for _, ln in numbered], delimiter="\t", quoting=csv.QUOTE_NONE)
-    missing = [c for c in GLOSSARY_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise WorkbenchError(f"{path}:{numbered[0][0]}: missing glossary column(s) {', '.join(missing)}")
-    terms = []
-    for (n, _line), row in zip(numbered[1:], reader, strict=True):
-        def cell(name: str, row: dict[str, str | None] = row) -> str:
-            return (row.get(name) or "").strip()
-
-        status, kind, lang = cell("status"), cell("kind"), cell("lang")
-        if lang not in ("ru", "uk"):
-            raise WorkbenchError(f"{path}:{n}: lang {lang!r} must be ru or uk")
-        if status not in TERM_STATUSES:
-            raise WorkbenchError(f"{path}:{n}: status {status!r} is not one of {', '.join(TERM_STATUSES)}")
-        if kind not in TERM_KINDS:
-            raise WorkbenchError(f"{path}:{n}: kind {kind!r} is not one of {', '.join(TERM_KINDS)}")
-        if not cell("source") or not cell("english"):
-            raise WorkbenchError(f"{path}:{n}: source and english must not be empty")
-        if not words(cell("source")):
-            raise WorkbenchError(f"{path}:{n}: source {cell('source')!r} has no words to match")
-        terms.append(Term(id=None, lang=lang, source=cell("source"), english=cell("english"), status=status,
-                          kind=kind, note=cell("note")))
-    return terms
+    return read_glossary_table(raw, str(path), delimiter=table_delimiter(path), required=required)
 
 
-def write_glossary_file(terms: list[Term], path: Path) -> None:
-    """Write terms as a TSV glossary file that `load_glossary_file` reads back."""
-    def clean(value: str) -> str:
-        return " ".join(value.split())  # tabs and line breaks would break the row
-
-    lines = ["\t".join(GLOSSARY_COLUMNS)]
-    lines += ["\t".join(clean(v) for v in (t.lang, t.source, t.english, t.status, t.kind, t.note)) for t in terms]
+def write_glossary_file(terms: list[Term], path: Path, *, raw_cells: bool = False) -> None:
+    """Write terms as a glossary table file (TSV, or CSV when it ends in .csv) that `load_glossary_file` reads back."""
     try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text(write_glossary_table(terms, delimiter=table_delimiter(path), raw_cells=raw_cells),
+                        encoding="utf-8", newline="")
     except OSError as exc:
-        raise WorkbenchError(f"{path}: cannot write glossary ({exc.__class__.__name__})") from exc
+        raise WorkbenchError(f"{path}: cannot write glossary ({exc.strerror or exc.__class__.__name__})") from exc

@@ -1,7 +1,11 @@
 """The `workbench` command line: a thin layer over the same functions the app uses.
 
 Each command group lives in its own module with a `register(subparsers)` function. Errors meant
-for the user (`WorkbenchError`) are printed as one line on stderr with exit status 2.
+for the user (`WorkbenchError`), and storage failures (a read-only or full data directory, a locked
+database), are printed as one line on stderr with exit status 2.
+
+A command that changes data acts as a verified user (see `workbench.actions.users`): on a store with
+users, WORKBENCH_USER (or --user) with WORKBENCH_TOKEN, or --operator.
 """
 
 from __future__ import annotations
@@ -12,9 +16,30 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..config import load_config
 from ..errors import WorkbenchError
+from ..safetext import terminal
 from .common import Context
+
+
+def storage_problem(exc: BaseException) -> str:
+    """One line for a failure of the disk or the database (no traceback, no SQL)."""
+    text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    low = text.lower()
+    if "readonly" in low or "read-only" in low or isinstance(exc, PermissionError):
+        why = "the data directory or database is read-only (check its permissions)"
+    elif "disk is full" in low or "no space" in low or getattr(exc, "errno", None) == 28:
+        why = "the disk is full"
+    elif "locked" in low:
+        why = "the database is locked by another process (try again when it has finished)"
+    elif "unable to open" in low:
+        why = "cannot open the database file (does the data directory exist and may it be written?)"
+    else:
+        why = text
+    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+    return terminal(f"storage: {why}{where}", keep_newlines=False)
 
 # Command modules, in the order of the pipeline. Each registers its subcommands.
 COMMAND_MODULES = ["corpus", "translate", "align", "flag", "glossary", "exchange", "users", "serve"]
@@ -28,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="TOML configuration file (default: $WORKBENCH_CONFIG or ./workbench.toml)")
     parser.add_argument("--db", help="SQLAlchemy database URL (default: $WORKBENCH_DB or DATA_DIR/workbench.db)")
     parser.add_argument("--data-dir", help="data directory (default: $WORKBENCH_DATA_DIR or ./data)")
-    parser.add_argument("--user", default="cli", help="name recorded as the author of changes (default: cli)")
+    parser.add_argument("--user", default="",
+                        help="act as this user (default: $WORKBENCH_USER); on a store with users it needs "
+                             "WORKBENCH_TOKEN from `workbench users token NAME`")
+    parser.add_argument("--operator", action="store_true",
+                        help="act as the server's operator with admin rights (whoever can read the store); "
+                             "recorded as 'NAME (operator)' in every history and the audit log")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
@@ -43,10 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         config = config.with_overrides(db_url=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
-        ctx = Context(config=config, actor=args.user)
+        ctx = Context(config=config, requested_user=args.user, operator=args.operator)
         return int(args.func(ctx, args) or 0)
     except WorkbenchError as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
+        print(terminal(f"workbench: {exc}", keep_newlines=False), file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"workbench: {storage_problem(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("workbench: interrupted; finished batches are saved", file=sys.stderr)

@@ -9,7 +9,7 @@ from ..align import align_lines, align_story, align_words_for_document
 from ..errors import WorkbenchError
 from ..ingest import langid
 from ..ingest.readers import decode, read_limited
-from .common import Context, add_format, emit
+from .common import Context, add_format, emit, out
 
 
 class AlignInputError(WorkbenchError):
@@ -67,9 +67,10 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     if not args.story:
         raise AlignInputError("align: give a STORY (see `workbench stories`) or --presegmented A B")
+    ctx.acting("align")
     results = align_story(ctx.store, ctx.config, args.story, actor=ctx.actor)
     if not results and args.format == "table":
-        print(f"story {args.story!r}: fewer than two documents, nothing to align")
+        out(f"story {args.story!r}: fewer than two documents, nothing to align")
         return 0
     docs = {d.id: d for d in ctx.store.documents()}
     for doc_a, doc_b, beads in results:
@@ -80,7 +81,7 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
             continue
         da, db = docs[doc_a], docs[doc_b]
         linked = sum(1 for b in beads if b.src and b.tgt)
-        print(f"A = {da.name} ({da.lang}), B = {db.name} ({db.lang}): {len(beads)} beads, {linked} linked")
+        out(f"A = {da.name} ({da.lang}), B = {db.name} ({db.lang}): {len(beads)} beads, {linked} linked")
         emit(({"type": f"{len(b.src)}-{len(b.tgt)}", "a": [segs[x].index for x in b.src],
                "b": [segs[x].index for x in b.tgt], "score": f"{b.score:.2f}", "locked": "yes" if b.locked else "",
                "text_a": " ".join(segs[x].text for x in b.src)[:48],
@@ -90,6 +91,7 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_align_words(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.acting("align")
     count = align_words_for_document(ctx.store, ctx.config, args.doc, force=args.force)
-    print(f"{args.doc}: word-aligned {count} segment(s)")
+    out(f"{args.doc}: word-aligned {count} segment(s)")
     return 0

@@ -1,4 +1,8 @@
-"""What every command shares: the context (configuration, store, acting user) and record output."""
+"""What every command shares: the context (configuration, store, the verified acting user) and output.
+
+Everything a command prints of stored or file text goes through `out`/`emit`, which strip terminal
+control characters (`workbench.safetext.terminal`).
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,41 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..actions import Actor, author, require
 from ..config import Config
+from ..safetext import terminal
 from ..store import Store, open_store
 
 
 @dataclass
 class Context:
     config: Config
-    actor: str = "cli"
+    requested_user: str = ""  # --user NAME (else WORKBENCH_USER)
+    operator: bool = False  # --operator
     _store: Store | None = field(default=None, repr=False)
+    _user: Actor | None = field(default=None, repr=False)
+
+    @property
+    def user(self) -> Actor:
+        """The verified acting user (see `workbench.actions.users.cli_identity`); resolved on first use, so
+        that commands that only read never need an identity."""
+        if self._user is None:
+            from ..actions.users import cli_identity
+
+            self._user = cli_identity(self.store, self.requested_user or self.config.cli_user, self.config.cli_token,
+                                      operator=self.operator)
+        return self._user
+
+    @property
+    def actor(self) -> str:
+        """The verified acting user's name as histories record it."""
+        return author(self.user)
+
+    def acting(self, permission: str) -> Actor:
+        """The acting user, when their role allows `permission` (else PermissionDenied)."""
+        user = self.user
+        require(user, permission)
+        return user
 
     @property
     def store(self) -> Store:
@@ -54,7 +84,7 @@ def emit(records: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
     """Print records as JSON lines or as an aligned table of the given columns."""
     rows = [_plain(r) for r in records]
     if fmt == "jsonl":
-        for r in rows:
+        for r in rows:  # JSON escapes control characters itself
             sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
         return
     cells = [[_cell(r.get(c, "")) for c in columns] for r in rows]
@@ -64,7 +94,12 @@ def emit(records: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
         sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
+def out(*parts: object, err: bool = False) -> None:
+    """Print a line for people (stdout, or stderr with err=True) without terminal control characters."""
+    print(terminal(" ".join(str(p) for p in parts)), file=sys.stderr if err else sys.stdout)
+
+
 def _cell(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(text.split())
+    text = " ".join(terminal(text, keep_newlines=False).split())
     return text if len(text) <= 80 else text[:79] + "…"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..ingest import import_paths
-from .common import Context, add_format, emit
+from ..actions.documents import assign_story
+from ..actions.imports import import_articles
+from ..actions.segments import set_role
+from ..errors import WorkbenchError
+from .common import Context, add_format, emit, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    report = import_paths(ctx.store, args.paths, ctx.config, story=args.story, actor=ctx.actor)
+    report = import_articles(ctx.store, ctx.config, ctx.user, args.paths, story=args.story)
     rows = [{"status": "added", "id": d.id, "name": d.name, "lang": d.lang, "segments": len(d.segments),
              "encoding": d.encoding} for d in report.added]
     rows += [{"status": "unchanged", "id": d.id, "name": d.name, "lang": d.lang, "segments": "",
@@ -47,7 +50,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     emit(rows, args.format, ["status", "id", "name", "lang", "segments", "encoding"])
     if args.format == "table":
         for name, docs in report.proposed_stories.items():
-            print(f"proposed story {name!r}: {', '.join(docs)}")
+            out(f"proposed story {name!r}: {', '.join(docs)}")
     return 0
 
 
@@ -74,10 +77,8 @@ def cmd_segments(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_stories(ctx: Context, args: argparse.Namespace) -> int:
     if args.assign:
         if not args.name:
-            from ..errors import WorkbenchError
-
             raise WorkbenchError("stories --assign: --name is required")
-        ctx.store.assign_story(args.assign, args.name, ctx.actor)
+        assign_story(ctx.store, ctx.user, args.assign, args.name)
     names = {d.id: d.name for d in ctx.store.documents()}
     rows = [{"id": s.id, "name": s.name, "proposed": s.proposed, "documents": [names[i] for i in s.doc_ids]}
             for s in ctx.store.stories()]
@@ -86,6 +87,6 @@ def cmd_stories(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_role(ctx: Context, args: argparse.Namespace) -> int:
-    seg = ctx.store.set_role(args.segment, args.role, ctx.actor)
-    print(f"{seg.id}: {seg.role}")
+    seg = set_role(ctx.store, ctx.user, args.segment, args.role)
+    out(f"{seg.id}: {seg.role}")
     return 0

@@ -11,16 +11,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ..actions.imports import import_glossary_files, import_memory
+from ..actions.imports import import_xliff as apply_xliff
 from ..errors import WorkbenchError
 from ..exchange import tabular, tbx, tmx, xliff
 from ..exchange.collect import STATUS_FILTERS, resolve
 from ..glossary import match_terms
 from ..records import TERM_STATUSES, Term
 from ..store import Store
-from .common import Context, add_format, emit
+from .common import Context, add_format, emit, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,9 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="add OmegaT context properties (file, id, prev, next): units then match only in context")
     q.set_defaults(func=cmd_export_tmx)
 
+    raw_help = "keep cells starting with = + - @ tab or CR as they are (default: a leading ' so that a spreadsheet " \
+               "shows them as text; the workbench's own import removes it)"
     q = fmt.add_parser("csv", help="CSV (or TSV when FILE ends in .tsv): the same units as TMX, as a table")
     q.add_argument("ref", metavar="STORY|DOC")
     unit_options(q)
+    q.add_argument("--raw-cells", action="store_true", help=raw_help)
     q.set_defaults(func=cmd_export_csv)
 
     q = fmt.add_parser("xliff", help="XLIFF 2.0 (default), 2.1 or 1.2 of one document, for a CAT tool")
@@ -63,6 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("-o", "--output", required=True, metavar="FILE")
         q.add_argument("--lang", choices=("ru", "uk"))
         q.add_argument("--term-status", choices=TERM_STATUSES)
+        if name == "terms":
+            q.add_argument("--raw-cells", action="store_true", help=raw_help)
         q.set_defaults(func=cmd_export_tbx if name == "tbx" else cmd_export_terms)
 
     p = sub.add_parser("import-tm", help="read a TMX (or CSV/TSV unit table) into the translation memory",
@@ -80,34 +86,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-tbx", aliases=["import-terms"],
                        help="add glossary terms from TBX (martif) or a CSV/TSV glossary table")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--as-proposed", action="store_true", help="import every term as proposed (for review)")
+    p.add_argument("--as-proposed", action="store_true",
+                   help="import every term as proposed (for review); always so for users who may not approve terms")
     p.set_defaults(func=cmd_import_tbx)
 
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        print(f"workbench: warning: {line}", file=sys.stderr)
+        out(f"workbench: warning: {line}", err=True)
 
 
 def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
     report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
                             context=args.context)
     _warn(report.warnings)
-    print(f"wrote {report.units} unit(s) to {report.path}")
+    out(f"wrote {report.units} unit(s) to {report.path}")
     return 0
 
 
 def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
     report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
-                                        include_mt=args.include_mt)
-    print(f"wrote {report.rows} unit(s) to {report.path}")
+                                        include_mt=args.include_mt, raw_cells=args.raw_cells)
+    out(f"wrote {report.rows} unit(s) to {report.path}")
     return 0
 
 
 def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
     report = xliff.export_xliff(ctx.store, args.ref, args.output, version=args.xliff_version, status=args.status)
     _warn(report.warnings)
-    print(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
+    out(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
     return 0
 
 
@@ -127,13 +134,14 @@ def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
 
 def cmd_export_tbx(ctx: Context, args: argparse.Namespace) -> int:
     report = tbx.export_tbx(ctx.store, args.output, terms=_terms_for(ctx.store, args))
-    print(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
+    out(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
     return 0
 
 
 def cmd_export_terms(ctx: Context, args: argparse.Namespace) -> int:
-    report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args))
-    print(f"wrote {report.rows} term(s) to {report.path}")
+    report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args),
+                                           raw_cells=args.raw_cells)
+    out(f"wrote {report.rows} term(s) to {report.path}")
     return 0
 
 
@@ -142,32 +150,32 @@ def _suffix(path: str) -> str:
 
 
 def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
-    if _suffix(args.file) in (".csv", ".tsv", ".tab"):
-        report = tabular.import_units_table(ctx.store, args.file)
-    else:
-        report = tmx.import_tmx(ctx.store, args.file)
-    print(f"{report.path}: read {report.units_read} unit(s): {report.added} new memory pair(s), "
-          f"{report.pairs - report.added} already there, {report.skipped} unit(s) with fewer than two languages")
+    report = import_memory(ctx.store, ctx.user, args.file)
+    out(f"{report.path}: read {report.units_read} unit(s): {report.added} new memory pair(s), "
+        f"{report.pairs - report.added} already there, {report.skipped} unit(s) with fewer than two languages")
     return 0
 
 
 def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
-    report = xliff.import_xliff(ctx.store, args.file, ctx.actor)
+    report = apply_xliff(ctx.store, ctx.user, args.file)
     rows = [{"unit": r.unit_id, "action": r.action, "detail": r.detail}
             for r in report.results if r.action != "unchanged"]
     emit(rows, args.format, ["unit", "action", "detail"])
     counts = {a: report.count(a) for a in ("edited", "restored", "status", "unchanged", "refused")}
-    print(f"{report.path}: " + ", ".join(f"{n} {a}" for a, n in counts.items()), file=sys.stderr)
+    out(f"{report.path}: " + ", ".join(f"{n} {a}" for a, n in counts.items()), err=True)
     return 1 if report.refused else 0
 
 
 def cmd_import_tbx(ctx: Context, args: argparse.Namespace) -> int:
-    if _suffix(args.file) in (".csv", ".tsv", ".tab"):
-        report = tabular.import_glossary_table(ctx.store, args.file, ctx.actor, as_proposed=args.as_proposed)
-    elif _suffix(args.file) in (".tbx", ".xml", ".tbxm"):
-        report = tbx.import_tbx(ctx.store, args.file, ctx.actor, as_proposed=args.as_proposed)
-    else:
+    path = Path(args.file)
+    if _suffix(args.file) not in (".csv", ".tsv", ".tab", ".tbx", ".xml", ".tbxm"):
         raise WorkbenchError(f"{args.file}: unknown glossary format (expected .tbx, .csv or .tsv)")
-    _warn([f"{report.path}: skipped {s}" for s in report.skipped])
-    print(f"{report.path}: {report.entries} term(s): {report.added} added, {report.unchanged} already there")
+    if not path.is_file():
+        raise WorkbenchError(f"{args.file}: no such file")
+    report = import_glossary_files(ctx.store, ctx.user, [path], as_proposed=args.as_proposed)[0]
+    _warn([f"{path}: skipped {s}" for s in report.skipped])
+    entries = len(report.added) + report.unchanged
+    kept = f" ({report.as_proposed} as proposed: {ctx.user.name} may not approve terms)" if report.as_proposed \
+        and not args.as_proposed else ""
+    out(f"{path}: {entries} term(s): {len(report.added)} added, {report.unchanged} already there{kept}")
     return 0

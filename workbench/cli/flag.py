@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ..actions.flags import dismiss_flag, resolve_flag
 from ..errors import WorkbenchError
 from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
 from ..flags.base import levels_for
 from ..ingest.readers import read_text
 from ..store.errors import NotFound
-from .common import Context, add_format, emit
+from .common import Context, add_format, emit, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,6 +60,7 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     if args.lang:
         raise WorkbenchError("flag: --lang applies to a FILE; a stored document keeps its detected languages")
+    ctx.acting("flag")  # the flags are stored
     try:
         run = flag_document_report(ctx.store, ctx.config, args.target)
     except NotFound as exc:
@@ -69,7 +70,7 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     doc = ctx.store.document(args.target)
     segs = {s.id: s for s in doc.segments}
     for note in run.notes:
-        print(f"note: {note}", file=sys.stderr)
+        out(f"note: {note}", err=True)
     if args.rank:
         emit([{"segment": segs[sid].index, "segment_id": sid, "risk": score, "text": segs[sid].text}
               for sid, score in rank_segments(run.flags)], args.format, ["segment", "risk", "segment_id", "text"])
@@ -89,12 +90,12 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_dismiss(ctx: Context, args: argparse.Namespace) -> int:
-    f = ctx.store.dismiss_flag(args.flag_id, args.reason, ctx.actor)
-    print(f"flag {f.id} dismissed: '{f.kind}' on this text is not flagged again")
+    f = dismiss_flag(ctx.store, ctx.user, args.flag_id, args.reason)
+    out(f"flag {f.id} dismissed: '{f.kind}' on this text is not flagged again")
     return 0
 
 
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
-    f = ctx.store.resolve_flag(args.flag_id, ctx.actor, args.reason)
-    print(f"flag {f.id} resolved")
+    f = resolve_flag(ctx.store, ctx.user, args.flag_id, args.reason)
+    out(f"flag {f.id} resolved")
     return 0

@@ -1,9 +1,8 @@
 """`workbench glossary list|add|approve|reject|load|export|history`: the project glossary.
 
-The command acts as `--user NAME`. Approving and rejecting (and loading a file's approved or
-rejected rows as such) need a user of the store whose role allows `approve_term` (reviewer, admin),
-checked with `workbench.auth.require`. Proposing needs `propose_term`; on a store that has no users
-yet (a single-user installation) anyone may propose.
+Changes go through `workbench.actions.terms` as the verified acting user (see `workbench.cli`).
+Approving and rejecting (and loading a file's approved or rejected rows as such) need a role that
+allows `approve_term` (reviewer, admin); anyone else's loaded rows arrive as proposed.
 """
 
 from __future__ import annotations
@@ -11,12 +10,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..auth import can, require
+from ..actions import can
+from ..actions.imports import import_glossary_files
+from ..actions.terms import propose_term, review_term
 from ..errors import WorkbenchError
 from ..flags import glossary_files
-from ..glossary import load_glossary_file, write_glossary_file
-from ..records import TERM_KINDS, TERM_STATUSES, Term, User
-from .common import Context, add_format, emit
+from ..glossary import write_glossary_file
+from ..records import TERM_KINDS, TERM_STATUSES
+from .common import Context, add_format, emit, out
 
 COLUMNS = ["id", "lang", "source", "english", "status", "kind", "note"]
 
@@ -49,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         a = gsub.add_parser(action, help=f"{action} a term (reviewer or admin)")
         a.add_argument("term_ids", nargs="+", type=int, metavar="TERM_ID")
         a.add_argument("--comment", default="")
+        a.add_argument("--seen", metavar="ENGLISH",
+                       help="the English you reviewed: refused if the term (one TERM_ID) now says something else")
         add_format(a)
         a.set_defaults(func=cmd_review, status=status)
 
@@ -61,23 +64,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("file", metavar="FILE")
     a.add_argument("--lang", choices=("ru", "uk"))
     a.add_argument("--status", choices=TERM_STATUSES)
+    a.add_argument("--raw-cells", action="store_true",
+                   help="keep cells starting with = + - @ as they are (default: prefixed with ' for spreadsheets)")
     a.set_defaults(func=cmd_export)
 
     a = gsub.add_parser("history", help="who proposed, approved, rejected or edited a term, and when")
     a.add_argument("term_id", type=int, metavar="TERM_ID")
     add_format(a)
     a.set_defaults(func=cmd_history)
-
-
-def acting_user(ctx: Context) -> User | None:
-    """The store's user named by --user, or None."""
-    return next((u for u in ctx.store.users() if u.name == ctx.actor), None)
-
-
-def _may_propose(ctx: Context) -> None:
-    users = ctx.store.users()
-    if users:
-        require(next((u for u in users if u.name == ctx.actor), None), "propose_term")
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
@@ -88,18 +82,18 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    _may_propose(ctx)
-    term = ctx.store.add_term(Term(id=None, lang=args.lang, source=args.source, english=args.english,
-                                   status="proposed", kind=args.kind, note=args.note), ctx.actor)
+    term = propose_term(ctx.store, ctx.user, args.lang, args.source, args.english, note=args.note, kind=args.kind)
     emit([term], args.format, COLUMNS)  # type: ignore[list-item]
     return 0
 
 
 def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
-    require(acting_user(ctx), "approve_term")
+    if args.seen is not None and len(args.term_ids) != 1:
+        raise WorkbenchError("--seen: name exactly one TERM_ID")
     for term_id in args.term_ids:
         ctx.store.term(term_id)  # every id must exist before any is changed
-    done = [ctx.store.review_term(term_id, args.status, ctx.actor, args.comment) for term_id in args.term_ids]
+    done = [review_term(ctx.store, ctx.user, term_id, args.status, args.comment, seen_english=args.seen)
+            for term_id in args.term_ids]
     emit(done, args.format, COLUMNS)  # type: ignore[arg-type]
     return 0
 
@@ -108,40 +102,19 @@ def cmd_load(ctx: Context, args: argparse.Namespace) -> int:
     paths = [Path(f) for f in args.files] or glossary_files(ctx.config)
     if not paths:
         raise WorkbenchError("glossary load: no files named and no glossaries/*.tsv found")
-    loaded = [(p, load_glossary_file(p)) for p in paths]  # every file is checked before anything is stored
-    _may_propose(ctx)
-    reviewer = can(acting_user(ctx), "approve_term")
-    existing = {(t.lang, t.source, t.english, t.kind): t for t in ctx.store.terms()}
-    rows = []
-    for path, terms in loaded:
-        counts = {"added": 0, "updated": 0, "unchanged": 0, "as proposed": 0}
-        for t in terms:
-            status = t.status if reviewer else "proposed"
-            if status != t.status:
-                counts["as proposed"] += 1
-            old = existing.get((t.lang, t.source, t.english, t.kind))
-            if old is None:
-                new = ctx.store.add_term(Term(None, t.lang, t.source, t.english, status, t.kind, t.note), ctx.actor,
-                                         comment=f"loaded from {path.name}")
-                existing[(t.lang, t.source, t.english, t.kind)] = new
-                counts["added"] += 1
-            elif reviewer and old.status != status:
-                ctx.store.review_term(old.id or 0, status, ctx.actor, f"loaded from {path.name}")
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-        rows.append({"file": str(path), **counts})
+    reports = import_glossary_files(ctx.store, ctx.user, paths, glossary_layout=True, update_status=True)
+    rows = [r.row() for r in reports]
     emit(rows, args.format, ["file", "added", "updated", "unchanged", "as proposed"])
-    if not reviewer and any(r["as proposed"] for r in rows) and args.format == "table":
-        print(f"{ctx.actor} may not approve terms: approved/rejected rows were loaded as proposed "
-              "(load as a reviewer, e.g. --user NAME of a reviewer, to keep the files' statuses)")
+    if not can(ctx.user, "approve_term") and any(r.as_proposed for r in reports) and args.format == "table":
+        out(f"{ctx.user.name} may not approve terms: approved/rejected rows were loaded as proposed "
+            "(load as a reviewer to keep the files' statuses)")
     return 0
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     terms = ctx.store.terms(lang=args.lang, status=args.status)
-    write_glossary_file(terms, Path(args.file))
-    print(f"{len(terms)} terms written to {args.file}")
+    write_glossary_file(terms, Path(args.file), raw_cells=args.raw_cells)
+    out(f"{len(terms)} terms written to {args.file}")
     return 0
 
 

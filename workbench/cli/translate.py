@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..translate import ENGINES, translate_documents
-from .common import Context, add_format, emit
+from .common import Context, add_format, emit, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    ctx.acting("translate")  # translations are stored
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -51,5 +52,5 @@ def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
     emit([row], args.format, ["documents", "segments", "translated", "cached", "skipped", "seconds", "models"])
     if args.format == "table" and report.missing_terms:
         for seg_id, terms in report.missing_terms.items():
-            print(f"{seg_id}: glossary term(s) missing from the English: {', '.join(terms)}")
+            out(f"{seg_id}: glossary term(s) missing from the English: {', '.join(terms)}")
     return 0

@@ -1,18 +1,16 @@
-"""`workbench users`: add users, list them, change their role or password.
-
-Whoever can run the CLI on the server can read the store anyway, so these commands act as the
-operator (recorded as `--user`, default "cli") without a sign-in.
-"""
+"""`workbench users`: add users, list them, change their role or password, issue API tokens, disable,
+enable or delete them. Every change goes through `workbench.actions.users` as the verified acting user
+(an admin, or the operator with --operator; on a store without users, whoever runs the command)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..auth import change_role, hash_password, new_password
+from ..actions import users as actions
 from ..errors import WorkbenchError
-from ..records import USER_ROLES, User
-from .common import Context, add_format, emit
+from ..records import USER_ROLES
+from .common import Context, add_format, emit, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="no password: the user signs in only through the OpenID Connect provider")
     a.set_defaults(func=cmd_add)
 
-    ls = usub.add_parser("list", help="list users and roles")
+    ls = usub.add_parser("list", help="list users, roles and whether they are disabled")
     add_format(ls)
     ls.set_defaults(func=cmd_list)
 
@@ -44,6 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     pa.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     pa.set_defaults(func=cmd_password)
 
+    t = usub.add_parser("token", help="issue a new API token for the CLI (printed once; replaces the old one)")
+    t.add_argument("name", metavar="NAME")
+    t.add_argument("--revoke", action="store_true", help="remove the user's token instead")
+    t.set_defaults(func=cmd_token)
+
+    for action, helptext in (("disable", "disable a user: no sign-in, no token; open sessions end"),
+                             ("enable", "enable a disabled user again"),
+                             ("delete", "delete a user (their changes keep their name in the histories)")):
+        d = usub.add_parser(action, help=helptext)
+        d.add_argument("name", metavar="NAME")
+        d.set_defaults(func=cmd_status, action=action)
+
 
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
     """(password, generated)."""
@@ -52,38 +62,58 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
         if not line:
             raise WorkbenchError("--password-stdin: no password on standard input")
         return line, False
+    from ..auth import new_password
+
     return new_password(), True
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    if args.no_password:
-        password_hash, password, generated = "", "", False
-    else:
-        password, generated = _password(args)
-        password_hash = hash_password(password)
-    user = ctx.store.add_user(args.name.strip(), args.role, password_hash, actor=ctx.actor)
-    print(f"added {user.name} ({user.role})")
+    password, generated = (None, False) if args.no_password else _password(args)
+    user = actions.add_user(ctx.store, ctx.user, args.name, args.role, password)
+    out(f"added {user.name} ({user.role})")
     if generated:
-        print(f"password: {password}  (shown only this once)")
+        out(f"password: {password}  (shown only this once)")
     return 0
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
-    emit([{"name": u.name, "role": u.role} for u in ctx.store.users()], args.format, ["name", "role"])
+    rows = [{"name": a.user.name, "role": a.user.role, **({"disabled": True} if a.disabled else {})}
+            for a in ctx.store.user_accounts()]
+    emit(rows, args.format, ["name", "role", "disabled"])
     return 0
 
 
 def cmd_role(ctx: Context, args: argparse.Namespace) -> int:
-    # The operator acts with admin rights; change_role still guards the last admin.
-    change_role(ctx.store, User(ctx.actor, "admin"), args.name, args.role)
-    print(f"{args.name}: {args.role}")
+    actions.change_role(ctx.store, ctx.user, args.name, args.role)
+    out(f"{args.name}: {args.role}")
     return 0
 
 
 def cmd_password(ctx: Context, args: argparse.Namespace) -> int:
     password, generated = _password(args)
-    ctx.store.set_user_password(args.name, hash_password(password), actor=ctx.actor)
-    print(f"{args.name}: password changed")
+    actions.change_password(ctx.store, ctx.user, args.name, password)
+    out(f"{args.name}: password changed")
     if generated:
-        print(f"password: {password}  (shown only this once)")
+        out(f"password: {password}  (shown only this once)")
+    return 0
+
+
+def cmd_token(ctx: Context, args: argparse.Namespace) -> int:
+    if args.revoke:
+        actions.revoke_token(ctx.store, ctx.user, args.name)
+        out(f"{args.name}: token revoked")
+        return 0
+    token = actions.issue_token(ctx.store, ctx.user, args.name)
+    out(f"{args.name}: new API token (shown only this once; any earlier token no longer works):")
+    out(token)
+    out(f"use it as: WORKBENCH_USER={args.name} WORKBENCH_TOKEN=<token> workbench ...", err=True)
+    return 0
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    if args.action == "delete":
+        actions.delete_user(ctx.store, ctx.user, args.name)
+    else:
+        actions.set_disabled(ctx.store, ctx.user, args.name, args.action == "disable")
+    out(f"{args.name}: {args.action}d")
     return 0

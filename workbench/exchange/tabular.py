@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..glossary import GLOSSARY_COLUMNS
-from ..records import TERM_KINDS, TERM_STATUSES, Term
+from ..errors import WorkbenchError
+from ..glossary import read_glossary_table as _read_glossary
+from ..glossary import write_glossary_table
+from ..records import Term
+from ..safetext import from_spreadsheet_cell, spreadsheet_cell
 from ..store import Store
-from .collect import Selection, lang_code, select_units
+from .collect import Selection, select_units
 from .safexml import ExchangeError
 from .tbx import TbxImportReport, TbxTerm, add_terms
 from .tmx import ImportReport, TmxUnit, parse_tmx_date, store_memory_units, tmx_date
@@ -43,30 +46,33 @@ def _writer(path: Path) -> tuple[io.StringIO, Any]:
     return buf, csv.writer(buf, delimiter=delimiter_for(path), lineterminator="\n")
 
 
-def _save(path: Path, buf: io.StringIO) -> None:
+def _save(path: Path, buf: io.StringIO | str) -> None:
     try:
-        path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+        path.write_text(buf if isinstance(buf, str) else buf.getvalue(), encoding="utf-8", newline="")
     except OSError as exc:
         raise ExchangeError(f"{path}: cannot write ({exc.strerror or exc.__class__.__name__})") from exc
 
 
-def write_units_table(selection: Selection, path: str | Path) -> TableReport:
+def write_units_table(selection: Selection, path: str | Path, *, raw_cells: bool = False) -> TableReport:
+    """Cells a spreadsheet would take for a formula get a leading ' (read back without it) unless `raw_cells`."""
     out = Path(path)
     buf, w = _writer(out)
     w.writerow(UNIT_COLUMNS)
+    cell = (lambda v: v) if raw_cells else spreadsheet_cell
     for u in selection.units:
         texts = dict(u.variants)
-        w.writerow([u.uid, u.status, u.origin, texts.get("ru", ""), texts.get("uk", ""), texts.get("en", ""),
+        w.writerow([cell(str(v)) for v in [u.uid, u.status, u.origin, texts.get("ru", ""), texts.get("uk", ""), texts.get("en", ""),
                     u.created_by, tmx_date(u.created_at) or "", u.changed_by, tmx_date(u.changed_at) or "",
-                    u.engine, " | ".join(u.documents), u.story, " ".join(u.segment_ids)])
+                    u.engine, " | ".join(u.documents), u.story, " ".join(u.segment_ids)]])
     _save(out, buf)
     return TableReport(out, len(selection.units))
 
 
 def export_units_table(store: Store, ref: str, path: str | Path, *, status: str = "all",
-                       include_mt: bool = False) -> TableReport:
+                       include_mt: bool = False, raw_cells: bool = False) -> TableReport:
     """A story's or document's units as CSV/TSV (same selection as the TMX export)."""
-    return write_units_table(select_units(store, ref, status=status, include_mt=include_mt), path)
+    return write_units_table(select_units(store, ref, status=status, include_mt=include_mt), path,
+                             raw_cells=raw_cells)
 
 
 def _rows(path: Path, required: tuple[str, ...], what: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -88,7 +94,7 @@ def _rows(path: Path, required: tuple[str, ...], what: str) -> Iterator[tuple[in
             for row in reader:
                 if None in row:
                     raise ExchangeError(f"{path}:{reader.line_num}: more cells than columns")
-                yield reader.line_num, {k: (v or "") for k, v in row.items()}
+                yield reader.line_num, {k: from_spreadsheet_cell(v or "") for k, v in row.items()}
         except UnicodeDecodeError as exc:
             raise ExchangeError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
                                 f"{exc.start} of a block); save it as UTF-8") from None
@@ -122,40 +128,33 @@ def import_units_table(store: Store, path: str | Path) -> ImportReport:
 
 # --- glossaries -----------------------------------------------------------------------------------
 def export_glossary_table(store: Store, path: str | Path, *, lang: str | None = None,
-                          status: str | None = None, terms: list[Term] | None = None) -> TableReport:
+                          status: str | None = None, terms: list[Term] | None = None,
+                          raw_cells: bool = False) -> TableReport:
     """The glossary (or the given terms) in the `glossaries/` column layout, as CSV or TSV."""
     out = Path(path)
-    buf, w = _writer(out)
-    w.writerow(GLOSSARY_COLUMNS)
     if terms is None:
         terms = store.terms(lang=lang, status=status)
-    for t in terms:
-        w.writerow([t.lang, t.source, t.english, t.status, t.kind, t.note])
-    _save(out, buf)
+    _save(out, write_glossary_table(terms, delimiter=delimiter_for(out), raw_cells=raw_cells))
     return TableReport(out, len(terms))
 
 
 def read_glossary_table(path: str | Path) -> list[TbxTerm]:
-    """Glossary entries of a CSV/TSV table; lines starting with '#' are comments."""
+    """Glossary entries of a CSV/TSV table (the reader of `workbench.glossary`; status and kind optional)."""
     p = Path(path)
-    out: list[TbxTerm] = []
-    for line, row in _rows(p, ("lang", "source", "english"), "glossary"):
-        if row["lang"].lstrip().startswith("#") or not any(v.strip() for v in row.values()):
-            continue
-        lang = lang_code(row["lang"])
-        status = row.get("status", "").strip() or "proposed"
-        kind = row.get("kind", "").strip() or "term"
-        if lang not in ("ru", "uk"):
-            raise ExchangeError(f"{p}:{line}: lang {row['lang']!r} must be ru or uk")
-        if status not in TERM_STATUSES:
-            raise ExchangeError(f"{p}:{line}: status {status!r} is not one of {', '.join(TERM_STATUSES)}")
-        if kind not in TERM_KINDS:
-            raise ExchangeError(f"{p}:{line}: kind {kind!r} is not one of {', '.join(TERM_KINDS)}")
-        if not row["source"].strip() or not row["english"].strip():
-            raise ExchangeError(f"{p}:{line}: source and english must not be empty")
-        out.append(TbxTerm(Term(id=None, lang=lang, source=row["source"].strip(), english=row["english"].strip(),
-                                status=status, kind=kind, note=row.get("note", "").strip())))
-    return out
+    if not p.is_file():
+        raise ExchangeError(f"{p}: no such file")
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ExchangeError(f"{p}: cannot read ({exc.strerror or exc.__class__.__name__})") from exc
+    except UnicodeDecodeError as exc:
+        raise ExchangeError(f"{p}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                            "save it as UTF-8") from None
+    try:
+        terms = _read_glossary(text, str(p), delimiter=delimiter_for(p), required=("lang", "source", "english"))
+    except WorkbenchError as exc:
+        raise ExchangeError(str(exc)) from None
+    return [TbxTerm(t) for t in terms]
 
 
 def import_glossary_table(store: Store, path: str | Path, actor: str, *,

@@ -198,7 +198,9 @@ def add_terms(store: Store, path: Path, entries: list[TbxTerm], skipped: list[st
             report.unchanged += 1
             continue
         try:
-            store.add_term(t, e.created_by or actor, comment=f"imported from {path.name} by {actor}")
+            # The author is whoever imports: a name in the file is a claim, kept only in the comment.
+            claimed = f"; the file names {e.created_by!r} as responsible" if e.created_by else ""
+            store.add_term(t, actor, comment=f"imported from {path.name} by {actor}{claimed}")
         except StoreError as exc:
             raise ExchangeError(f"{path}: term {t.source!r}: {exc}") from exc
         existing.add(key)

@@ -487,8 +487,10 @@ def _apply(store: Store, xf: XliffFile, u: XliffUnit, source: str, cur: English,
             for k in range(version + 1, file_v + 1):
                 r = revs[k]
                 when = f"; saved {_iso(r.date)}" if r.date else ""
-                store.save_edit(u.id, r.text, r.author or actor, k - 1, origin=r.origin or "import",
-                                comment=f"from {name}{when}")
+                # The author is whoever imports: a name in the file is a claim, kept only in the comment.
+                claimed = f"; the file names {r.author!r} as author" if r.author else ""
+                store.save_edit(u.id, r.text, actor, k - 1, origin=r.origin or "import",
+                                comment=f"from {name}{when}{claimed}")
                 text, version = r.text, k
             if file_v > cur.version:
                 done.append(f"history v{cur.version + 1}-v{file_v} replayed")

@@ -7,13 +7,13 @@ first, and adds them in one transaction, so a bad file leaves the store as it wa
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
 from ..records import Document, Segment
+from ..safetext import name_problem
 from ..store import Store
 from . import langid, roles, stories
 from .readers import SUPPORTED_SUFFIXES, IngestError, decode_named, read_text
@@ -21,10 +21,33 @@ from .segment import blocks, segment_id, sentences
 
 # Longest upload name kept (file systems allow 255 bytes per name; the documents column holds 500).
 MAX_NAME_CHARS = 255
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# A news paragraph is a few hundred characters and a sentence seldom passes a thousand. A line or a
+# segment far beyond that is a dump (minified HTML, a data file), and segmenting and showing it would
+# hold the importer and every editor page: refused with the line or segment named.
+MAX_LINE_CHARS = 20_000
+MAX_SEGMENT_CHARS = 5_000
 
-__all__ = ["IngestError", "build_document", "read_document", "import_paths", "import_bytes", "ImportReport",
-           "expand_paths"]
+__all__ = ["IngestError", "build_document", "read_document", "import_paths", "import_bytes", "import_uploads",
+           "ImportReport", "expand_paths", "check_name", "document_from_bytes"]
+
+
+def check_name(name: str) -> str:
+    """The base name an imported file is known by, or IngestError: control characters (NUL above all) and
+    over-long names fit no file system or column; bidi controls and invisible characters make a name
+    display as another. The CLI and the upload apply the same check."""
+    safe = Path(name.replace("\\", "/")).name
+    problem = name_problem(safe) or ("" if safe and safe not in (".", "..") and len(safe) <= MAX_NAME_CHARS
+                                     else "empty or over-long")
+    if problem:
+        raise IngestError(f"{name[:80]!r}: not a usable file name ({problem})")
+    return safe
+
+
+def _check_lengths(text: str, name: str) -> None:
+    for n, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise IngestError(f"{name}:{n}: line of {len(line):,} characters; at most {MAX_LINE_CHARS:,} per line "
+                              "(is this an article? split it into paragraphs)")
 
 
 def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str = "",
@@ -35,6 +58,7 @@ def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str 
     except UnicodeEncodeError as exc:  # a lone surrogate: a Python str may hold one, no file or database can
         raise IngestError(f"{name}: not valid Unicode (lone surrogate at character {exc.start})") from None
     sha = hashlib.sha256(data).hexdigest()
+    _check_lengths(text, name)
     blks = blocks(text)
     if not blks:
         raise IngestError(f"{name}: empty file")
@@ -48,6 +72,10 @@ def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str 
             # A short sentence seldom has the letters that tell ru from uk: a paragraph's own
             # reading wins only when the sentence itself shows the other language's letters.
             lang = langid.detect(span.text) if len(span.text) > 40 else doc_lang
+        if len(span.text) > MAX_SEGMENT_CHARS:
+            line = text.count("\n", 0, span.start) + 1
+            raise IngestError(f"{name}:{line}: a sentence of {len(span.text):,} characters; at most "
+                              f"{MAX_SEGMENT_CHARS:,} per segment (add sentence ends or line breaks)")
         role = block_roles[span.block]
         segs.append(Segment(id=segment_id(sha, span.start, span.text), doc_id=0, index=len(segs),
                             start=span.start, end=span.end, text=span.text, lang=lang, role=role.role,
@@ -59,8 +87,9 @@ def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str 
 
 
 def read_document(path: Path, config: Config) -> Document:
+    name = check_name(path.name)
     text, encoding, title = read_text(path, config.max_import_bytes)
-    return build_document(text, path.name, encoding=encoding, title=title, source_path=str(path))
+    return build_document(text, name, encoding=encoding, title=title, source_path=str(path))
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -102,20 +131,29 @@ def import_paths(store: Store, paths: Iterable[str | Path], config: Config, *, s
     return _add(store, docs, story, actor)
 
 
-def import_bytes(store: Store, name: str, data: bytes, config: Config, *, story: str | None = None,
-                 actor: str = "app") -> ImportReport:
-    """Import an uploaded file. Only the base name is kept: an upload never names a path on disk."""
-    safe = Path(name.replace("\\", "/")).name
-    # Control characters (NUL above all) and over-long names are refused: no file system or
-    # database column takes them. Bidi overrides would let a name display as another ("exe.txt").
-    if not safe or safe in (".", "..") or len(safe) > MAX_NAME_CHARS or any(
-            unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in safe):
-        raise IngestError(f"{name[:80]!r}: not a usable file name")
+def document_from_bytes(name: str, data: bytes, config: Config) -> Document:
+    """An uploaded file as a document, through every check of the importer. Only the base name is
+    kept: an upload never names a path on disk."""
+    safe = check_name(name)
     suffix = Path(safe).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{safe}: unsupported file type {suffix or '(none)'} (use {', '.join(SUPPORTED_SUFFIXES)})")
     text, encoding, title = decode_named(data, safe, suffix, config.max_import_bytes)
-    return _add(store, [build_document(text, safe, encoding=encoding, title=title)], story, actor)
+    return build_document(text, safe, encoding=encoding, title=title)
+
+
+def import_uploads(store: Store, files: list[tuple[str, bytes]], config: Config, *, story: str | None = None,
+                   actor: str = "app") -> ImportReport:
+    """Import uploaded files in one transaction: every file is checked first, one bad file adds nothing."""
+    if not files:
+        raise IngestError("upload: no files")
+    return _add(store, [document_from_bytes(name, data, config) for name, data in files], story, actor)
+
+
+def import_bytes(store: Store, name: str, data: bytes, config: Config, *, story: str | None = None,
+                 actor: str = "app") -> ImportReport:
+    """Import one uploaded file (see `import_uploads`)."""
+    return import_uploads(store, [(name, data)], config, story=story, actor=actor)
 
 
 def propose_stories(store: Store, actor: str) -> dict[str, list[str]]:

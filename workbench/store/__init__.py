@@ -34,7 +34,7 @@ __all__ = ["Store", "StoreError", "NotFound", "EditConflict", "open_store"]
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id. Checked against the migration scripts by the tests; kept
 # here so that opening an up-to-date store does not import Alembic (a second of every CLI call).
-SCHEMA_HEAD = "exchange01"
+SCHEMA_HEAD = "actions01"
 
 
 def _alembic_config(url: str):  # noqa: ANN202 - alembic is imported lazily
@@ -125,11 +125,19 @@ class Store(
     def log_event(self, session: Session, actor: str, action: str, target: str = "", detail: str = "") -> None:
         session.add(EventRow(actor=actor, action=action, target=target, detail=detail))
 
-    def events(self, limit: int = 200) -> list[dict[str, Any]]:
+    def events(self, limit: int = 200, *, actions: tuple[str, ...] = (),
+               exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The latest audit events, newest first; `actions` keeps only those, `exclude` drops those (so
+        that a flood of failed sign-ins cannot push the real changes out of view)."""
         from sqlalchemy import select
 
         with self.transaction(readonly=True) as s:
-            rows = s.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)).all()
+            q = select(EventRow).order_by(EventRow.id.desc())
+            if actions:
+                q = q.where(EventRow.action.in_(actions))
+            if exclude:
+                q = q.where(EventRow.action.not_in(exclude))
+            rows = s.scalars(q.limit(limit)).all()
             return [
                 {"actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail,
                  "created_at": r.created_at}

@@ -37,6 +37,12 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # From migration actions01: a disabled user cannot sign in or act; the API token (for the CLI) is
+    # kept as a hash; `credentials` grows with every password, role, token or status change, so that
+    # an open browser session notices at its next action and signs out.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_hash: Mapped[str] = mapped_column(String(300), default="")
+    credentials: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class StoryRow(Base):
@@ -242,6 +248,7 @@ class EventRow(Base):
     """Audit log of changes that have no history table of their own (roles, stories, users)."""
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_action", "action"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))

@@ -1,0 +1,180 @@
+"""Actions on a document's English and its segments: save, accept, undo, resolve a conflict, find and
+replace, split and merge, change a segment's role.
+
+Saves are optimistic: a save names the version it started from and raises `EditConflict` (with the
+other person's text) when someone else saved first; find and replace reports such segments instead
+of overwriting them. Saved English is limited to `max_english_chars(source)`; a regular expression
+runs under a time limit (`REGEX_SECONDS` for the whole document), so no pattern can hold the server.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import regex as regex_lib
+
+from ..records import Edit, Segment, User
+from ..store import EditConflict
+from . import ActionError, author, require
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+# English longer than ten times its source plus a paragraph is never a translation, and every page
+# that shows the segment pays for it.
+ENGLISH_FACTOR = 10
+ENGLISH_EXTRA_CHARS = 1000
+# Time a find or replace may spend matching, over all the segments of a document.
+REGEX_SECONDS = 1.0
+
+
+class EditError(ActionError):
+    """An editor action with bad input (empty pattern, invalid or too slow regular expression, too long)."""
+
+
+def max_english_chars(source: str) -> int:
+    return ENGLISH_FACTOR * len(source) + ENGLISH_EXTRA_CHARS
+
+
+def _check_length(store: Store, segment_id: str, text: str) -> None:
+    source = store.segment(segment_id).text
+    limit = max_english_chars(source)
+    if len(text) > limit:
+        raise EditError(f"segment {segment_id}: the English has {len(text):,} characters; at most {limit:,} "
+                        f"(ten times the source's {len(source):,} plus {ENGLISH_EXTRA_CHARS:,})")
+
+
+def save_english(store: Store, user: User | None, segment_id: str, text: str, base_version: int,
+                 *, origin: str = "human", comment: str = "") -> Edit:
+    """Save the segment's English as a new version (raises EditConflict when it changed meanwhile)."""
+    who = require(user, "edit")
+    text = text.strip()
+    _check_length(store, segment_id, text)
+    return store.save_edit(segment_id, text, author(who), base_version, origin=origin, comment=comment)
+
+
+def resolve_conflict(store: Store, user: User | None, segment_id: str, choice: str, mine: str,
+                     their_version: int) -> Edit | None:
+    """After a conflict the person chooses: "mine" saves their text on top of the other version (which
+    stays in the history), "theirs" keeps the other text and saves nothing. A third save in between
+    raises EditConflict again."""
+    if choice == "theirs":
+        return None
+    if choice != "mine":
+        raise EditError(f"conflict choice {choice!r}: must be mine or theirs")
+    return save_english(store, user, segment_id, mine, their_version)
+
+
+def accept_segment(store: Store, user: User | None, segment_id: str, text: str | None = None,
+                   base_version: int | None = None) -> Edit | None:
+    """Confirm the segment's English: the MT or the latest edit, or `text` when it differs from them
+    (saved first from `base_version`, so a conflict stops the accept). Returns the edit it saved."""
+    who = require(user, "edit")
+    english = store.english_for([segment_id])[segment_id]
+    edit = None
+    if text is not None and text.strip() and text.strip() != english.text:
+        edit = save_english(store, who, segment_id, text, english.version if base_version is None else base_version)
+    elif not english.text.strip():
+        raise EditError(f"segment {segment_id}: no English to accept yet (translate or type it first)")
+    store.set_segment_status(segment_id, "approved", author(who))
+    return edit
+
+
+def undo(store: Store, user: User | None, segment_id: str, base_version: int) -> Edit:
+    """Bring back the previous version as a new one (the history keeps everything)."""
+    who = require(user, "edit")
+    return store.undo_edit(segment_id, author(who), base_version)
+
+
+def split_segment(store: Store, user: User | None, segment_id: str, at: int) -> tuple[Segment, Segment]:
+    who = require(user, "edit")
+    return store.split_segment(segment_id, at, author(who))
+
+
+def merge_segments(store: Store, user: User | None, first_id: str, second_id: str) -> Segment:
+    who = require(user, "edit")
+    return store.merge_segments(first_id, second_id, author(who))
+
+
+def set_role(store: Store, user: User | None, segment_id: str, role: str) -> Segment:
+    """Change a segment's role (heading / content / boilerplate); the reason records who did it."""
+    who = require(user, "edit")
+    return store.set_role(segment_id, role, author(who))
+
+
+@dataclass
+class Replacement:
+    segment_id: str
+    index: int  # the segment's position in the document
+    before: str
+    after: str
+    count: int
+    base_version: int
+
+
+@dataclass
+class ReplaceReport:
+    planned: list[Replacement] = field(default_factory=list)
+    saved: list[Edit] = field(default_factory=list)
+    conflicts: list[EditConflict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(r.count for r in self.planned)
+
+
+def _compile(pattern: str, is_regex: bool, case_sensitive: bool) -> regex_lib.Pattern[str]:
+    if not pattern:
+        raise EditError("find: the search pattern is empty")
+    try:
+        return regex_lib.compile(pattern if is_regex else regex_lib.escape(pattern),
+                                 regex_lib.VERSION0 | (0 if case_sensitive else regex_lib.IGNORECASE))
+    except (regex_lib.error, OverflowError, RecursionError) as exc:
+        raise EditError(f"find: invalid regular expression {pattern!r} ({exc})") from exc
+
+
+def find_replace(store: Store, user: User | None, doc_ref: int | str, pattern: str, replacement: str, *,
+                 regex: bool = True, case_sensitive: bool = True, apply: bool = False) -> ReplaceReport:
+    """Find `pattern` in the English of every segment of a document and plan (or apply) the replacement.
+
+    With a regular expression the replacement may use groups (\\1, \\g<name>). Every change is one
+    saved version (origin "replace"). A segment saved by someone else since it was read is not
+    touched and is reported in `conflicts`. Matching stops after REGEX_SECONDS with an EditError.
+    """
+    who = require(user, "edit")
+    is_regex = regex
+    rx = _compile(pattern, is_regex, case_sensitive)
+    segments = store.segments(doc_ref)
+    english = store.english_for([s.id for s in segments])
+    report = ReplaceReport()
+    template = replacement if is_regex else replacement.replace("\\", "\\\\")
+    deadline = time.monotonic() + REGEX_SECONDS
+    for seg in segments:
+        en = english[seg.id]
+        if not en.text:
+            continue
+        try:
+            # concurrent: the matching releases the GIL, so other people's pages go on meanwhile.
+            after, n = rx.subn(template, en.text, concurrent=True,
+                               timeout=max(deadline - time.monotonic(), 0.001))
+        except TimeoutError:
+            raise EditError(f"find: the regular expression {pattern!r} took longer than {REGEX_SECONDS:g} s "
+                            "on this document; simplify it (nested repetition such as (a+)+ is the usual "
+                            "cause)") from None
+        except (regex_lib.error, IndexError) as exc:
+            raise EditError(f"replace: invalid replacement {replacement!r} ({exc})") from exc
+        if n and after != en.text:
+            if len(after) > max_english_chars(seg.text):
+                raise EditError(f"replace: segment {seg.index + 1} would have {len(after):,} characters; at most "
+                                f"{max_english_chars(seg.text):,}")
+            report.planned.append(Replacement(seg.id, seg.index, en.text, after, n, en.version))
+    if apply:
+        for r in report.planned:
+            try:
+                report.saved.append(store.save_edit(r.segment_id, r.after, author(who), r.base_version,
+                                                    origin="replace", comment=f"replace {pattern!r}"))
+            except EditConflict as exc:
+                report.conflicts.append(exc)
+    return report
