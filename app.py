@@ -6,7 +6,7 @@ with the navigation until someone has signed in, and every page checks again.
 
 import streamlit as st
 
-from workbench.auth import can
+from workbench.actions import can
 from workbench.ui import streamlit_app as wa
 
 st.set_page_config(page_title="Workbench", page_icon=":material/translate:", layout="wide")
@@ -30,7 +30,7 @@ if can(user, "manage_users"):
     pages.append(st.Page("pages/users.py", title="Users", icon=":material/group:"))
 
 with st.sidebar:
-    st.markdown(f"Signed in as **{user.name}** ({user.role})")
+    st.markdown(f"Signed in as **{wa.md(user.name)}** ({user.role})")
     st.button("Sign out", on_click=wa.sign_out, key="sign_out")
 
 wa.css()

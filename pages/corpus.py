@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from workbench.actions import documents, imports, segments
 from workbench.records import ROLES
 from workbench.ui import corpus
 from workbench.ui import streamlit_app as wa
@@ -17,7 +18,7 @@ with st.expander("Upload articles (.txt, .md, .html)", expanded=not store.docume
     story = st.text_input("Put them into the story (leave empty to let the importer propose stories)",
                           key="corpus_upload_story")
     if st.button("Import", disabled=not files, key="corpus_import"):
-        report = wa.attempt(corpus.upload, store, wa.config(), user,
+        report = wa.attempt(imports.upload, store, wa.config(), user,
                             [(f.name, f.getvalue()) for f in files or []], story or None)
         if report is not None:
             wa.flash(f"Added {len(report.added)} document(s); {len(report.unchanged)} already there.")
@@ -36,7 +37,7 @@ c1, c2 = st.columns([3, 2])
 chosen = c1.multiselect("Documents", list(names), format_func=names.get, key="corpus_group_docs")
 story_name = c2.text_input("Story name", key="corpus_group_name")
 if st.button("Put into story", key="corpus_group"):
-    grouped = wa.attempt(corpus.group, store, user, chosen, story_name)
+    grouped = wa.attempt(documents.assign_story, store, user, chosen, story_name)
     if grouped is not None:
         wa.flash(f"Story {grouped.name!r}: {', '.join(names[i] for i in grouped.doc_ids)}")
         st.rerun()
@@ -52,7 +53,7 @@ seg = segs[int(pos) - 1]
 role = r2.selectbox("Role", ROLES, index=ROLES.index(seg.role), key=f"corpus_role_{seg.id}")
 r3.write("")
 if r3.button("Change role", key="corpus_set_role", disabled=role == seg.role):
-    if wa.attempt(corpus.set_role, store, user, seg.id, role) is not None:
+    if wa.attempt(segments.set_role, store, user, seg.id, role) is not None:
         wa.flash(f"Segment {seg.index + 1}: {role}")
         st.rerun()
-st.caption(f"{seg.text}")
+st.caption(wa.md(seg.text))

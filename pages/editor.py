@@ -4,13 +4,11 @@ import dataclasses
 
 import streamlit as st
 
-from workbench import editing
-from workbench.auth import can
+from workbench.actions import can, documents, flags, segments, terms
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
 from workbench.text import words
 from workbench.ui import editor
-from workbench.ui import glossary as gloss
 from workbench.ui import streamlit_app as wa
 
 user = wa.page_user()
@@ -38,11 +36,11 @@ with top[1]:
     if doc.status != "approved":
         if st.button("Approve document", key="editor_approve_doc", disabled=not can(user, "approve_document"),
                      help="Reviewers mark a document approved when its English is final."):
-            if wa.attempt(editing.approve_document, store, user, doc.id) is not None:
+            if wa.attempt(documents.approve_document, store, user, doc.id) is not None:
                 wa.flash(f"{doc.name}: approved")
                 st.rerun()
     elif st.button("Reopen document", key="editor_reopen_doc", disabled=not can(user, "approve_document")):
-        if wa.attempt(editing.approve_document, store, user, doc.id, False) is not None:
+        if wa.attempt(documents.approve_document, store, user, doc.id, False) is not None:
             st.rerun()
 
 # --- filter, sort and the segment list ---------------------------------------------------------
@@ -119,9 +117,9 @@ def use_text(text: str) -> None:
 def save(text: str, accept: bool) -> None:
     try:
         if accept:
-            edit = editing.accept_segment(store, user, cur_id, text, base)
+            edit = segments.accept_segment(store, user, cur_id, text, base)
         else:
-            edit = editing.save_english(store, user, cur_id, text, base)
+            edit = segments.save_english(store, user, cur_id, text, base)
     except EditConflict as exc:
         state["editor_conflict"] = {"segment_id": cur_id, "mine": text, "theirs": exc.current.text,
                                     "version": exc.current.version, "author": exc.current.author}
@@ -137,7 +135,7 @@ def save(text: str, accept: bool) -> None:
 
 
 if conflict and conflict["segment_id"] == cur_id:
-    st.error(f"{conflict['author']} saved this segment (v{conflict['version']}) after you opened it. "
+    st.error(f"{wa.md(conflict['author'])} saved this segment (v{conflict['version']}) after you opened it. "
              "Nothing was overwritten: choose which English to keep.")
     c1, c2 = st.columns(2)
     with c1:
@@ -149,7 +147,7 @@ if conflict and conflict["segment_id"] == cur_id:
     b1, b2, b3 = st.columns(3)
     if b1.button("Keep mine", key="editor_keep_mine", type="primary"):
         try:
-            edit = editing.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
+            edit = segments.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
         except EditConflict as exc:
             state["editor_conflict"] = {**conflict, "theirs": exc.current.text, "version": exc.current.version,
                                         "author": exc.current.author}
@@ -194,12 +192,12 @@ for f in row.open_flags:
                 + (f"  \nSuggestion: *{wa.md(f.suggestion)}*" if f.suggestion else ""))
     fc1, fc2, fc3 = st.columns([1, 3, 1])
     if fc1.button("Resolved", key=f"editor_resolve_{f.id}"):
-        if wa.attempt(editing.resolve_flag, store, user, f.id) is not None:
+        if wa.attempt(flags.resolve_flag, store, user, f.id) is not None:
             st.rerun()
     reason = fc2.text_input("Reason to dismiss", key=f"editor_reason_{f.id}", label_visibility="collapsed",
                             placeholder="why this is not a problem (required to dismiss)")
     if fc3.button("Dismiss", key=f"editor_dismiss_{f.id}"):
-        if wa.attempt(editing.dismiss_flag, store, user, f.id, reason) is not None:
+        if wa.attempt(flags.dismiss_flag, store, user, f.id, reason) is not None:
             st.rerun()
 closed = [f for f in row.flags if f.status != "open"]
 if closed:
@@ -218,7 +216,7 @@ with st.expander(f"History ({len(hist)} versions)", expanded=False):
         st.html(f'<div class="wb-src">{v["diff"]}</div>')
     if row.version > 0 and st.button("Undo the last version", key="editor_undo"):
         try:
-            edit = editing.undo(store, user, cur_id, base)
+            edit = segments.undo(store, user, cur_id, base)
         except EditConflict as exc:
             wa.flash(f"Not undone: {exc}", "error")
         else:
@@ -261,9 +259,9 @@ with term_col:
         eng = st.text_input("English", key="editor_term_en")
         note = st.text_input("Note", key="editor_term_note")
         if st.form_submit_button("Propose term"):
-            term = wa.attempt(gloss.propose_term, store, user, row.segment.lang, src, eng, note=note)
+            term = wa.attempt(terms.propose_term, store, user, row.segment.lang, src, eng, note=note)
             if term is not None:
-                st.success(f"Proposed: {term.source} → {term.english} (waits for a reviewer)")
+                st.success(wa.md(f"Proposed: {term.source} → {term.english} (waits for a reviewer)"))
 
 # --- find and replace, split and merge --------------------------------------------------------
 with st.expander("Find and replace in this document's English"):
@@ -276,7 +274,7 @@ with st.expander("Find and replace in this document's English"):
     preview = o3.button("Preview", key="editor_find_preview")
     apply = o4.button("Replace all", key="editor_replace_all")
     if preview or apply:
-        report = wa.attempt(editing.find_replace, store, user, doc.id, pattern, repl, regex=regex,
+        report = wa.attempt(segments.find_replace, store, user, doc.id, pattern, repl, regex=regex,
                             case_sensitive=case, apply=apply)
         if report is not None:
             if apply:
@@ -297,13 +295,13 @@ with st.expander("Split or merge source segments"):
                        key=f"editor_split_at_{cur_id}")
         st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
         if st.button("Split here", key="editor_split"):
-            parts = wa.attempt(editing.split_segment, store, user, cur_id, int(at))
+            parts = wa.attempt(segments.split_segment, store, user, cur_id, int(at))
             if parts is not None:
                 state["editor_cur"] = parts[0].id
                 st.rerun()
     nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
     if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next"):
-        merged = wa.attempt(editing.merge_segments, store, user, cur_id, nxt.id)
+        merged = wa.attempt(segments.merge_segments, store, user, cur_id, nxt.id)
         if merged is not None:
             state["editor_cur"] = merged.id
             st.rerun()

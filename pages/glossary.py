@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from workbench.auth import can
+from workbench.actions import can
+from workbench.actions import terms as actions
+from workbench.errors import WorkbenchError
 from workbench.records import TERM_KINDS, TERM_STATUSES
 from workbench.ui import glossary as gl
 from workbench.ui import streamlit_app as wa
@@ -31,7 +33,7 @@ with st.form("gl_propose", clear_on_submit=True):
     p_kind = p4.selectbox("Kind", TERM_KINDS, key="gl_p_kind", help="bad: a known wrong rendering")
     p_note = st.text_input("Note", key="gl_p_note")
     if st.form_submit_button("Propose"):
-        term = wa.attempt(gl.propose_term, store, user, p_lang, p_src, p_en, note=p_note, kind=p_kind)
+        term = wa.attempt(actions.propose_term, store, user, p_lang, p_src, p_en, note=p_note, kind=p_kind)
         if term is not None:
             wa.flash(f"Proposed {term.source} → {term.english}")
             st.rerun()
@@ -44,24 +46,36 @@ if terms:
     tid = st.selectbox("Term", ids, index=ids.index(pending[0]) if pending else 0, key="gl_term",
                        format_func=lambda i: f"#{i} {by_id[i].source} → {by_id[i].english}")
     term = by_id[tid]
-    st.markdown(f"Status: **{term.status}** · proposed by {wa.md(term.created_by or '?')}")
+    st.markdown(f"Status: **{term.status}** · proposed by {wa.md(term.created_by or '?')} · English: "
+                f"{wa.md(term.english)}")
     comment = st.text_input("Comment (required to reject)", key=f"gl_comment_{tid}")
+
+    def review(term_id: int, decision: str, seen: str, label: str) -> None:
+        """Runs on the click, with the English the reviewer saw when the button was drawn (callbacks run
+        before the page, so the user is checked again here)."""
+        who = wa.user()
+        if who is None:
+            return
+        try:
+            done = actions.review_term(store, who, term_id, decision,
+                                       st.session_state.get(f"gl_comment_{term_id}", ""), seen_english=seen)
+        except WorkbenchError as exc:
+            wa.flash(str(exc), "error")
+        else:
+            wa.flash(f"{label}: {done.source} → {done.english}")
+
     r1, r2, r3 = st.columns(3)
-    if r1.button("Approve", key="gl_approve", type="primary", disabled=not reviewer or term.status == "approved",
-                 help=None if reviewer else "Only reviewers approve terms"):
-        if wa.attempt(gl.review_term, store, user, tid, "approved", comment) is not None:
-            wa.flash(f"Approved: {term.source} → {term.english}")
-            st.rerun()
-    if r2.button("Reject", key="gl_reject", disabled=not reviewer or term.status == "rejected",
-                 help=None if reviewer else "Only reviewers reject terms"):
-        if wa.attempt(gl.review_term, store, user, tid, "rejected", comment) is not None:
-            wa.flash(f"Rejected: {term.source} → {term.english}")
-            st.rerun()
+    r1.button("Approve", key="gl_approve", type="primary", disabled=not reviewer or term.status == "approved",
+              help=None if reviewer else "Only reviewers approve terms", on_click=review,
+              args=(tid, "approved", term.english, "Approved"))
+    r2.button("Reject", key="gl_reject", disabled=not reviewer or term.status == "rejected",
+              help=None if reviewer else "Only reviewers reject terms", on_click=review,
+              args=(tid, "rejected", term.english, "Rejected"))
     with r3.popover("Edit"):
         new_en = st.text_input("English", value=term.english, key=f"gl_edit_en_{tid}")
         new_note = st.text_input("Note", value=term.note, key=f"gl_edit_note_{tid}")
         if st.button("Save term", key="gl_edit_save"):
-            if wa.attempt(gl.edit_term, store, user, tid, english=new_en, note=new_note, comment=comment):
+            if wa.attempt(actions.edit_term, store, user, tid, english=new_en, note=new_note, comment=comment):
                 st.rerun()
     st.dataframe(gl.history(store, tid), hide_index=True, width="stretch")
 
@@ -71,9 +85,10 @@ with i1:
     upload = st.file_uploader("Import a TSV glossary (lang, source, english, status, kind, note)", type=["tsv"],
                               key="gl_upload")
     if upload is not None and st.button("Import terms", key="gl_import"):
-        added = wa.attempt(gl.import_tsv, store, user, upload.name, upload.getvalue())
-        if added is not None:
-            wa.flash(f"Imported {len(added)} term(s)" + ("" if reviewer else " as proposed"))
+        done = wa.attempt(actions.upload_terms, store, user, upload.name, upload.getvalue())
+        if done is not None:
+            wa.flash(f"Imported {len(done.added)} term(s), {done.unchanged} already there"
+                     + ("" if reviewer else " (as proposed)"))
             st.rerun()
 with i2:
     st.download_button("Download these terms (TSV)", gl.export_tsv(terms), file_name="glossary.tsv",

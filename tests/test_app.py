@@ -91,7 +91,7 @@ def test_every_page_refuses_a_direct_run_without_sign_in(env, page):
 def test_wrong_password_is_refused_and_not_recorded(env):
     at = sign_in("ann", "not-the-password")
     assert "unknown user name or wrong password" in at.error[0].value
-    assert "wb_user" not in at.session_state
+    assert "wb_session" not in at.session_state
     at2 = sign_in("not-the-password", "whatever-else")  # a password typed into the name field
     assert at2.error
     events = env.events()
@@ -117,7 +117,7 @@ def test_sign_out_forgets_the_user(env):
     assert at.dataframe
     at.sidebar.button(key="sign_out").click().run()
     # (a browser is sent to the sign-in form; AppTest keeps the old page, whose guard shows nothing)
-    assert "wb_user" not in at.session_state
+    assert "wb_session" not in at.session_state
     assert not at.text_area and not at.dataframe and not at.sidebar.button
     at.run()
     assert not at.dataframe and not at.text_area

@@ -35,5 +35,9 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.config.db_url:
         env["WORKBENCH_DB"] = ctx.config.db_url
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
-           "--server.address", args.address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", args.address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           # Also when started from another directory than the checkout (.streamlit/config.toml says the same):
+           # no developer menu, no tracebacks, no upload larger than the import limit.
+           "--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
+           "--server.maxUploadSize", str(max(1, -(-ctx.config.max_import_bytes // (1024 * 1024))))]
     return subprocess.call(cmd, env=env)
