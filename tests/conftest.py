@@ -51,3 +51,13 @@ def run_cli(tmp_path: Path):
                               env=full_env, cwd=ROOT, input=input, timeout=timeout)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle():
+    """Failed sign-ins are counted per process; each test starts with none."""
+    from workbench.actions.users import THROTTLE
+
+    THROTTLE._keys.clear()
+    yield
+    THROTTLE._keys.clear()

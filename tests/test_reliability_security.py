@@ -100,8 +100,8 @@ def test_passwords_are_stored_only_as_scrypt_hashes(db_url: str, caplog: pytest.
 
 
 def test_short_passwords_are_refused():
-    with pytest.raises(WorkbenchError, match="at least 8 characters"):
-        hash_password("1234567")
+    with pytest.raises(WorkbenchError, match="at least 10 characters"):
+        hash_password("123456789")
 
 
 @pytest.mark.parametrize("action", ["approve_term", "change_roles", "manage_users", "approve_document"])

@@ -21,25 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..config import load_config
 from ..errors import WorkbenchError
 from ..safetext import terminal
+from ..store.errors import storage_problem
 from .common import Context
-
-
-def storage_problem(exc: BaseException) -> str:
-    """One line for a failure of the disk or the database (no traceback, no SQL)."""
-    text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    low = text.lower()
-    if "readonly" in low or "read-only" in low or isinstance(exc, PermissionError):
-        why = "the data directory or database is read-only (check its permissions)"
-    elif "disk is full" in low or "no space" in low or getattr(exc, "errno", None) == 28:
-        why = "the disk is full"
-    elif "locked" in low:
-        why = "the database is locked by another process (try again when it has finished)"
-    elif "unable to open" in low:
-        why = "cannot open the database file (does the data directory exist and may it be written?)"
-    else:
-        why = text
-    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-    return terminal(f"storage: {why}{where}", keep_newlines=False)
 
 # Command modules, in the order of the pipeline. Each registers its subcommands.
 COMMAND_MODULES = ["corpus", "translate", "align", "flag", "glossary", "exchange", "users", "serve"]
@@ -79,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(terminal(f"workbench: {exc}", keep_newlines=False), file=sys.stderr)
         return 2
     except (OSError, SQLAlchemyError) as exc:
-        print(f"workbench: {storage_problem(exc)}", file=sys.stderr)
+        print(terminal(f"workbench: {storage_problem(exc)}", keep_newlines=False), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("workbench: interrupted; finished batches are saved", file=sys.stderr)

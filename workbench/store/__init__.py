@@ -21,7 +21,7 @@ from ..config import Config
 from .alignments import AlignmentStore
 from .documents import DocumentStore
 from .edits import EditConflict, EditStore
-from .errors import NotFound, StoreError
+from .errors import NotFound, StoreError, storage_problem
 from .flags import FlagStore
 from .glossary import GlossaryStore
 from .schema import EventRow
@@ -118,7 +118,7 @@ class Store(
             with session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+            raise StoreError(storage_problem(exc)) from exc
         finally:
             session.close()
 

@@ -114,7 +114,9 @@ def page_user() -> User:
     """The signed-in user; a page reached without one shows nothing but a pointer to the sign-in form."""
     current = user()
     if current is None:
-        # Reached only by addressing a page directly on a server that has not run app.py yet.
+        # Reached by addressing a page directly on a server that has not run app.py yet, or when the
+        # session has just ended (the flash says why).
+        show_flashes()
         st.warning("Sign in first.")
         st.markdown("[Go to the sign-in form](./)")
         st.stop()
@@ -179,7 +181,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            signed = user_actions.sign_in(s, name, password, client=st.context.ip_address or "localhost")
+            signed = user_actions.sign_in(s, name, password, client=_client_address())
         except WorkbenchError as exc:
             show_error(exc)
             return
@@ -187,6 +189,12 @@ def sign_in_page() -> None:
         st.rerun()
     st.caption("No account? An admin adds you with `workbench users add NAME --role translator`. "
                "On the first start the server's terminal shows how to sign in as admin.")
+
+
+def _client_address() -> str:
+    """The browser's address for sign-in throttling ("localhost" when Streamlit has none, as for local use)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "localhost"
 
 
 def _oidc_sign_in(s: Store) -> None:
