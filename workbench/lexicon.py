@@ -50,10 +50,18 @@ _CYR = re.compile(r"[\u0400-\u04ff]")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+
+
+def _core(word: str) -> str:
+    """The word without the punctuation a whitespace tokenisation leaves on it ("country." -> "country")."""
+    return _EDGES.sub("", word) or word
+
+
 @lru_cache(maxsize=200_000)
 def en_key(word: str) -> str:
     """The English lemma key: lowercase, Snowball-stemmed ("rulings" and "ruled" -> "rule")."""
-    w = normalize(word).lower().strip("'")
+    w = normalize(_core(word)).lower().strip("'")
     return _STEMMER.stemWord(w) if w.isascii() else w
 
 
@@ -62,7 +70,7 @@ def src_key(word: str, lang: str) -> str:
     """The ru/uk lemma key (pymorphy3's first parse, ё as е); Latin words as English keys."""
     if not _CYR.search(word):
         return en_key(word)
-    return morph.lemma(word, lang)
+    return morph.lemma(_core(word), lang)
 
 
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
@@ -183,7 +191,7 @@ class Lexicon:
 
 
 def _surface(word: str) -> str:
-    return normalize(word).lower()
+    return normalize(_core(word)).lower()
 
 
 def _token_support(token: str, other: set[str]) -> float:
