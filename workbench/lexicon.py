@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
+from lemminflect import getAllLemmas
 from rapidfuzz.distance import Levenshtein
 
 from . import morph
@@ -48,6 +49,10 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _DIGITS = re.compile(r"\d")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _STEMMER = snowballstemmer.stemmer("english")
+_RU_STEMMER = snowballstemmer.stemmer("russian")
+# Which lemma of an ambiguous English form to take: verbs first, so participles join their verb
+# ("frozen" -> "freeze"), then nouns and adjectives.
+_UPOS_ORDER = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PRON", "ADP", "DET", "NUM", "PROPN")
 
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
@@ -60,17 +65,27 @@ def _core(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def en_key(word: str) -> str:
-    """The English lemma key: lowercase, Snowball-stemmed ("rulings" and "ruled" -> "rule")."""
+    """The English lemma key: lemminflect's lemma (irregular forms too: "took" -> "take"), lowercase,
+    Snowball-stemmed so that derived forms meet ("rapid", "rapidly" -> "rapid")."""
     w = normalize(_core(word)).lower().strip("'")
-    return _STEMMER.stemWord(w) if w.isascii() else w
+    if not w.isascii():
+        return w
+    found = getAllLemmas(w)
+    for upos in _UPOS_ORDER:
+        if found.get(upos):
+            w = found[upos][0]
+            break
+    return _STEMMER.stemWord(w)
 
 
 @lru_cache(maxsize=200_000)
 def src_key(word: str, lang: str) -> str:
-    """The ru/uk lemma key (pymorphy3's first parse, ё as е); Latin words as English keys."""
+    """The ru/uk lemma key: pymorphy3's first parse (ё as е), Snowball-stemmed so that an adverb meets
+    its adjective ("быстро", "быстрый" -> "быстр"); Latin words as English keys. For Ukrainian this
+    is the Ukrainian lemma, stemmed the Russian way: `Lexicon.key` bridges it to Russian."""
     if not _CYR.search(word):
         return en_key(word)
-    return morph.lemma(_core(word), lang)
+    return _RU_STEMMER.stemWord(morph.lemma(_core(word), lang))
 
 
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
@@ -132,8 +147,9 @@ class Lexicon:
         k = src_key(word, self.lang)
         if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab:
             return k
-        found = [v for v in _uk_variants(k) if v in self.src_vocab]
-        return max(found, key=lambda v: self.src_vocab[v]) if found else k
+        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(_core(word), "uk"))}
+        found = [v for v in variants if v in self.src_vocab]
+        return max(found, key=lambda v: (self.src_vocab[v], v)) if found else k
 
     def _src_known(self, word: str) -> bool:
         return self.src_vocab.get(self.key(word), 0) >= 2
