@@ -43,7 +43,7 @@ from .text import normalize, translit
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILE = "lexicon-ru-en.tsv.gz"
 UNKNOWN = 0.5  # the support of a word the lexicon cannot judge
-COGNATE_MIN = 0.8  # transliteration similarity at which two words count as the same word
+COGNATE_MIN = 0.75  # transliteration similarity at which two words count as the same word ("Шварценеггер")
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _DIGITS = re.compile(r"\d")
@@ -67,7 +67,8 @@ def _core(word: str) -> str:
 def en_key(word: str) -> str:
     """The English lemma key: lemminflect's lemma (irregular forms too: "took" -> "take"), lowercase,
     Snowball-stemmed so that derived forms meet ("rapid", "rapidly" -> "rapid")."""
-    w = normalize(_core(word)).lower().strip("'")
+    w = normalize(_core(word)).lower()
+    w = (w[:-2] if w.endswith("'s") else w).strip("'")  # the possessive: "children's" -> "children"
     if not w.isascii():
         return w
     found = getAllLemmas(w)
@@ -91,8 +92,8 @@ def src_key(word: str, lang: str) -> str:
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
 # Regular correspondences of cognate lemmas: letters first, then endings (infinitive -ти/-ть,
 # verbal nouns -ння/-ние, abstract nouns -ість/-ость, adjectives -ий/-ый).
-_UK_LETTERS = {"і": ("и", "е", "о"), "и": ("ы", "и", "е"), "ї": ("и", "е"), "є": ("е",), "ґ": ("г",),
-               "'": ("ъ", "ь", "")}
+# (і↔о as in кінь/конь is left out: it bridges місто to мост.)
+_UK_LETTERS = {"і": ("и", "е"), "и": ("ы", "и"), "ї": ("и",), "є": ("е",), "ґ": ("г",), "'": ("ъ", "ь", "")}
 _UK_ENDINGS = (("тися", "ться"), ("ти", "ть"), ("ення", "ение"), ("ання", "ание"), ("ння", "ние"),
                ("ття", "тие"), ("ість", "ость"), ("ія", "ия"), ("ий", "ый"), ("ий", "ой"), ("ів", "ов"))
 _MAX_VARIANTS = 256
@@ -226,7 +227,7 @@ def _similar(a: str, b: str) -> float:
 
 
 def _identical_support(word: str, key: str, en_plain: set[str], en_keys: set[str]) -> float:
-    """1.0 for the same string; the transliteration similarity for a cognate or a transliterated name."""
+    """1.0 for the same string, a cognate or a transliterated name (transliterations this similar)."""
     plain = _surface(word)
     if plain in en_plain or key in en_keys:
         return 1.0
@@ -237,7 +238,7 @@ def _identical_support(word: str, key: str, en_plain: set[str], en_keys: set[str
         for e in en_plain:
             if abs(len(e) - len(form)) <= max(2, len(form) // 3):
                 best = max(best, _similar(form, e))
-    return best if best >= COGNATE_MIN else 0.0
+    return 1.0 if best >= COGNATE_MIN else 0.0
 
 
 def read_lexicon_file(path: Path, pair: str) -> Lexicon:
