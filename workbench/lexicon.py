@@ -92,8 +92,9 @@ def src_key(word: str, lang: str) -> str:
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
 # Regular correspondences of cognate lemmas: letters first, then endings (infinitive -ти/-ть,
 # verbal nouns -ння/-ние, abstract nouns -ість/-ость, adjectives -ий/-ый).
-# (і↔о as in кінь/конь is left out: it bridges місто to мост.)
-_UK_LETTERS = {"і": ("и", "е"), "и": ("ы", "и"), "ї": ("и",), "є": ("е",), "ґ": ("г",), "'": ("ъ", "ь", "")}
+# A variant counts only when it is a Russian dictionary word (so "місто" cannot become "мост"); false
+# friends remain ("місто" city -> "место" place).
+_UK_LETTERS = {"і": ("и", "е", "о"), "и": ("ы", "и"), "ї": ("и",), "є": ("е",), "ґ": ("г",), "'": ("ъ", "ь", "")}
 _UK_ENDINGS = (("тися", "ться"), ("ти", "ть"), ("ення", "ение"), ("ання", "ание"), ("ння", "ние"),
                ("ття", "тие"), ("ість", "ость"), ("ія", "ия"), ("ий", "ый"), ("ий", "ой"), ("ів", "ов"))
 _MAX_VARIANTS = 256
@@ -148,7 +149,8 @@ class Lexicon:
         k = src_key(word, self.lang)
         if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab:
             return k
-        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(_core(word), "uk"))}
+        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(_core(word), "uk"))
+                    if morph.is_known(v, "ru")}
         found = [v for v in variants if v in self.src_vocab]
         return max(found, key=lambda v: (self.src_vocab[v], v)) if found else k
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..lexicon import Lexicon, load_lexicon, src_key
-from ..text import Token
+from ..text import Token, numbers
 from .base import LIGHT_LEMMAS, Check, DocView, Emitter, check, grammemes, is_content_word, is_proper, tokens
 from .consistency import EN_STOPWORDS
 
@@ -98,6 +98,11 @@ def target_gaps(lexicon: Lexicon, src_words: Sequence[str], en_words: Sequence[s
     return out
 
 
+def _words(text: str) -> list[Token]:
+    """Words and numbers in text order: the lexicon reads numbers as words ("в 2024 году")."""
+    return sorted([*tokens(text), *numbers(text)], key=lambda t: t.start)
+
+
 def _confidence(gap: float) -> float:
     # a word with no support at all is as sure as this check gets; still a lexicon's guess
     return 0.4 + 0.5 * gap
@@ -131,10 +136,10 @@ def detect(view: DocView, emit: Emitter) -> None:
         lex = lexicon_for(lang)
         if lex is None:
             continue
-        src = tokens(item.seg.text)
+        src = _words(item.seg.text)
         src_words = [t.text for t in src]
         if item.english.strip() and emit.any_on((OMISSION, ADDITION)):
-            en = tokens(item.english)
+            en = _words(item.english)
             en_words = [t.text for t in en]
             if emit.on(OMISSION):
                 _flag_source(emit, OMISSION, item.seg.id, src, source_gaps(lex, src_words, en_words),
@@ -167,11 +172,11 @@ def _against_original(view: DocView, emit: Emitter, lexicon_for: Callable[[str],
         lex = lexicon_for(lang) if lang else None
         if lex is None:
             continue
-        en_words = [t.text for t in tokens(other.text)]
+        en_words = [t.text for t in _words(other.text)]
         if not en_words:
             continue
         for item in own:
-            src = tokens(item.seg.text)
+            src = _words(item.seg.text)
             _flag_source(emit, ORIGINAL, item.seg.id, src, source_gaps(lex, [t.text for t in src], en_words),
                          f"the English original ({other.doc_name}) has nothing for '{{word}}' in the aligned "
                          "sentence: a translation error, if this article was translated from it")
