@@ -463,3 +463,41 @@ def test_resume_after_kill_translates_every_segment_exactly_once(run_cli, tiny_m
                              ).fetchone()[0]
     assert len(counts) == wanted == row["segments"]
     assert all(n == 1 for _, n in counts)
+
+
+# -- memory -------------------------------------------------------------------------------------
+
+OPUS_MT_VOCAB = 62518  # Helsinki-NLP/opus-mt-ru-en's vocabulary
+
+
+def _rss_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"{field} not in /proc/self/status")
+
+
+# Peak memory of translating 8 segments x 4 beams x 40 forced output tokens with a full-size
+# vocabulary. Keeping a score row per hypothesis per step (the former output_scores path) holds
+# 32 x 62,518 x 4 bytes = 8 MB per step, 320 MB for 40 steps (and compute_transition_scores copies
+# it again: 631 MB measured); decoding without them and scoring by chunked teacher forcing: 119 MB.
+PEAK_BOUND_MB = 160
+
+
+def test_full_vocabulary_scores_without_per_step_rows(config, tmp_path):
+    model = build_tiny_marian(tmp_path / "wide", d_model=16, vocab_size=OPUS_MT_VOCAB)
+    cfg = config.with_overrides(marian_models={"ru": str(model), "uk": str(model)}, cpu_threads=1, device="cpu",
+                                max_output_tokens=40, min_output_tokens=40, batch_size=8, num_beams=4)
+    engine = load_engine(cfg, "ru")
+    assert engine.model.config.vocab_size == OPUS_MT_VOCAB
+    texts = HELD_OUT_RU + seed_lines("001", 3)
+    engine.translate(texts[:1])  # warm-up: lazy imports and one-off allocations are not the decoding's
+    import gc
+
+    gc.collect()
+    before = _rss_kb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to the current RSS
+    out = engine.translate(texts)
+    peak_mb = (_rss_kb("VmHWM") - before) / 1024
+    assert all(len(t.tokens) == len(t.token_logprobs) == 40 for t in out)
+    assert peak_mb < PEAK_BOUND_MB, f"peak {peak_mb:.0f} MB above the resident size before the run"
