@@ -501,3 +501,52 @@ def test_full_vocabulary_scores_without_per_step_rows(config, tmp_path):
     peak_mb = (_rss_kb("VmHWM") - before) / 1024
     assert all(len(t.tokens) == len(t.token_logprobs) == 40 for t in out)
     assert peak_mb < PEAK_BOUND_MB, f"peak {peak_mb:.0f} MB above the resident size before the run"
+
+
+def test_each_segment_gets_its_own_output_cap_in_a_batch(tcfg):
+    cfg = tcfg.with_overrides(max_output_tokens=0)  # the default cap: twice the input plus 10
+    for name in ("marian", "nllb", "ct2"):
+        engine = load_engine(cfg, "ru", name)
+        texts = ["Цены.", HELD_OUT_RU[1] + " " + HELD_OUT_RU[3]]
+        batched = engine.translate(texts, batch_size=2)
+        for text, tr in zip(texts, batched, strict=True):
+            cap = 2 * engine.count_tokens(text) + 10
+            assert len(tr.tokens) + (1 if engine.spec.family == "nllb" else 0) <= cap, (name, text)
+        single = [engine.translate([t])[0] for t in texts]
+        assert [b.tokens for b in batched] == [s.tokens for s in single], name
+
+
+def test_batches_are_split_to_fit_the_decoding_memory_budget(tcfg):
+    roomy = load_engine(tcfg, "uk", "nllb")
+    tight = load_engine(tcfg.with_overrides(decode_memory_mb=1), "uk", "nllb")
+    texts = HELD_OUT_UK + seed_lines("003", 12)
+    src_len = max(tight.count_tokens(t) for t in texts)
+    assert tight.rows_per_batch(4, src_len) < len(texts) <= roomy.rows_per_batch(4, src_len)
+    assert tight.rows_per_batch(4, src_len) < tight.rows_per_batch(1, src_len)
+    a, b = roomy.translate(texts, batch_size=len(texts)), tight.translate(texts, batch_size=len(texts))
+    assert [x.tokens for x in a] == [y.tokens for y in b]
+    assert [v for x in a for v in x.token_logprobs] == pytest.approx([v for y in b for v in y.token_logprobs],
+                                                                     abs=1e-4)
+
+
+@pytest.mark.parametrize("name,lang", [("marian", "ru"), ("nllb", "uk"), ("ct2", "ru")])
+def test_forced_decoding_scores_any_english(tcfg, name, lang):
+    engine = load_engine(tcfg, lang, name)
+    text = HELD_OUT_RU[0] if lang == "ru" else HELD_OUT_UK[0]
+    own = engine.translate([text])[0]
+    [(tokens, lps)] = engine.score([text], [own.text])
+    assert len(tokens) == len(lps) > 1 and tokens[-1] == "</s>" and all(lp <= 0 for lp in lps)
+    if tokens == own.tokens:  # re-tokenising the decoded English gives the model's own tokens back
+        assert lps == pytest.approx(own.token_logprobs, abs=1e-3)
+    # Swap the first word for a word the model gives little weight to at that place.
+    first = own.text.split()[0]
+    other = next(w for w in ("Journalists", "grain", "Geneva", "inflection") if w.lower() != first.lower())
+    swapped = " ".join([other] + own.text.split()[1:])
+    [(tokens2, lps2)] = engine.score([text], [swapped])
+    k = next(i for i, (a, b) in enumerate(zip(tokens, tokens2, strict=False)) if a != b)
+    assert lps2[k] < lps[k]
+    # An empty English still scores its end of sequence; one call takes many pairs, in order.
+    [(t0, l0)] = engine.score([text], [""])
+    assert t0 == ["</s>"] and len(l0) == 1
+    many = engine.score([text, text, text], [own.text, swapped, own.text])
+    assert [v for m in many for v in m[1]] == pytest.approx(lps + lps2 + lps, abs=1e-4)

@@ -556,7 +556,7 @@ class _BanTokens:
 
 # Loaded models, shared by the engines of both languages (NLLB serves ru and uk): (dir, device) -> ...
 _MODELS: dict[tuple[str, str, str], tuple[Any, Any, str, str, threading.Lock]] = {}
-_ENGINES: dict[tuple[EngineSpec, int], Engine] = {}
+_ENGINES: dict[tuple[EngineSpec, int, int], Engine] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -610,7 +610,7 @@ def _quantize_int8(model: Any) -> tuple[Any, str]:
 def load_engine(config: Config, lang: str, engine_name: str | None = None) -> Engine:
     """The engine for a source language, loaded once per process (by engine, model, device, options)."""
     spec = engine_spec(config, lang, engine_name)
-    key = (spec, config.batch_size)
+    key = (spec, config.batch_size, config.decode_memory_mb)
     with _LOAD_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
