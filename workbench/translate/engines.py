@@ -571,13 +571,13 @@ def _apply_threads(config: Config) -> None:
 def load_transformers(spec: EngineSpec, config: Config) -> TransformersEngine:
     key = (spec.model.location, spec.device, spec.compute_type)
     if key not in _MODELS:
-        tokenizer, model, directory = load_seq2seq(spec.model, config)
+        # Weights in an explicit dtype: float16 on a GPU, else float32 (int8 is quantized from it).
+        tokenizer, model, directory = load_seq2seq(
+            spec.model, config, compute_type="float16" if spec.device == "cuda" else "float32")
         model.eval()
         compute = spec.compute_type
         if spec.device == "cuda":
-            import torch
-
-            model = model.to("cuda", dtype=torch.float16)
+            model = model.to("cuda")
         elif compute == "int8":
             model, compute = _quantize_int8(model)
         _MODELS[key] = (tokenizer, model, model_revision(directory), compute, threading.Lock())
