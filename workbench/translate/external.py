@@ -110,8 +110,8 @@ def spread(english: str, sources: Sequence[str]) -> list[str]:
     """One line of English over the segments a source line was split into: whole English sentences,
     in order, each segment's share as close as possible to its source's share of the length.
 
-    Every sentence goes to some segment; with fewer sentences than segments, the later segments
-    of a group get none (their English is in the segment before).
+    Every sentence goes to some segment; with fewer sentences than segments, some segments get
+    none (their English is in a neighbour's).
     """
     if len(sources) == 1:
         return [english.strip()]
