@@ -55,7 +55,7 @@ class Config:
     # larger batches are split. NLLB's vocabulary and depth make its rows about 4x Marian's.
     decode_memory_mb: int = 1024
     # word alignment
-    word_aligner_model: str = "bert-base-multilingual-cased"
+    word_aligner_model: str = "google-bert/bert-base-multilingual-cased"  # the hub's canonical id
     word_aligner_layer: int = 8
     # flags: detector name -> "off" | "error" | "warning" | "note"
     detectors: Mapping[str, str] = field(default_factory=dict)

@@ -36,6 +36,7 @@ from ..records import Document, Segment, Translation
 from ..store import Store
 from .engines import ENGINES, NLLB_CODES, engine_spec, load_engine
 from .models import ModelUnavailable, model_available
+from .pipeline import EXTERNAL_PREFIX
 
 FORMATS = ("lines", "table", "tmx", "xliff")
 _SUFFIXES = {".txt": "lines", ".text": "lines", ".tsv": "table", ".csv": "table", ".tmx": "tmx",
@@ -43,7 +44,6 @@ _SUFFIXES = {".txt": "lines", ".text": "lines", ".tsv": "table", ".csv": "table"
 _ENGINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 _ID_COLUMNS = ("segment_id", "segment", "id")
 _EN_COLUMNS = ("en", "english", "target")
-EXTERNAL_PREFIX = "external:"
 
 
 class MTImportError(WorkbenchError):
@@ -64,11 +64,6 @@ class MTImportReport:
     scored: int = 0
     score_note: str = ""  # why nothing was scored
     notes: list[str] = field(default_factory=list)
-
-
-def is_external(engine: str) -> bool:
-    """Whether a translation's engine is an imported one rather than one of ours."""
-    return engine not in ENGINES
 
 
 def detect_format(path: Path, fmt: str | None = None) -> str:

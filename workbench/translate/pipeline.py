@@ -19,9 +19,16 @@ from ..errors import WorkbenchError
 from ..glossary import match_terms
 from ..records import Segment, Term, Translation
 from ..store import Store
-from .engines import ENGINES, NLLB_CODES, Engine, EngineSpec, engine_spec, load_engine
+from .engines import NLLB_CODES, Engine, EngineSpec, engine_spec, load_engine
 
 Progress = Callable[[int, int], None]
+
+EXTERNAL_PREFIX = "external:"  # model id prefix of MT imported from another system (import-mt)
+
+
+def is_external(tr: Translation) -> bool:
+    """Whether a stored translation came from another MT system rather than one of our engines."""
+    return tr.model_id.startswith(EXTERNAL_PREFIX)
 
 
 @dataclass
@@ -88,7 +95,7 @@ def translate_documents(store: Store, config: Config, doc_refs: list[int | str] 
     # replace what the user brought in.
     latest = store.translations([s.id for segs in by_lang.values() for s in segs])
     for lang in list(by_lang):
-        keep = [s for s in by_lang[lang] if s.id not in latest or latest[s.id].engine in ENGINES]
+        keep = [s for s in by_lang[lang] if s.id not in latest or not is_external(latest[s.id])]
         report.external += len(by_lang[lang]) - len(keep)
         by_lang[lang] = keep
     report.segments = sum(len(v) for v in by_lang.values())
