@@ -211,3 +211,42 @@ def test_cli_import_mt_and_score(run_cli, tiny_marian, tmp_path):
     scored = run_cli("--config", str(toml), "score", "plan", "--format", "jsonl", data_dir=data)
     assert scored.returncode == 0, scored.stderr
     assert json.loads(scored.stdout)["had_scores"] == 4
+
+
+def test_corpus_page_uploads_mt_through_the_same_function(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.auth import hash_password
+    from workbench.config import load_config
+
+    from .conftest import ROOT
+
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    for var in ("WORKBENCH_DB", "WORKBENCH_ADMIN_PASSWORD", "WORKBENCH_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    cfg = load_config()
+    st = Store(cfg.database_url)
+    try:
+        src = write(tmp_path / "plan.txt", DOC_TEXT)
+        import_paths(st, [src], cfg)
+        st.add_user("ann", "translator", hash_password("ann-password-1"))
+        doc_id = st.document("plan.txt").id
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.text_input(key="signin_name").input("ann")
+        at.text_input(key="signin_password").input("ann-password-1")
+        at.button[0].click().run()
+        at.switch_page("pages/corpus.py").run()
+        at.selectbox(key="corpus_doc").set_value(doc_id).run()
+        at.file_uploader(key="corpus_mt_file").set_value([("short.txt", b"one line\n", "text/plain")]).run()
+        at.button(key="corpus_mt_import").click().run()
+        assert "short.txt" in at.error[0].value and st.translations([s.id for s in st.segments(doc_id)]) == {}
+        lines = "\n".join(EN_LINES).encode()
+        at.file_uploader(key="corpus_mt_file").set_value([("deepl.txt", lines, "text/plain")]).run()
+        at.button(key="corpus_mt_import").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        stored = st.translations([s.id for s in st.segments(doc_id)])
+        assert len(stored) == 4 and {t.engine for t in stored.values()} == {"deepl"}
+        assert st.events(1)[0]["actor"] == "ann"
+    finally:
+        st.close()

@@ -1,7 +1,8 @@
-"""The corpus page's actions: upload files, review and change segment roles, group documents into stories."""
+"""The corpus page's actions: upload files and other systems' MT, review segment roles, group documents into stories."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from ..errors import WorkbenchError
 from ..ingest import IngestError, build_document, import_bytes
 from ..ingest.readers import SUPPORTED_SUFFIXES, decode_named
 from ..records import Document, Segment, Story, User
+from ..translate.external import MTImportError, MTImportReport, import_mt
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -84,3 +86,18 @@ def ungroup(store: Store, user: User | None, doc_id: int) -> None:
     require(user, "import")
     assert user is not None
     store.remove_from_story(doc_id, user.name)
+
+
+def upload_mt(store: Store, config: Config, user: User | None, doc_ref: int | str, name: str, data: bytes,
+              engine: str) -> MTImportReport:
+    """Import an uploaded MT file from another system for a document (the `import-mt` rules: checked
+    in full, stored in one transaction as that engine's MT, scored when the model is here)."""
+    require(user, "import")
+    assert user is not None
+    safe = Path(name.replace("\\", "/")).name or "mt.txt"
+    if len(data) > config.max_import_bytes:
+        raise MTImportError(f"{safe}: {len(data)} bytes, more than max_import_bytes ({config.max_import_bytes})")
+    with tempfile.TemporaryDirectory(prefix="workbench-mt-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        return import_mt(store, config, doc_ref, path, engine.strip(), user.name)
