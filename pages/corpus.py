@@ -57,3 +57,17 @@ if r3.button("Change role", key="corpus_set_role", disabled=role == seg.role):
         wa.flash(f"Segment {seg.index + 1}: {role}")
         st.rerun()
 st.caption(wa.md(seg.text))
+
+with st.expander("Import machine translation from another system (DeepL, Google, ...)"):
+    st.caption("One line of English per line of the document (.txt), a segment id / English table (.tsv, .csv), "
+               "or a TMX / XLIFF file. Stored as that system's MT (not as edits); nothing changes if the file "
+               "does not fit the document.")
+    mt_file = st.file_uploader("MT file", type=["txt", "tsv", "csv", "tmx", "xlf", "xliff"], key="corpus_mt_file")
+    mt_engine = st.text_input("System name", value="deepl", key="corpus_mt_engine")
+    if st.button("Import MT", disabled=mt_file is None, key="corpus_mt_import"):
+        mt = wa.attempt(imports.upload_mt, store, wa.config(), user, doc_id, mt_file.name, mt_file.getvalue(),
+                        mt_engine)
+        if mt is not None:
+            wa.flash(f"{mt.imported} segment(s) of {mt.document} now have {mt.engine} MT"
+                     + (f"; {mt.scored} scored" if mt.scored else f"; not scored: {mt.score_note}"))
+            st.rerun()

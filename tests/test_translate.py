@@ -132,12 +132,12 @@ def test_token_logprobs_are_the_models_and_sum_to_the_sequence_score(tcfg, name,
     assert len(tr.tokens) == len(tr.token_logprobs) > 0
     assert tr.logprob == pytest.approx(math.fsum(tr.token_logprobs), abs=1e-6)
     assert all(lp <= 0 for lp in tr.token_logprobs)
-    # compute_transition_scores on the beam output equals a teacher-forced pass over the same tokens
-    # (the last token may be an end of sequence forced at the length limit: its score is not the model's).
+    # The stored log-probabilities are the model's own for every token, an end of sequence forced at
+    # the length cap included (scored by teacher forcing after decoding).
     forced = teacher_forced(engine, text, tr.tokens)
-    n = len(tr.tokens) - 1 if len(tr.tokens) >= tcfg.max_output_tokens - 1 else len(tr.tokens)
-    assert tr.token_logprobs[:n] == pytest.approx(forced[:n], abs=1e-4)
-    # The beam search's own sequence score is the same sum over the generated length (penalty 1.0).
+    assert tr.token_logprobs == pytest.approx(forced, abs=1e-4)
+    # The beam search's own sequence score is the same sum over the generated length (penalty 1.0),
+    # except that it counts a forced end of sequence as certain.
     if engine.spec.family == "nllb":
         engine.tokenizer.src_lang = engine.spec.source_code
     enc = engine.tokenizer([text], return_tensors="pt")
@@ -146,7 +146,12 @@ def test_token_logprobs_are_the_models_and_sum_to_the_sequence_score(tcfg, name,
         gen = engine.model.generate(**enc, num_beams=4, max_new_tokens=tcfg.max_output_tokens, max_length=None,
                                     output_scores=True, return_dict_in_generate=True, **extra)
     generated = len(tr.tokens) + (1 if engine.forced_bos is not None else 0)
-    assert float(gen.sequences_scores[0]) * generated == pytest.approx(tr.logprob, abs=1e-3)
+    at_cap = generated >= tcfg.max_output_tokens
+    plain = engine.tokenizer.convert_ids_to_tokens(
+        [t for t in gen.sequences[0, 1:].tolist() if t not in (engine.forced_bos, engine.pad_id)])
+    if plain == tr.tokens:  # NLLB has no forced end of sequence: at the cap, plain generate differs
+        beam_sum = math.fsum(tr.token_logprobs[:-1] if at_cap else tr.token_logprobs)
+        assert float(gen.sequences_scores[0]) * generated == pytest.approx(beam_sum, abs=1e-3)
     # Beam search ranks by the length-normalised score; the best of the n-best list is the output.
     best = engine.nbest([text])[0]
     assert best[0].text == tr.text
@@ -458,3 +463,90 @@ def test_resume_after_kill_translates_every_segment_exactly_once(run_cli, tiny_m
                              ).fetchone()[0]
     assert len(counts) == wanted == row["segments"]
     assert all(n == 1 for _, n in counts)
+
+
+# -- memory -------------------------------------------------------------------------------------
+
+OPUS_MT_VOCAB = 62518  # Helsinki-NLP/opus-mt-ru-en's vocabulary
+
+
+def _rss_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"{field} not in /proc/self/status")
+
+
+# Peak memory of translating 8 segments x 4 beams x 40 forced output tokens with a full-size
+# vocabulary. Keeping a score row per hypothesis per step (the former output_scores path) holds
+# 32 x 62,518 x 4 bytes = 8 MB per step, 320 MB for 40 steps (and compute_transition_scores copies
+# it again: 631 MB measured); decoding without them and scoring by chunked teacher forcing: 119 MB.
+PEAK_BOUND_MB = 160
+
+
+def test_full_vocabulary_scores_without_per_step_rows(config, tmp_path):
+    model = build_tiny_marian(tmp_path / "wide", d_model=16, vocab_size=OPUS_MT_VOCAB)
+    cfg = config.with_overrides(marian_models={"ru": str(model), "uk": str(model)}, cpu_threads=1, device="cpu",
+                                max_output_tokens=40, min_output_tokens=40, batch_size=8, num_beams=4)
+    engine = load_engine(cfg, "ru")
+    assert engine.model.config.vocab_size == OPUS_MT_VOCAB
+    texts = HELD_OUT_RU + seed_lines("001", 3)
+    engine.translate(texts[:1])  # warm-up: lazy imports and one-off allocations are not the decoding's
+    import gc
+
+    gc.collect()
+    before = _rss_kb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to the current RSS
+    out = engine.translate(texts)
+    peak_mb = (_rss_kb("VmHWM") - before) / 1024
+    assert all(len(t.tokens) == len(t.token_logprobs) == 40 for t in out)
+    assert peak_mb < PEAK_BOUND_MB, f"peak {peak_mb:.0f} MB above the resident size before the run"
+
+
+def test_each_segment_gets_its_own_output_cap_in_a_batch(tcfg):
+    cfg = tcfg.with_overrides(max_output_tokens=0)  # the default cap: twice the input plus 10
+    for name in ("marian", "nllb", "ct2"):
+        engine = load_engine(cfg, "ru", name)
+        texts = ["Цены.", HELD_OUT_RU[1] + " " + HELD_OUT_RU[3]]
+        batched = engine.translate(texts, batch_size=2)
+        for text, tr in zip(texts, batched, strict=True):
+            cap = 2 * engine.count_tokens(text) + 10
+            assert len(tr.tokens) + (1 if engine.spec.family == "nllb" else 0) <= cap, (name, text)
+        single = [engine.translate([t])[0] for t in texts]
+        assert [b.tokens for b in batched] == [s.tokens for s in single], name
+
+
+def test_batches_are_split_to_fit_the_decoding_memory_budget(tcfg):
+    roomy = load_engine(tcfg, "uk", "nllb")
+    tight = load_engine(tcfg.with_overrides(decode_memory_mb=1), "uk", "nllb")
+    texts = HELD_OUT_UK + seed_lines("003", 12)
+    src_len = max(tight.count_tokens(t) for t in texts)
+    assert tight.rows_per_batch(4, src_len) < len(texts) <= roomy.rows_per_batch(4, src_len)
+    assert tight.rows_per_batch(4, src_len) < tight.rows_per_batch(1, src_len)
+    a, b = roomy.translate(texts, batch_size=len(texts)), tight.translate(texts, batch_size=len(texts))
+    assert [x.tokens for x in a] == [y.tokens for y in b]
+    assert [v for x in a for v in x.token_logprobs] == pytest.approx([v for y in b for v in y.token_logprobs],
+                                                                     abs=1e-4)
+
+
+@pytest.mark.parametrize("name,lang", [("marian", "ru"), ("nllb", "uk"), ("ct2", "ru")])
+def test_forced_decoding_scores_any_english(tcfg, name, lang):
+    engine = load_engine(tcfg, lang, name)
+    text = HELD_OUT_RU[0] if lang == "ru" else HELD_OUT_UK[0]
+    own = engine.translate([text])[0]
+    [(tokens, lps)] = engine.score([text], [own.text])
+    assert len(tokens) == len(lps) > 1 and tokens[-1] == "</s>" and all(lp <= 0 for lp in lps)
+    if tokens == own.tokens:  # re-tokenising the decoded English gives the model's own tokens back
+        assert lps == pytest.approx(own.token_logprobs, abs=1e-3)
+    # Swap the first word for a word the model gives little weight to at that place.
+    first = own.text.split()[0]
+    other = next(w for w in ("Journalists", "grain", "Geneva", "inflection") if w.lower() != first.lower())
+    swapped = " ".join([other] + own.text.split()[1:])
+    [(tokens2, lps2)] = engine.score([text], [swapped])
+    k = next(i for i, (a, b) in enumerate(zip(tokens, tokens2, strict=False)) if a != b)
+    assert lps2[k] < lps[k]
+    # An empty English still scores its end of sequence; one call takes many pairs, in order.
+    [(t0, l0)] = engine.score([text], [""])
+    assert t0 == ["</s>"] and len(l0) == 1
+    many = engine.score([text, text, text], [own.text, swapped, own.text])
+    assert [v for m in many for v in m[1]] == pytest.approx(lps + lps2 + lps, abs=1e-4)

@@ -71,8 +71,11 @@ def train_sentencepiece(lines: list[str], vocab_size: int, path: Path) -> spm.Se
 
 def build_tiny_marian(out_dir: Path, *, seed: int = 0, d_model: int = 32, layers: int = 1,
                       max_positions: int = 256, src_vocab: int = 600, tgt_vocab: int = 400,
-                      init_std: float = 0.5) -> Path:
+                      init_std: float = 0.5, vocab_size: int | None = None) -> Path:
     """A MarianMT checkpoint laid out like opus-mt: source.spm, target.spm, shared vocab.json.
+
+    `vocab_size` pads the shared vocabulary with filler entries to a real checkpoint's size
+    (opus-mt-ru-en: 62,518), for tests of what scales with the vocabulary.
 
     As in the opus-mt checkpoints, vocab.json holds </s> and <unk> first and <pad> last, and the
     model's vocab_size is the length of that vocabulary (pad = decoder start = vocab_size - 1).
@@ -91,6 +94,8 @@ def build_tiny_marian(out_dir: Path, *, seed: int = 0, d_model: int = 32, layers
             piece = proc.id_to_piece(i)
             if piece not in ("<unk>", "<s>", "</s>") and piece not in vocab:
                 vocab[piece] = len(vocab)
+    while vocab_size is not None and len(vocab) < vocab_size - 1:
+        vocab[f"▁filler{len(vocab)}"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     with warnings.catch_warnings():

@@ -51,8 +51,11 @@ class Config:
     max_input_tokens: int = 0  # 0: the model's limit; longer segments are split at clause boundaries
     max_output_tokens: int = 0  # 0: twice the input length plus 10, within the model's limit
     min_output_tokens: int = 0  # benchmarks force a fixed output length with min = max
+    # Memory one transformers decoding call may use for its beams (logits and attention cache);
+    # larger batches are split. NLLB's vocabulary and depth make its rows about 4x Marian's.
+    decode_memory_mb: int = 1024
     # word alignment
-    word_aligner_model: str = "bert-base-multilingual-cased"
+    word_aligner_model: str = "google-bert/bert-base-multilingual-cased"  # the hub's canonical id
     word_aligner_layer: int = 8
     # flags: detector name -> "off" | "error" | "warning" | "note"
     detectors: Mapping[str, str] = field(default_factory=dict)
@@ -99,6 +102,7 @@ _ENV = {
     "WORKBENCH_GLOSSARY_BIAS": ("glossary_bias", float),
     "WORKBENCH_CPU_INT8": ("cpu_int8", bool),
     "WORKBENCH_MAX_INPUT_TOKENS": ("max_input_tokens", int),
+    "WORKBENCH_DECODE_MEMORY_MB": ("decode_memory_mb", int),
     "WORKBENCH_WORD_ALIGNER_MODEL": ("word_aligner_model", str),
     "WORKBENCH_WORD_ALIGNER_LAYER": ("word_aligner_layer", int),
     "WORKBENCH_GLOSSARY_DIR": ("glossary_dir", Path),

@@ -70,3 +70,39 @@ def import_glossary_files(store: Store, user: User | None, paths: list[Path], *,
 
 def may_keep_statuses(user: User | None) -> bool:
     return can(user, "approve_term")
+
+
+def import_mt(store: Store, config: Config, user: User | None, doc_ref: int | str, path: str | Path, engine: str,
+              *, fmt: str | None = None, score: bool = True) -> Any:
+    """`workbench import-mt`: another system's English stored as that engine's MT of a document, one
+    transaction; token scores added when the configured engine is here."""
+    from ..translate.external import import_mt as store_mt
+
+    who = require(user, "import")
+    return store_mt(store, config, doc_ref, path, engine, author(who), fmt=fmt, score=score)
+
+
+def upload_mt(store: Store, config: Config, user: User | None, doc_ref: int | str, name: str, data: bytes,
+              engine: str) -> Any:
+    """An uploaded MT file of another system for a document, with the rules of `import_mt`."""
+    import tempfile
+
+    from ..translate.external import MTImportError
+
+    require(user, "import")
+    safe = Path(name.replace("\\", "/")).name or "mt.txt"
+    if len(data) > config.max_import_bytes:
+        raise MTImportError(f"{safe}: {len(data)} bytes, more than max_import_bytes ({config.max_import_bytes})")
+    with tempfile.TemporaryDirectory(prefix="workbench-mt-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        return import_mt(store, config, user, doc_ref, path, engine.strip())
+
+
+def score_english(store: Store, config: Config, user: User | None, doc_ref: int | str, *,
+                  rescore: bool = False) -> Any:
+    """`workbench score`: per-token log-probabilities of a document's English by forced decoding."""
+    from ..translate.external import score_document
+
+    require(user, "translate")
+    return score_document(store, config, doc_ref, rescore=rescore)

@@ -34,7 +34,8 @@ def resolve_model(config: Config) -> str:
     """The directory or hub id to load: a local directory, a copy under models_dir, else the hub id."""
     model = config.word_aligner_model.strip()
     if not model:
-        raise WordAlignerError("word_aligner_model: empty; " + _how_to_provide("bert-base-multilingual-cased"))
+        raise WordAlignerError("word_aligner_model: empty; "
+                               + _how_to_provide("google-bert/bert-base-multilingual-cased"))
     path = Path(model).expanduser()
     if path.is_dir():
         return str(path)
@@ -54,17 +55,41 @@ def _device(config: Config) -> str:
 
 
 @lru_cache(maxsize=2)
-def _load(location: str, layer: int, device: str, model_id: str) -> Any:
-    """simalign's SentenceAligner, loaded once per process and model."""
+def _load(location: str, layer: int, device: str, model_id: str, models_dir: str = "") -> Any:
+    """simalign's SentenceAligner, loaded once per process and model.
+
+    A hub id goes through the translator's model handling: the local cache, else (after the
+    reachability probe, and never with HF_HUB_OFFLINE) a download of the needed files only, then
+    loading from that directory, in float32 on CPU, without transformers' load report or
+    simalign's INFO lines.
+    """
+    import logging
+
+    from ..translate.models import ModelRef, ModelUnavailable, locate, quiet_transformers
+
+    directory = Path(location)
+    if not directory.is_dir():  # a hub id: cached, else downloaded when allowed and reachable
+        config = Config(models_dir=Path(models_dir) if models_dir else None)
+        try:
+            directory = locate(ModelRef(model_id, model_id, location, False), config, what="word aligner model")
+        except ModelUnavailable as exc:
+            raise WordAlignerError(f"{exc}; or set WORKBENCH_WORD_ALIGNER_MODEL to such a directory") from None
     from simalign import SentenceAligner
 
+    # simalign's module logger is set to DEBUG with its own handler on import: one INFO line per load.
+    logging.getLogger("simalign.simalign").setLevel(logging.WARNING)
+
     try:
-        return SentenceAligner(model=location, token_type="bpe", matching_methods="i", device=device,
-                               layer=layer)
+        with quiet_transformers():
+            aligner = SentenceAligner(model=str(directory), token_type="bpe", matching_methods="i", device=device,
+                                      layer=layer)
     except (OSError, ValueError, KeyError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise WordAlignerError(f"word aligner model {model_id!r}: cannot be loaded ({reason[:160]}); "
                                f"{_how_to_provide(model_id)}") from exc
+    if device == "cpu":
+        aligner.embed_loader.emb_model.float()  # explicit float32, whatever the checkpoint's dtype
+    return aligner
 
 
 class WordAligner:
@@ -80,7 +105,8 @@ class WordAligner:
     def load(self) -> None:
         """Load the model now (else on first use); raises WordAlignerError when it is unavailable."""
         if self._aligner is None:
-            self._aligner = _load(resolve_model(self._config), self.layer, _device(self._config), self.model_id)
+            self._aligner = _load(resolve_model(self._config), self.layer, _device(self._config), self.model_id,
+                                  str(self._config.models_dir or ""))
             loader = self._aligner.embed_loader
             limits = [getattr(loader.emb_model.config, "max_position_embeddings", 512),
                       getattr(loader.tokenizer, "model_max_length", 512)]

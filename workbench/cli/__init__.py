@@ -25,7 +25,7 @@ from ..store.errors import storage_problem
 from .common import Context
 
 # Command modules, in the order of the pipeline. Each registers its subcommands.
-COMMAND_MODULES = ["corpus", "translate", "align", "flag", "glossary", "exchange", "users", "serve"]
+COMMAND_MODULES = ["corpus", "translate", "import_mt", "align", "flag", "glossary", "exchange", "users", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -111,6 +111,24 @@ class TranslationRow(Base):
     __table_args__ = (Index("ix_translations_cache", "model_id", "options_key", "source_sha"),)
 
 
+class EnglishScoreRow(Base):
+    """Token log-probabilities of an English the model did not produce (edited or imported), by
+    forced decoding: keyed by segment and the English's hash, so an edit makes its scores stale."""
+
+    __tablename__ = "english_scores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
+    text_sha: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(20))
+    model_id: Mapped[str] = mapped_column(String(300))
+    model_revision: Mapped[str] = mapped_column(String(100), default="")
+    logprob: Mapped[float | None] = mapped_column(Float, nullable=True)
+    token_logprobs: Mapped[list] = mapped_column(JSON, default=list)
+    tokens: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class EditRow(Base):
     """Every saved version of a segment's English: the full history, never updated in place."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select, update
 
 from ..records import Translation
-from .schema import SegmentRow, TranslationRow
+from .schema import EditRow, EnglishScoreRow, SegmentRow, TranslationRow
 
 
 def text_sha(text: str) -> str:
@@ -25,9 +25,10 @@ def translation_record(row: TranslationRow) -> Translation:
 
 
 class TranslationStore:
-    """Methods of `Store` for machine translations."""
+    """Methods of `Store` for machine translations and the token scores of any English."""
 
-    def save_translations(self, items: Iterable[tuple[Translation, str]]) -> int:
+    def save_translations(self, items: Iterable[tuple[Translation, str]], *, actor: str = "",
+                          event: tuple[str, str, str] | None = None) -> int:
         """Store (translation, source text) pairs in one transaction; returns how many were stored.
 
         Segments still `new` become `translated`. Called once per batch so that an interrupted run
@@ -35,6 +36,8 @@ class TranslationStore:
         """
         n = 0
         with self.transaction() as s:
+            if event is not None:  # (action, target, detail), logged in the same transaction
+                self.log_event(s, actor, *event)  # type: ignore[attr-defined]
             for tr, source in items:
                 s.add(TranslationRow(
                     segment_id=tr.segment_id or None, source_sha=text_sha(source), source_text=source,
@@ -73,4 +76,53 @@ class TranslationStore:
                     TranslationRow.segment_id.in_(segment_ids[i:i + 500])).order_by(TranslationRow.id))
                 for row in rows:
                     out[row.segment_id] = translation_record(row)
+        return out
+
+    def save_english_scores(self, items: Sequence[Translation]) -> int:
+        """Store forced-decoding scores (`text`: the English scored; engine/model: the scorer)."""
+        with self.transaction() as s:
+            for tr in items:
+                s.add(EnglishScoreRow(
+                    segment_id=tr.segment_id, text_sha=text_sha(tr.text), text=tr.text, engine=tr.engine,
+                    model_id=tr.model_id, model_revision=tr.model_revision, logprob=tr.logprob,
+                    token_logprobs=list(tr.token_logprobs), tokens=list(tr.tokens),
+                ))
+        return len(items)
+
+    def token_scores(self, segment_ids: Sequence[str]) -> dict[str, Translation]:
+        """Per-token log-probabilities of each segment's current English, where there are any.
+
+        The current English is the latest edit, else the latest machine translation. Its scores are
+        the translation's own (a model's output, or imported MT scored on import), else the latest
+        forced-decoding scores of exactly that text (`workbench score`). The record's `text` is the
+        current English; engine and model name the scorer.
+        """
+        out: dict[str, Translation] = {}
+        with self.transaction(readonly=True) as s:
+            for i in range(0, len(segment_ids), 500):
+                chunk = list(segment_ids[i:i + 500])
+                current: dict[str, str] = {}
+                own: dict[str, TranslationRow] = {}
+                for t in s.scalars(select(TranslationRow).where(TranslationRow.segment_id.in_(chunk))
+                                   .order_by(TranslationRow.id)):
+                    own[t.segment_id] = t
+                    current[t.segment_id] = t.text
+                for e in s.scalars(select(EditRow).where(EditRow.segment_id.in_(chunk)).order_by(EditRow.version)):
+                    current[e.segment_id] = e.text
+                scored: dict[tuple[str, str], EnglishScoreRow] = {}
+                for r in s.scalars(select(EnglishScoreRow).where(EnglishScoreRow.segment_id.in_(chunk))
+                                   .order_by(EnglishScoreRow.id)):
+                    scored[(r.segment_id, r.text_sha)] = r
+                for sid, text in current.items():
+                    mt = own.get(sid)
+                    if mt is not None and mt.text == text and mt.token_logprobs:
+                        out[sid] = translation_record(mt)
+                        continue
+                    row = scored.get((sid, text_sha(text)))
+                    if row is not None:
+                        out[sid] = Translation(
+                            segment_id=sid, text=row.text, engine=row.engine, model_id=row.model_id,
+                            model_revision=row.model_revision, options_key="forced", logprob=row.logprob,
+                            token_logprobs=list(row.token_logprobs or []), tokens=list(row.tokens or []),
+                            created_at=row.created_at)
         return out

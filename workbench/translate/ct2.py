@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +59,10 @@ def ensure_converted(spec: EngineSpec, directory: Path, revision: str, config: C
 
 class CT2Engine(Engine):
     def __init__(self, spec: EngineSpec, tokenizer: Any, translator: Any, revision: str, limit: int,
-                 batch_size: int, converted: Path, forced_eos: bool, lock: threading.Lock | None = None) -> None:
+                 batch_size: int, converted: Path, lock: threading.Lock | None = None) -> None:
         super().__init__(spec, tokenizer, revision, limit, batch_size, lock)
         self.translator = translator
         self.converted = converted
-        # transformers spends the last allowed step on a forced end of sequence where the checkpoint
-        # asks for it (MarianMT); CTranslate2 appends it without a step. Lengths are kept equal.
-        self.forced_eos = forced_eos
         self.prefix = [NLLB_TARGET] if spec.family == "nllb" else None
 
     def _source_tokens(self, text: str) -> list[str]:
@@ -79,14 +77,25 @@ class CT2Engine(Engine):
         if bias is not None:
             return [[] for _ in texts]  # no sequence bias in CTranslate2: the n-best list is all there is
         sources = [self._source_tokens(t) for t in texts]
-        # As with transformers' max_new_tokens, the decoding length counts NLLB's language tag.
-        max_new = self._max_new_tokens(max(len(s) for s in sources))
-        cut = 1 if self.forced_eos else 0
+        # CTranslate2 takes one decoding length per call: inputs are grouped by their own output
+        # cap (from their own length), so a short heading is not given a long sentence's cap.
+        by_cap: dict[int, list[int]] = {}
+        for i, src in enumerate(sources):
+            by_cap.setdefault(self._max_new_tokens(len(src)), []).append(i)
+        out: list[list[Hypothesis]] = [[] for _ in texts]
+        for max_new, idx in by_cap.items():
+            for i, hyps in zip(idx, self._translate([sources[i] for i in idx], n, max_new), strict=True):
+                out[i] = hyps
+        return out
+
+    def _translate(self, sources: list[list[str]], n: int, max_new: int) -> list[list[Hypothesis]]:
+        # As in the transformers engine, the cap counts NLLB's language tag and the end of
+        # sequence, which CTranslate2 appends without a step (score_batch scores it).
         results = self.translator.translate_batch(
             sources, target_prefix=[self.prefix] * len(sources) if self.prefix else None,
             beam_size=self.spec.num_beams, num_hypotheses=n, return_scores=True,
-            max_decoding_length=max(1, max_new - cut),
-            min_decoding_length=max(0, min(self.spec.min_output_tokens, max_new) - cut),
+            max_decoding_length=max(1, max_new - 1),
+            min_decoding_length=max(0, min(self.spec.min_output_tokens, max_new) - 1),
             max_input_length=0,
         )
         out: list[list[Hypothesis]] = []
@@ -102,14 +111,28 @@ class CT2Engine(Engine):
         return out
 
     def _score(self, texts: list[str], hyps: list[Hypothesis]) -> None:
+        for h, (tokens, lps) in zip(hyps, self._score_tokens(texts, [h.tokens for h in hyps]), strict=True):
+            h.tokens, h.token_logprobs = tokens, lps
+
+    def _score_tokens(self, texts: Sequence[str], targets: Sequence[list[str]]) -> list[tuple[list[str], list[float]]]:
         sources = [self._source_tokens(t) for t in texts]
-        targets = [(self.prefix or []) + h.tokens for h in hyps]
-        results = self.translator.score_batch(sources, targets, max_input_length=0,
-                                              offset=1 if self.prefix else 0)
-        for h, res in zip(hyps, results, strict=True):
-            # score_batch covers the target tokens plus the end of sequence it appends.
-            h.tokens = list(res.tokens)
-            h.token_logprobs = [float(x) for x in res.log_probs]
+        results = self.translator.score_batch(sources, [(self.prefix or []) + t for t in targets],
+                                              max_input_length=0, offset=1 if self.prefix else 0)
+        # score_batch covers the target tokens plus the end of sequence it appends.
+        return [(list(res.tokens), [float(x) for x in res.log_probs]) for res in results]
+
+    def score(self, texts: Sequence[str], english: Sequence[str]) -> list[tuple[list[str], list[float]]]:
+        eos = self.tokenizer.eos_token
+        targets = []
+        for e in english:
+            ids = self.tokenizer(text_target=e, add_special_tokens=False)["input_ids"]
+            toks = [t for t in self.tokenizer.convert_ids_to_tokens(ids) if t not in (eos, NLLB_TARGET)]
+            targets.append(toks[:max(0, self.output_ceiling - 2)])
+        out: list[tuple[list[str], list[float]]] = []
+        with self._lock:
+            for i in range(0, len(texts), self.batch_size):
+                out += self._score_tokens(texts[i:i + self.batch_size], targets[i:i + self.batch_size])
+        return out
 
 
 # Loaded translators and tokenizers, shared by both languages' engines (NLLB serves ru and uk).
@@ -127,8 +150,7 @@ def load_ct2(spec: EngineSpec, config: Config) -> CT2Engine:
             settings.update({k: v for k, v in json.loads((directory / name).read_text(encoding="utf-8")).items()
                              if v is not None})
     limit = int(settings.get("max_position_embeddings") or 512)
-    return CT2Engine(spec, tokenizer, translator, revision, limit, config.batch_size, converted,
-                     forced_eos=settings.get("forced_eos_token_id") is not None, lock=lock)
+    return CT2Engine(spec, tokenizer, translator, revision, limit, config.batch_size, converted, lock=lock)
 
 
 def _load_translator(spec: EngineSpec, config: Config) -> tuple[Any, Any, Path, str, Path, threading.Lock]:

@@ -187,8 +187,9 @@ class Engine:
     supports_bias = False
 
     def __init__(self, spec: EngineSpec, tokenizer: Any, revision: str, model_limit: int, batch_size: int,
-                 lock: threading.Lock | None = None) -> None:
+                 lock: threading.Lock | None = None, memory_budget: int = 1024 * 2**20) -> None:
         self.spec = spec
+        self.memory_budget = memory_budget  # bytes one decoding call may hold for its beams
         self.tokenizer = tokenizer
         self.revision = revision
         tok_limit = int(getattr(tokenizer, "model_max_length", 0) or model_limit)
@@ -223,6 +224,14 @@ class Engine:
 
     def _score(self, texts: list[str], hyps: list[Hypothesis]) -> None:
         """Fill in `token_logprobs` of hypotheses that lack them."""
+
+    def score(self, texts: Sequence[str], english: Sequence[str]) -> list[tuple[list[str], list[float]]]:
+        """Forced decoding of English from elsewhere: (tokens, log-probability per token) for each pair.
+
+        The tokens are the model's target tokens of the English, end of sequence included, as in
+        the `Translation` records of its own output.
+        """
+        raise WorkbenchError(f"{type(self).__name__}: scoring is not available")
 
     # -- shared -------------------------------------------------------------------------------------
     def _max_new_tokens(self, src_len: int) -> int:
@@ -301,14 +310,14 @@ class Engine:
 
 
 class TransformersEngine(Engine):
-    """MarianMT or NLLB-200 through transformers' `generate`; log-probs from `compute_transition_scores`."""
+    """MarianMT or NLLB-200 through transformers' `generate`; log-probs by teacher forcing the outputs."""
 
     supports_bias = True
 
     def __init__(self, spec: EngineSpec, tokenizer: Any, model: Any, revision: str, batch_size: int,
-                 lock: threading.Lock | None = None) -> None:
+                 lock: threading.Lock | None = None, memory_budget: int = 1024 * 2**20) -> None:
         model_limit = int(getattr(model.config, "max_position_embeddings", 0) or 1024)
-        super().__init__(spec, tokenizer, revision, model_limit, batch_size, lock)
+        super().__init__(spec, tokenizer, revision, model_limit, batch_size, lock, memory_budget)
         self.model = model
         gen = model.generation_config
         self.length_penalty = float(gen.length_penalty if gen.length_penalty is not None else 1.0)
@@ -368,7 +377,28 @@ class TransformersEngine(Engine):
                 seq_bias = self._sequence_bias(terms)
                 out += self._generate([text], n, seq_bias) if seq_bias else [[]]
             return out
-        return self._generate(texts, n, None)
+        out = []
+        # Batches that fit the memory budget (NLLB's 256k-token vocabulary and deep decoder make
+        # a row of a beam search costly); order is kept.
+        rows = self.rows_per_batch(max(self.spec.num_beams, n), max(self.count_tokens(t) for t in texts))
+        for i in range(0, len(texts), rows):
+            out += self._generate(texts[i:i + rows], n, None)
+        return out
+
+    def rows_per_batch(self, beams: int, src_len: int) -> int:
+        """How many inputs one generate call may take within `memory_budget` bytes.
+
+        Per beam row: the step's logits in a few float32 copies (log-softmax, processors, top-k),
+        plus the self- and cross-attention cache over source and output positions.
+        """
+        cfg = self.model.config
+        vocab = int(getattr(cfg, "vocab_size", 0) or len(self.tokenizer))
+        layers = int(getattr(cfg, "decoder_layers", 0) or getattr(cfg, "num_hidden_layers", 6))
+        d_model = int(getattr(cfg, "d_model", 0) or getattr(cfg, "hidden_size", 512))
+        width = 2 if self.spec.compute_type == "float16" else 4
+        positions = src_len + self._max_new_tokens(src_len)
+        per_row = 3 * vocab * 4 + layers * 2 * 2 * d_model * width * positions
+        return max(1, int(self.memory_budget // (beams * per_row)))
 
     def _generate(self, texts: list[str], n: int, seq_bias: dict[tuple[int, ...], float] | None
                   ) -> list[list[Hypothesis]]:
@@ -378,39 +408,39 @@ class TransformersEngine(Engine):
         beams = max(self.spec.num_beams, n)
         with torch.inference_mode():
             enc = self._encode(texts)
-            max_new = self._max_new_tokens(int(enc["input_ids"].shape[1]))
+            # Each input's own output cap, from its own length (not the batch's longest).
+            caps = [self._max_new_tokens(int(k)) for k in enc["attention_mask"].sum(dim=1).tolist()]
+            max_new = max(caps)
+            processors: list[Any] = [_CapLength(caps, beams, self.eos_id)]
+            if self._banned:
+                processors.append(_BanTokens(self._banned))
+            # No output_scores: the per-step score rows (batch x beams x vocabulary, every step)
+            # are what made long outputs of large vocabularies cost gigabytes. The chosen
+            # sequences are scored afterwards by teacher forcing.
             kwargs: dict[str, Any] = dict(
                 num_beams=beams, num_return_sequences=n, max_new_tokens=max_new, max_length=None,
-                output_scores=True, return_dict_in_generate=True,
+                logits_processor=LogitsProcessorList(processors),
             )
+            if self._banned:
+                kwargs["bad_words_ids"] = None
             if self.spec.min_output_tokens:
                 kwargs["min_new_tokens"] = min(self.spec.min_output_tokens, max_new)
             if self.forced_bos is not None:
                 kwargs["forced_bos_token_id"] = self.forced_bos
             if seq_bias:
                 kwargs["sequence_bias"] = seq_bias
-            if self._banned:
-                kwargs["bad_words_ids"] = None
-                kwargs["logits_processor"] = LogitsProcessorList([_BanTokens(self._banned)])
-            gen = self.model.generate(**enc, **kwargs)
-            sequences = gen.sequences
-            if seq_bias:
-                # Biased scores are not the model's probabilities: score the outputs by teacher forcing.
-                scores = self._teacher_forced(enc, sequences, n)
-            elif beams > 1:
-                scores = self.model.compute_transition_scores(sequences, gen.scores, gen.beam_indices,
-                                                              normalize_logits=False)
-            else:
-                scores = self.model.compute_transition_scores(sequences, gen.scores, normalize_logits=True)
+            sequences = self.model.generate(**enc, **kwargs)
+            # Scores under the unbiased model (a biased decoding's own scores are not probabilities).
+            scores = self.token_logprobs(enc["input_ids"].repeat_interleave(n, dim=0),
+                                         enc["attention_mask"].repeat_interleave(n, dim=0), sequences)
         seqs = sequences[:, 1:].tolist()  # drop the decoder start token
-        lp_rows = scores.float().tolist()
         out: list[list[Hypothesis]] = []
         for i in range(len(texts)):
-            hyps = [self._hypothesis(seqs[i * n + j], lp_rows[i * n + j]) for j in range(n)]
+            hyps = [self._hypothesis(seqs[i * n + j], scores[i * n + j], caps[i]) for j in range(n)]
             out.append(sorted(hyps, key=lambda h: -h.score))
         return out
 
-    def _hypothesis(self, ids: list[int], lps: list[float]) -> Hypothesis:
+    def _hypothesis(self, ids: list[int], lps: list[float], cap: int) -> Hypothesis:
         keep_ids: list[int] = []
         keep_lps: list[float] = []
         tagged = 0
@@ -425,20 +455,92 @@ class TransformersEngine(Engine):
             if tok == self.eos_id:
                 break
         text = self.tokenizer.decode(keep_ids, skip_special_tokens=True)
-        # The beam search's own ranking: summed log-probability over generated length ** penalty.
-        score = math.fsum(keep_lps) / (max(1, len(keep_lps) + tagged) ** self.length_penalty)
+        # The beam search's own ranking: summed log-probability over generated length ** penalty,
+        # where an end of sequence forced at the cap counts as certain (the stored value is the model's).
+        ranked = keep_lps[:-1] if len(keep_lps) + tagged >= cap and keep_ids[-1:] == [self.eos_id] else keep_lps
+        score = math.fsum(ranked) / (max(1, len(keep_lps) + tagged) ** self.length_penalty)
         return Hypothesis(text=text, score=score, tokens=self.tokenizer.convert_ids_to_tokens(keep_ids),
                           token_logprobs=keep_lps)
 
-    def _teacher_forced(self, enc: Any, sequences: Any, n: int) -> Any:
-        """Log-probability of each generated token under the unbiased model, aligned with sequences[:, 1:]."""
+    def token_logprobs(self, input_ids: Any, attention_mask: Any, sequences: Any) -> list[list[float]]:
+        """Log-probability of each token of `sequences[:, 1:]` given the source, by teacher forcing.
+
+        One encoder and one decoder pass; the output projection and log-softmax run over at most
+        `SCORE_CHUNK_BYTES` of logits at a time, and only the target token's value is kept, so no
+        (rows x positions x vocabulary) tensor exists at once.
+        """
         import torch
 
-        input_ids = enc["input_ids"].repeat_interleave(n, dim=0)
-        mask = enc["attention_mask"].repeat_interleave(n, dim=0)
-        logits = self.model(input_ids=input_ids, attention_mask=mask, decoder_input_ids=sequences[:, :-1]).logits
-        logp = torch.log_softmax(logits.float(), dim=-1)
-        return logp.gather(-1, sequences[:, 1:].unsqueeze(-1)).squeeze(-1)
+        with torch.inference_mode():
+            body = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask)
+            hidden = self.model.get_decoder()(
+                input_ids=sequences[:, :-1], encoder_hidden_states=body.last_hidden_state,
+                encoder_attention_mask=attention_mask, use_cache=False).last_hidden_state
+            head = self.model.get_output_embeddings()
+            bias = getattr(self.model, "final_logits_bias", None)
+            targets = sequences[:, 1:]
+            flat_h = hidden.reshape(-1, hidden.shape[-1])
+            flat_t = targets.reshape(-1)
+            step = max(1, SCORE_CHUNK_BYTES // (4 * int(head.weight.shape[0])))
+            parts = []
+            for i in range(0, flat_h.shape[0], step):
+                logits = head(flat_h[i:i + step]).float()
+                if bias is not None:
+                    logits = logits + bias.float()
+                logp = torch.log_softmax(logits, dim=-1)
+                parts.append(logp.gather(-1, flat_t[i:i + step].unsqueeze(-1)).squeeze(-1))
+            return torch.cat(parts).reshape(targets.shape).tolist()
+
+    def score(self, texts: Sequence[str], english: Sequence[str]) -> list[tuple[list[str], list[float]]]:
+        """Forced decoding: (tokens, log-probabilities) of the given English for each source text."""
+        import torch
+
+        out: list[tuple[list[str], list[float]]] = []
+        with self._lock:
+            for i in range(0, len(texts), self.batch_size):
+                src, tgt = list(texts[i:i + self.batch_size]), list(english[i:i + self.batch_size])
+                enc = self._encode(src)
+                start = [self.model.config.decoder_start_token_id]
+                if self.forced_bos is not None:
+                    start.append(self.forced_bos)
+                rows = []
+                for e in tgt:
+                    ids = self.tokenizer(text_target=e, add_special_tokens=False)["input_ids"]
+                    ids = [t for t in ids if t not in (self.pad_id, self.forced_bos)][:self.output_ceiling - 2]
+                    rows.append(start + ids + [self.eos_id])
+                width = max(len(r) for r in rows)
+                seq = torch.tensor([r + [self.pad_id] * (width - len(r)) for r in rows], device=self.model.device)
+                lps = self.token_logprobs(enc["input_ids"], enc["attention_mask"], seq)
+                for r, lp in zip(rows, lps, strict=True):
+                    ids = r[len(start):]
+                    out.append((self.tokenizer.convert_ids_to_tokens(ids), [float(x) for x in lp[len(start) - 1:len(r) - 1]]))
+        return out
+
+
+# Logits held at once while scoring by teacher forcing (float32 bytes).
+SCORE_CHUNK_BYTES = 32 * 1024 * 1024
+
+
+class _CapLength:
+    """A logits processor: input i's hypotheses end (with end of sequence) at its own cap.
+
+    `caps[i]` counts generated tokens, the end of sequence (and NLLB's language tag) included;
+    rows are batch x beams, as generate lays them out.
+    """
+
+    def __init__(self, caps: list[int], beams: int, eos_id: int) -> None:
+        self.caps = caps
+        self.beams = beams
+        self.eos_id = eos_id
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        generated = input_ids.shape[1] - 1  # the decoder start token is not generated
+        for i, cap in enumerate(self.caps):
+            if generated == cap - 1:
+                rows = slice(i * self.beams, (i + 1) * self.beams)
+                scores[rows, :] = float("-inf")
+                scores[rows, self.eos_id] = 0.0
+        return scores
 
 
 class _BanTokens:
@@ -454,7 +556,7 @@ class _BanTokens:
 
 # Loaded models, shared by the engines of both languages (NLLB serves ru and uk): (dir, device) -> ...
 _MODELS: dict[tuple[str, str, str], tuple[Any, Any, str, str, threading.Lock]] = {}
-_ENGINES: dict[tuple[EngineSpec, int], Engine] = {}
+_ENGINES: dict[tuple[EngineSpec, int, int], Engine] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -469,13 +571,13 @@ def _apply_threads(config: Config) -> None:
 def load_transformers(spec: EngineSpec, config: Config) -> TransformersEngine:
     key = (spec.model.location, spec.device, spec.compute_type)
     if key not in _MODELS:
-        tokenizer, model, directory = load_seq2seq(spec.model, config)
+        # Weights in an explicit dtype: float16 on a GPU, else float32 (int8 is quantized from it).
+        tokenizer, model, directory = load_seq2seq(
+            spec.model, config, compute_type="float16" if spec.device == "cuda" else "float32")
         model.eval()
         compute = spec.compute_type
         if spec.device == "cuda":
-            import torch
-
-            model = model.to("cuda", dtype=torch.float16)
+            model = model.to("cuda")
         elif compute == "int8":
             model, compute = _quantize_int8(model)
         _MODELS[key] = (tokenizer, model, model_revision(directory), compute, threading.Lock())
@@ -483,7 +585,8 @@ def load_transformers(spec: EngineSpec, config: Config) -> TransformersEngine:
     _apply_threads(config)
     if compute != spec.compute_type:
         spec = replace(spec, compute_type=compute)
-    return TransformersEngine(spec, tokenizer, model, revision, config.batch_size, lock)
+    return TransformersEngine(spec, tokenizer, model, revision, config.batch_size, lock,
+                              memory_budget=config.decode_memory_mb * 2**20)
 
 
 def _quantize_int8(model: Any) -> tuple[Any, str]:
@@ -507,7 +610,7 @@ def _quantize_int8(model: Any) -> tuple[Any, str]:
 def load_engine(config: Config, lang: str, engine_name: str | None = None) -> Engine:
     """The engine for a source language, loaded once per process (by engine, model, device, options)."""
     spec = engine_spec(config, lang, engine_name)
-    key = (spec, config.batch_size)
+    key = (spec, config.batch_size, config.decode_memory_mb)
     with _LOAD_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import socket
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -67,7 +69,8 @@ def _looks_like_path(ref: str) -> bool:
 
 def _how_to(ref: str, config: Config) -> str:
     target = f"{config.models_dir}/{ref}" if config.models_dir else f"$WORKBENCH_MODELS_DIR/{ref}"
-    return (f"put a copy of the model in {target} (e.g. `hf download {ref} --local-dir {target}`), "
+    return (f"put a copy of the model in {target} (e.g. `hf download {ref} --include '*.json' '*.spm' '*.model' "
+            f"vocab.txt 'pytorch_model.bin' --local-dir {target}`; see the README for each model's files), "
             f"or download it once with network access and then work offline with HF_HUB_OFFLINE=1")
 
 
@@ -118,7 +121,8 @@ def model_revision(directory: Path) -> str:
 
 @contextlib.contextmanager
 def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' loading chatter (progress bars, advice) for the duration of a load."""
+    """Silence transformers' loading chatter (load reports, advice) for the duration of a load from a
+    local directory (downloads happen before, with the hub's progress bars)."""
     from transformers.utils import logging as hf_logging
 
     level = hf_logging.get_verbosity()
@@ -127,7 +131,8 @@ def quiet_transformers() -> Iterator[None]:
     hf_logging.disable_progress_bar()
     try:
         with warnings.catch_warnings():
-            # MarianTokenizer recommends sacremoses; it is optional and its absence is not news.
+            # sacremoses is a dependency (opus-mt's Moses punctuation normalisation); should an
+            # installation lack it, MarianTokenizer's advice is repeated on every load.
             warnings.filterwarnings("ignore", message=".*sacremoses.*")
             yield
     finally:
@@ -141,54 +146,121 @@ def _reason(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {first[:200]}" if first else exc.__class__.__name__
 
 
-def locate(ref: ModelRef, config: Config, fetch: Callable[[str], Any] | None = None) -> Path:
-    """A local directory holding the model; downloads a hub model only when online and reachable.
+def model_available(ref: ModelRef) -> bool:
+    """Whether the model is on this machine (a directory with config.json, or in the hub cache)."""
+    if ref.local:
+        return (Path(ref.location) / "config.json").is_file()
+    snap = cached_snapshot(ref.location)
+    return snap is not None and (snap / "config.json").is_file()
 
-    `fetch(hub_id)` performs the download (a `from_pretrained` call, which picks the right files);
-    without it a hub model must already be cached.
+
+# Files a checkpoint needs besides its weights: configuration and tokenizer, any family.
+_SIDE_FILES = re.compile(r"^(?:[^/]+\.json|[^/]+\.spm|[^/]+\.model|vocab\.txt|merges\.txt|[^/]+\.tiktoken)$")
+_SAFETENSORS = re.compile(r"^model(?:-\d+-of-\d+)?\.safetensors$")
+_TORCH_BIN = re.compile(r"^pytorch_model(?:-\d+-of-\d+)?\.bin$")
+
+
+def needed_files(names: list[str]) -> list[str]:
+    """The repository files to download: configuration, tokenizer and ONE weight format.
+
+    safetensors when the repository has it, else PyTorch's .bin (opus-mt and NLLB-200 have only
+    that); TensorFlow, Flax, Rust and ONNX copies are left on the hub.
     """
+    weights = [n for n in names if _SAFETENSORS.match(n)]
+    index = "model.safetensors.index.json"
+    if not weights:
+        weights = [n for n in names if _TORCH_BIN.match(n)]
+        index = "pytorch_model.bin.index.json"
+    other_index = {"model.safetensors.index.json", "pytorch_model.bin.index.json"} - {index}
+    side = [n for n in names if _SIDE_FILES.match(n) and n not in other_index]
+    return sorted(set(side) | set(weights))
+
+
+def _size(n: int) -> str:
+    for unit, div in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= div:
+            return f"{n / div:.1f} {unit}" if n < 10 * div else f"{n / div:.0f} {unit}"
+    return f"{n} B"
+
+
+def announce(message: str) -> None:
+    """Where first-use news goes (the CLI's stderr; the app's log)."""
+    print(f"workbench: {message}", file=sys.stderr, flush=True)
+
+
+def download_snapshot(repo_id: str, notify: Callable[[str], None] = announce) -> Path:
+    """Download only the files a model needs into the Hugging Face cache, saying what and how much.
+
+    The hub client's own progress bars show the transfer.
+    """
+    from huggingface_hub import HfApi, constants, snapshot_download
+
+    info = HfApi().model_info(repo_id, files_metadata=True)
+    sizes = {f.rfilename: int(f.size or 0) for f in (info.siblings or [])}
+    files = needed_files(list(sizes))
+    if not files:
+        raise ModelUnavailable(f"model {repo_id}: the hub repository has no files a model needs")
+    total = sum(sizes[f] for f in files)
+    notify(f"downloading {repo_id} ({len(files)} files, {_size(total)}: {', '.join(files)}) "
+           f"into {constants.HF_HUB_CACHE}; later runs use this copy")
+    return Path(snapshot_download(repo_id, allow_patterns=files, revision=info.sha))
+
+
+def locate(ref: ModelRef, config: Config, notify: Callable[[str], None] = announce, *,
+           what: str = "model") -> Path:
+    """A local directory holding the model; downloads a hub model only when online and reachable."""
     if ref.local:
         directory = Path(ref.location)
         if not (directory / "config.json").is_file():
-            raise ModelUnavailable(f"model {ref.ref}: {directory} has no config.json; {_how_to(ref.ref, config)}")
+            raise ModelUnavailable(f"{what} {ref.ref}: {directory} has no config.json; {_how_to(ref.ref, config)}")
         return directory
     snap = cached_snapshot(ref.location)
     if snap is not None and (snap / "config.json").is_file():
         return snap
     if hub_offline():
-        raise ModelUnavailable(f"model {ref.ref} is not downloaded and HF_HUB_OFFLINE is set; {_how_to(ref.ref, config)}")
-    if fetch is None or not hub_reachable():
-        raise ModelUnavailable(f"model {ref.ref} is not downloaded and the hub cannot be reached; "
+        raise ModelUnavailable(f"{what} {ref.ref} is not downloaded and HF_HUB_OFFLINE is set; "
+                               f"{_how_to(ref.ref, config)}")
+    if not hub_reachable():
+        raise ModelUnavailable(f"{what} {ref.ref} is not downloaded and the hub cannot be reached; "
                                f"{_how_to(ref.ref, config)}")
     try:
-        with quiet_transformers():
-            fetch(ref.location)
+        snap = download_snapshot(ref.location, notify)
+    except ModelUnavailable:
+        raise
     except Exception as exc:  # noqa: BLE001 - hub/network failures come in many classes; report one line
-        raise ModelUnavailable(f"model {ref.ref}: download failed ({_reason(exc)}); {_how_to(ref.ref, config)}") from None
-    snap = cached_snapshot(ref.location)
-    if snap is None:
-        raise ModelUnavailable(f"model {ref.ref}: downloaded but not found in the cache; {_how_to(ref.ref, config)}")
+        raise ModelUnavailable(f"{what} {ref.ref}: download failed ({_reason(exc)}); "
+                               f"{_how_to(ref.ref, config)}") from None
+    if not (snap / "config.json").is_file():
+        raise ModelUnavailable(f"{what} {ref.ref}: downloaded but {snap} has no config.json; "
+                               f"{_how_to(ref.ref, config)}")
     return snap
 
 
-def load_seq2seq(ref: ModelRef, config: Config, *, with_model: bool = True) -> tuple[Any, Any, Path]:
-    """(tokenizer, model or None, directory) for a seq2seq checkpoint, or ModelUnavailable."""
+def torch_dtype(compute_type: str) -> Any:
+    """The dtype to load weights in: float16 where asked for, else float32 (never the checkpoint's
+    own, which for some opus-mt-tc models is float16, slow and inexact on CPU)."""
+    import torch
 
-    def fetch(hub_id: str) -> None:
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    return torch.float16 if compute_type == "float16" else torch.float32
 
-        AutoTokenizer.from_pretrained(hub_id)
-        if with_model:
-            AutoModelForSeq2SeqLM.from_pretrained(hub_id)
 
+def load_seq2seq(ref: ModelRef, config: Config, *, with_model: bool = True,
+                 compute_type: str = "float32") -> tuple[Any, Any, Path]:
+    """(tokenizer, model or None, directory) for a seq2seq checkpoint, or ModelUnavailable.
+
+    A hub model is downloaded (only its needed files) into the cache first and then loaded from
+    that directory, like any local one: transformers then starts no background conversion of
+    .bin weights to safetensors (a thread that kept the process alive and fetched a second copy).
+    """
     # Located first: an unavailable model is reported before transformers (and torch) are imported.
-    directory = locate(ref, config, fetch)
+    directory = locate(ref, config)
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     try:
         with quiet_transformers():
             tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-            model = AutoModelForSeq2SeqLM.from_pretrained(directory, local_files_only=True) if with_model else None
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                directory, local_files_only=True, dtype=torch_dtype(compute_type)) if with_model else None
     except Exception as exc:  # noqa: BLE001 - a broken or partial checkpoint fails in many ways
         raise ModelUnavailable(f"model {ref.ref}: cannot load {directory} ({_reason(exc)}); "
                                f"{_how_to(ref.ref, config)}") from None

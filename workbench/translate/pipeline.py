@@ -3,7 +3,8 @@
 Which segments: headings and content of the chosen documents (boilerplate only when asked), in
 Russian or Ukrainian. A segment whose latest translation has the same model and options is done
 already; a segment whose source text was translated elsewhere with the same model and options gets
-a copy of that translation. Everything else is translated in length-sorted batches, and every batch
+a copy of that translation. A segment whose MT was imported from another system (`import-mt`)
+keeps it. Everything else is translated in length-sorted batches, and every batch
 is saved in its own transaction, so an interrupted run loses at most the batch in flight.
 """
 
@@ -22,6 +23,13 @@ from .engines import NLLB_CODES, Engine, EngineSpec, engine_spec, load_engine
 
 Progress = Callable[[int, int], None]
 
+EXTERNAL_PREFIX = "external:"  # model id prefix of MT imported from another system (import-mt)
+
+
+def is_external(tr: Translation) -> bool:
+    """Whether a stored translation came from another MT system rather than one of our engines."""
+    return tr.model_id.startswith(EXTERNAL_PREFIX)
+
 
 @dataclass
 class TranslateReport:
@@ -32,6 +40,7 @@ class TranslateReport:
     translated: int = 0  # decoded by the model in this run
     cached: int = 0  # already translated, or copied from an identical source text
     skipped: int = 0  # boilerplate, other languages, empty
+    external: int = 0  # English imported from another MT system (import-mt): kept, not re-translated
     batches: int = 0
     seconds: float = 0.0
     models: dict[str, str] = field(default_factory=dict)  # lang -> model id
@@ -82,6 +91,13 @@ def translate_documents(store: Store, config: Config, doc_refs: list[int | str] 
                 report.skipped += 1
                 continue
             by_lang.setdefault(seg.lang, []).append(seg)
+    # MT imported from another system stays the segment's MT: translating over it would silently
+    # replace what the user brought in.
+    latest = store.translations([s.id for segs in by_lang.values() for s in segs])
+    for lang in list(by_lang):
+        keep = [s for s in by_lang[lang] if s.id not in latest or not is_external(latest[s.id])]
+        report.external += len(by_lang[lang]) - len(keep)
+        by_lang[lang] = keep
     report.segments = sum(len(v) for v in by_lang.values())
     glossary = [t for t in store.terms(status="approved") if t.kind == "term"]
     done = 0
