@@ -240,7 +240,7 @@ def test_corpus_page_uploads_mt_through_the_same_function(tmp_path, monkeypatch)
         at.selectbox(key="corpus_doc").set_value(doc_id).run()
         at.file_uploader(key="corpus_mt_file").set_value([("short.txt", b"one line\n", "text/plain")]).run()
         at.button(key="corpus_mt_import").click().run()
-        assert "short.txt" in at.error[0].value and st.translations([s.id for s in st.segments(doc_id)]) == {}
+        assert at.error[0].value.replace("\\", "").startswith("short.txt:") and st.translations([s.id for s in st.segments(doc_id)]) == {}
         lines = "\n".join(EN_LINES).encode()
         at.file_uploader(key="corpus_mt_file").set_value([("deepl.txt", lines, "text/plain")]).run()
         at.button(key="corpus_mt_import").click().run()

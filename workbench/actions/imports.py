@@ -87,6 +87,7 @@ def upload_mt(store: Store, config: Config, user: User | None, doc_ref: int | st
     """An uploaded MT file of another system for a document, with the rules of `import_mt`."""
     import tempfile
 
+    from ..errors import WorkbenchError
     from ..translate.external import MTImportError
 
     require(user, "import")
@@ -96,7 +97,10 @@ def upload_mt(store: Store, config: Config, user: User | None, doc_ref: int | st
     with tempfile.TemporaryDirectory(prefix="workbench-mt-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
-        return import_mt(store, config, user, doc_ref, path, engine.strip())
+        try:
+            return import_mt(store, config, user, doc_ref, path, engine.strip())
+        except WorkbenchError as exc:  # name the upload, not the server's temporary path
+            raise type(exc)(str(exc).replace(str(path), safe)) from None
 
 
 def score_english(store: Store, config: Config, user: User | None, doc_ref: int | str, *,
