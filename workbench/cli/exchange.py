@@ -1,6 +1,7 @@
 """Commands for exchange formats: export (TMX, XLIFF, CSV/TSV, TBX, glossary tables) and the imports.
 
     workbench export tmx|csv (STORY|DOC) -o FILE [--status approved|edited|all] [--include-mt] [--context]
+                                                  [--min-score S]
     workbench export xliff DOC -o FILE [--xliff-version 2.0|2.1|1.2] [--status ...]
     workbench export tbx|terms [STORY|DOC] -o FILE [--lang ru|uk] [--term-status ...]
     workbench import-tm FILE.tmx|.csv|.tsv
@@ -36,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         if include_mt:
             q.add_argument("--include-mt", action="store_true",
                            help="also export unedited machine translation (default: human-confirmed English only)")
+            q.add_argument("--min-score", type=float, metavar="S",
+                           help="story: leave out ru/uk beads the aligner scored below S (0-1; corrected beads stay)")
 
     q = fmt.add_parser("tmx", help="TMX 1.4b: a story's ru/uk/en units or a document's source/English units")
     q.add_argument("ref", metavar="STORY|DOC", help="story name or id, or document id/name (story:/doc: to force)")
@@ -91,7 +94,7 @@ def _warn(lines: list[str]) -> None:
 
 def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
     report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
-                            context=args.context)
+                            context=args.context, min_score=args.min_score)
     _warn(report.warnings)
     print(f"wrote {report.units} unit(s) to {report.path}")
     return 0
@@ -99,7 +102,8 @@ def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
     report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
-                                        include_mt=args.include_mt)
+                                        include_mt=args.include_mt, min_score=args.min_score)
+    _warn(report.warnings)
     print(f"wrote {report.rows} unit(s) to {report.path}")
     return 0
 
