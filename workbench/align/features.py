@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sacrebleu.metrics import CHRF
-from sacrebleu.metrics.helpers import extract_all_char_ngrams
 from scipy import sparse
-from scipy.special import erfc
 
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
@@ -169,7 +166,15 @@ def length_match(len_a: np.ndarray, len_b: np.ndarray, ratio: float) -> np.ndarr
     """
     mean_len = (len_a + len_b / ratio) / 2.0
     delta = (len_b - len_a * ratio) / np.sqrt(GC_VARIANCE * np.maximum(mean_len, 1.0))
-    return erfc(np.abs(delta) / math.sqrt(2.0))
+    return _erfc(np.abs(delta) / math.sqrt(2.0))
+
+
+# math.erfc over arrays: scipy.special would cost a tenth of a second of start-up for one function.
+_erfc_ufunc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    return np.asarray(_erfc_ufunc(np.asarray(x, dtype=np.float64)), dtype=np.float64)
 
 
 class ChrfScorer:
@@ -180,6 +185,8 @@ class ChrfScorer:
     """
 
     def __init__(self) -> None:
+        from sacrebleu.metrics import CHRF  # only alignments with English on both sides need it
+
         self._metric = CHRF()
         self._ngrams: dict[str, list[Counter[str]]] = {}
         self._scores: dict[tuple[str, str], float] = {}
@@ -187,6 +194,8 @@ class ChrfScorer:
     def _grams(self, text: str) -> list[Counter[str]]:
         got = self._ngrams.get(text)
         if got is None:
+            from sacrebleu.metrics.helpers import extract_all_char_ngrams
+
             got = extract_all_char_ngrams(text, self._metric.char_order, self._metric.whitespace)
             self._ngrams[text] = got
         return got

@@ -9,10 +9,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..store import Store, open_store
+
+if TYPE_CHECKING:  # SQLAlchemy costs a fifth of a second: only commands that use the store load it
+    from ..store import Store
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Context:
     def store(self) -> Store:
         """Opened on first use, so that commands that need no store (flag FILE) never create one."""
         if self._store is None:
+            from ..store import open_store
+
             self._store = open_store(self.config)
         return self._store
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..ingest import import_paths
 from .common import Context, add_format, emit
 
 
@@ -39,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from ..ingest import import_paths
+
     report = import_paths(ctx.store, args.paths, ctx.config, story=args.story, actor=ctx.actor)
     rows = [{"status": "added", "id": d.id, "name": d.name, "lang": d.lang, "segments": len(d.segments),
              "encoding": d.encoding} for d in report.added]

@@ -14,14 +14,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbenchError
-from ..exchange import tabular, tbx, tmx, xliff
-from ..exchange.collect import STATUS_FILTERS, resolve
-from ..glossary import match_terms
+from ..exchange import STATUS_FILTERS, XLIFF_VERSIONS
 from ..records import TERM_STATUSES, Term
-from ..store import Store
 from .common import Context, add_format, emit
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = fmt.add_parser("xliff", help="XLIFF 2.0 (default), 2.1 or 1.2 of one document, for a CAT tool")
     q.add_argument("ref", metavar="DOC", help="document id, file name or unique prefix")
     unit_options(q, include_mt=False)
-    q.add_argument("--xliff-version", choices=xliff.VERSIONS, default="2.0")
+    q.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default="2.0")
     q.set_defaults(func=cmd_export_xliff)
 
     for name, helptext in (("tbx", "the glossary as TBX-Basic (martif)"),
@@ -93,6 +94,8 @@ def _warn(lines: list[str]) -> None:
 
 
 def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tmx
+
     report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
                             context=args.context, min_score=args.min_score)
     _warn(report.warnings)
@@ -101,6 +104,8 @@ def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular
+
     report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
                                         include_mt=args.include_mt, min_score=args.min_score)
     _warn(report.warnings)
@@ -109,6 +114,8 @@ def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import xliff
+
     report = xliff.export_xliff(ctx.store, args.ref, args.output, version=args.xliff_version, status=args.status)
     _warn(report.warnings)
     print(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
@@ -116,6 +123,9 @@ def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
+    from ..exchange.collect import resolve
+    from ..glossary import match_terms
+
     terms = store.terms(lang=args.lang, status=args.term_status)
     if not args.ref:
         return terms
@@ -130,12 +140,16 @@ def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
 
 
 def cmd_export_tbx(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tbx
+
     report = tbx.export_tbx(ctx.store, args.output, terms=_terms_for(ctx.store, args))
     print(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
     return 0
 
 
 def cmd_export_terms(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular
+
     report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args))
     print(f"wrote {report.rows} term(s) to {report.path}")
     return 0
@@ -146,6 +160,8 @@ def _suffix(path: str) -> str:
 
 
 def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular, tmx
+
     if _suffix(args.file) in (".csv", ".tsv", ".tab"):
         report = tabular.import_units_table(ctx.store, args.file)
     else:
@@ -156,6 +172,8 @@ def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import xliff
+
     report = xliff.import_xliff(ctx.store, args.file, ctx.actor)
     rows = [{"unit": r.unit_id, "action": r.action, "detail": r.detail}
             for r in report.results if r.action != "unchanged"]
@@ -166,6 +184,8 @@ def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_tbx(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular, tbx
+
     if _suffix(args.file) in (".csv", ".tsv", ".tab"):
         report = tabular.import_glossary_table(ctx.store, args.file, ctx.actor, as_proposed=args.as_proposed)
     elif _suffix(args.file) in (".tbx", ".xml", ".tbxm"):

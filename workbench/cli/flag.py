@@ -7,10 +7,6 @@ import sys
 from pathlib import Path
 
 from ..errors import WorkbenchError
-from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
-from ..flags.base import levels_for
-from ..ingest.readers import read_text
-from ..store.errors import NotFound
 from .common import Context, add_format, emit
 
 
@@ -40,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
+    # The checks (and through them the store) load only for this command.
+    from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
+    from ..flags.base import levels_for
+    from ..ingest.readers import read_text
+    from ..store.errors import NotFound
+
     if args.checks:
         levels = levels_for(ctx.config.detectors)
         emit([{"check": c.name, "kind": c.kind, "level": levels[c.name] or "off", "needs": c.needs or "-",

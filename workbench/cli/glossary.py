@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..auth import can, require
 from ..errors import WorkbenchError
-from ..flags import glossary_files
 from ..glossary import load_glossary_file, write_glossary_file
 from ..records import TERM_KINDS, TERM_STATUSES, Term, User
 from .common import Context, add_format, emit
@@ -105,6 +104,8 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_load(ctx: Context, args: argparse.Namespace) -> int:
+    from ..flags import glossary_files
+
     paths = [Path(f) for f in args.files] or glossary_files(ctx.config)
     if not paths:
         raise WorkbenchError("glossary load: no files named and no glossaries/*.tsv found")

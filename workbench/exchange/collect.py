@@ -20,9 +20,9 @@ from ..records import SEGMENT_STATUSES, Bead, Document, Edit, Segment, Translati
 from ..store import Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
+from . import STATUS_FILTERS
 from .safexml import ExchangeError
 
-STATUS_FILTERS = ("approved", "edited", "all")
 _RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}  # new < translated < edited < approved
 SOURCE_LANGS = ("ru", "uk")
 
