@@ -26,10 +26,17 @@ from scipy import sparse
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
 
+# Punctuation that survives translation (questions, exclamations, quotes, brackets, emoticons):
+# the only content that short informal lines in two scripts share. Weak, so that it orders
+# neighbours rather than linking sentences on its own.
+MARKS_WEIGHT = 0.3
+_MARKS = re.compile(r"[:;=8][-~^]?[()\[\]DPpOo3]|\){2,}|\({2,}|\.{3}|…|[?!\"«»“”„()\[\]>*:;]")
+_MARK_CLASS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "…": "."})
+
 # Feature families and the weight of each family's cosine in the combined similarity. Names and
 # numbers are few per sentence, so their cosine swings between 0 and 1: a smaller weight keeps one
 # shared name from outweighing the wording.
-FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8}
+FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8, "marks": MARKS_WEIGHT}
 FAMILIES = tuple(FAMILY_WEIGHTS)
 STEM_LEN = 5
 # Gale & Church (1993): variance of the length difference per character of text.
@@ -82,6 +89,10 @@ def segment_features(text: str, lang: str) -> dict[str, Counter[str]]:
         stems.update(w_stems)
         if _is_name(tok.text, pos):
             names.update(w_stems)
+    marks = out["marks"]
+    for m in _MARKS.finditer(norm):
+        mark = m.group().translate(_MARK_CLASS)
+        marks["…" if mark in ("...", ".") else mark] += 1
     for tok in numbers(norm):
         nums["#" + number_value(tok.text)] += 1
     for _tok, key in dates(norm):
