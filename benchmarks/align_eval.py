@@ -52,6 +52,7 @@ MIXED_RATES = {"omission": 0.08, "merge": 0.07, "insertion": 0.05, "swap": 0.03}
 class Doc:
     a: list[str]
     b: list[str]
+    pivot: list[str] | None = None  # the text both sides translate, where there is one
 
 
 @dataclass
@@ -66,20 +67,46 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def _cut(a: list[str], b: list[str], size: int) -> list[Doc]:
-    if len(a) != len(b):
+def _cut(a: list[str], b: list[str], size: int, pivot: list[str] | None = None) -> list[Doc]:
+    if len(a) != len(b) or (pivot is not None and len(pivot) != len(a)):
         raise SystemExit(f"line counts differ: {len(a)} vs {len(b)}")
-    pairs = [(x.strip(), y.strip()) for x, y in zip(a, b, strict=True) if x.strip() and y.strip()]
-    return [Doc([p[0] for p in pairs[k:k + size]], [p[1] for p in pairs[k:k + size]])
-            for k in range(0, len(pairs) - size // 2, size)]
+    piv = pivot or [""] * len(a)
+    rows = [(x.strip(), y.strip(), z.strip()) for x, y, z in zip(a, b, piv, strict=True) if x.strip() and y.strip()]
+    return [Doc([r[0] for r in rows[k:k + size]], [r[1] for r in rows[k:k + size]],
+                [r[2] for r in rows[k:k + size]] if pivot else None)
+            for k in range(0, len(rows) - size // 2, size)]
+
+
+def _line_alignment_holds(doc: Doc) -> bool:
+    """Whether the published line alignment is intact: each version's line lengths follow the
+    source's. A version that put two sentences on one line and shifted the rest (it happens in
+    released test sets) would otherwise count the aligner's correct beads as errors."""
+    if not doc.pivot:
+        return True
+    src = [len(x) for x in doc.pivot]
+    return all(_pearson([len(x) for x in side], src) >= 0.6 for side in (doc.a, doc.b))
+
+
+def _pearson(x: list[int], y: list[int]) -> float:
+    n = len(x)
+    mx, my = sum(x) / n, sum(y) / n
+    sxy = sum((p - mx) * (q - my) for p, q in zip(x, y, strict=True))
+    sxx = sum((p - mx) ** 2 for p in x)
+    syy = sum((q - my) ** 2 for q in y)
+    return sxy / math.sqrt(sxx * syy) if sxx and syy else 1.0
 
 
 def load(name: str, split: str, size: int) -> DataSet:
     if name == "news":
         base = SHARED / "wmt21-news" / "newstest2021.en-ru"
-        docs = _cut(_lines(Path(f"{base}.ref.A.ru")), _lines(Path(f"{base}.ref.B.ru")), size)
+        docs = _cut(_lines(Path(f"{base}.ref.A.ru")), _lines(Path(f"{base}.ref.B.ru")), size,
+                    _lines(Path(f"{base}.src.en")))
         keep = 0 if split == "tune" else 1
-        return DataSet("news ru↔ru (WMT21 ref A vs B)", "ru", "ru", docs[keep::2])
+        half = docs[keep::2]
+        intact = [d for d in half if _line_alignment_holds(d)]
+        if len(intact) < len(half):
+            print(f"news: {len(half) - len(intact)} document(s) left out: published line alignment broken")
+        return DataSet("news ru↔ru (WMT21 ref A vs B)", "ru", "ru", intact)
     if name == "informal":
         sub = "ru-en-dev/dev" if split == "tune" else "ru-en-test20/test20"
         base = SHARED / "wmtqe22" / sub

@@ -63,7 +63,7 @@ class AlignParams:
     prior_weight: float = 0.1
     half_penalty: float = 5.0  # per unit the weaker half of a merge falls short of the threshold
     calibration: float = 0.3  # a typical true pair's similarity excess after stretching (see _calibration)
-    max_stretch: float = 3.0
+    max_stretch: float = 2.0
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
     contentless_swap: float = 1.0  # a swap with no shared content: both crossed pairs below this × threshold
 
