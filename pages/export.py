@@ -29,6 +29,10 @@ if scope in ("document", "story"):
                                                   "approved": "accepted segments only"}.get)
 if fmt in ("TMX", "CSV"):
     options["include_mt"] = st.checkbox("Include unedited machine translation", key="ex_mt")
+    if scope == "story":
+        # Russian/Ukrainian beads are exported with or without English; weak ones can be left out.
+        min_score = st.slider("Leave out beads the aligner scored below", 0.0, 1.0, 0.0, 0.05, key="ex_min_score")
+        options["min_score"] = min_score or None
 if fmt == "TMX":
     options["context"] = st.checkbox("Include context (previous and next segment)", key="ex_context")
 if fmt == "XLIFF":
@@ -37,10 +41,19 @@ if fmt in ("TBX", "TSV"):
     options["term_status"] = st.selectbox("Terms", ["", "approved", "proposed", "rejected"], key="ex_term_status",
                                           format_func=lambda x: x or "all")
 
+# A prepared file belongs to the choices it was made with: another format or story drops it.
+choice = repr((fmt, scope, ref, sorted(options.items())))
+if st.session_state.get("ex_choice") != choice:
+    st.session_state.pop("ex_file", None)
+    st.session_state.pop("ex_warnings", None)
 if st.button("Prepare the file", type="primary", key="ex_prepare", disabled=scope != "glossary" and not ref):
-    made = wa.attempt(ex.export, store, user, fmt, scope, ref, **options)
-    if made is not None:
-        st.session_state["ex_file"] = made
+    prepared = wa.attempt(ex.export_file, store, user, fmt, scope, ref, **options)
+    if prepared is not None:
+        st.session_state["ex_file"] = (prepared.name, prepared.data)
+        st.session_state["ex_warnings"] = list(prepared.warnings)
+        st.session_state["ex_choice"] = choice
+for warning in st.session_state.get("ex_warnings", []):
+    st.warning(warning)
 made = st.session_state.get("ex_file")
 if made:
     name, data = made

@@ -1,8 +1,14 @@
-# Sourced by test.sh: Debian packages the end-to-end tests need (Chromium for the browser test).
-if ! command -v chromium >/dev/null 2>&1; then
+# Sourced by test.sh: Debian packages the end-to-end tests need (Chromium for the browser test,
+# OmegaT for the translation-memory round trip through a real CAT tool).
+_workbench_missing=""
+command -v chromium >/dev/null 2>&1 || _workbench_missing="$_workbench_missing chromium"
+command -v omegat >/dev/null 2>&1 || _workbench_missing="$_workbench_missing omegat"
+if [ -n "$_workbench_missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    # shellcheck disable=SC2086  # the package list is meant to split into words
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $_workbench_missing >/dev/null
   else
-    echo "test.sh: chromium is not installed; run: sudo apt-get install chromium" >&2
+    echo "test.sh: not installed:$_workbench_missing; run: sudo apt-get install$_workbench_missing" >&2
   fi
 fi
+unset _workbench_missing

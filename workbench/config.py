@@ -15,6 +15,10 @@ from typing import Any
 
 from .errors import WorkbenchError
 
+# The translation engines (workbench.translate.engines registers one per name); here so that the
+# command line can offer them without loading the engines.
+ENGINE_NAMES = ("marian", "nllb", "ct2")
+
 # Largest file `import` accepts. News articles are a few tens of KB; 10 MiB leaves room for
 # long HTML pages while keeping a stray binary or a dump from filling the store.
 DEFAULT_MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -187,7 +191,7 @@ def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, st
         values["oidc_enabled"] = _coerce("WORKBENCH_OIDC", env["WORKBENCH_OIDC"], bool)
     cfg = Config(**values)
     for lang, engine in cfg.engines.items():
-        if engine not in {"marian", "nllb", "ct2"}:
+        if engine not in ENGINE_NAMES:
             raise ConfigError(f"engines.{lang}: unknown engine {engine!r} (marian, nllb or ct2)")
     if cfg.max_import_bytes <= 0:
         raise ConfigError("max_import_bytes: must be positive")

@@ -21,18 +21,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sacrebleu.metrics import CHRF
-from sacrebleu.metrics.helpers import extract_all_char_ngrams
 from scipy import sparse
-from scipy.special import erfc
 
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
 
+# Punctuation that survives translation (questions, exclamations, quotes, brackets, emoticons):
+# the only content that short informal lines in two scripts share. Weak, so that it orders
+# neighbours rather than linking sentences on its own.
+MARKS_WEIGHT = 0.3
+_MARKS = re.compile(r"[:;=8][-~^]?[()\[\]DPpOo3]|\){2,}|\({2,}|\.{3}|…|[?!\"«»“”„()\[\]>*:;]")
+_MARK_CLASS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "…": "."})
+
 # Feature families and the weight of each family's cosine in the combined similarity. Names and
 # numbers are few per sentence, so their cosine swings between 0 and 1: a smaller weight keeps one
 # shared name from outweighing the wording.
-FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8}
+FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8, "marks": MARKS_WEIGHT}
 FAMILIES = tuple(FAMILY_WEIGHTS)
 STEM_LEN = 5
 # Gale & Church (1993): variance of the length difference per character of text.
@@ -85,6 +89,10 @@ def segment_features(text: str, lang: str) -> dict[str, Counter[str]]:
         stems.update(w_stems)
         if _is_name(tok.text, pos):
             names.update(w_stems)
+    marks = out["marks"]
+    for m in _MARKS.finditer(norm):
+        mark = m.group().translate(_MARK_CLASS)
+        marks["…" if mark in ("...", ".") else mark] += 1
     for tok in numbers(norm):
         nums["#" + number_value(tok.text)] += 1
     for _tok, key in dates(norm):
@@ -169,7 +177,15 @@ def length_match(len_a: np.ndarray, len_b: np.ndarray, ratio: float) -> np.ndarr
     """
     mean_len = (len_a + len_b / ratio) / 2.0
     delta = (len_b - len_a * ratio) / np.sqrt(GC_VARIANCE * np.maximum(mean_len, 1.0))
-    return erfc(np.abs(delta) / math.sqrt(2.0))
+    return _erfc(np.abs(delta) / math.sqrt(2.0))
+
+
+# math.erfc over arrays: scipy.special would cost a tenth of a second of start-up for one function.
+_erfc_ufunc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    return np.asarray(_erfc_ufunc(np.asarray(x, dtype=np.float64)), dtype=np.float64)
 
 
 class ChrfScorer:
@@ -180,6 +196,8 @@ class ChrfScorer:
     """
 
     def __init__(self) -> None:
+        from sacrebleu.metrics import CHRF  # only alignments with English on both sides need it
+
         self._metric = CHRF()
         self._ngrams: dict[str, list[Counter[str]]] = {}
         self._scores: dict[tuple[str, str], float] = {}
@@ -187,6 +205,8 @@ class ChrfScorer:
     def _grams(self, text: str) -> list[Counter[str]]:
         got = self._ngrams.get(text)
         if got is None:
+            from sacrebleu.metrics.helpers import extract_all_char_ngrams
+
             got = extract_all_char_ngrams(text, self._metric.char_order, self._metric.whitespace)
             self._ngrams[text] = got
         return got

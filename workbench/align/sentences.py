@@ -23,7 +23,8 @@ rescores that band with chrF (chrF per cell is too costly for a wide band).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +45,7 @@ class AlignParams:
     length_weight: float = 0.2  # share of the Gale–Church length match in a bead's similarity
     english_weight: float = 0.5  # share of chrF between English translations, when both have them
     merge_penalty: float = 0.1  # 1-2 and 2-1 beads
-    double_penalty: float = 0.5  # 2-2 beads (rare in news; a swap or two 1-1 beads usually fit better)
+    double_penalty: float = 1.0  # 2-2 beads (rare in news; a swap or two 1-1 beads usually fit better)
     swap_penalty: float = 0.1
     corridor: int = 6  # half-width of the band around the anchor line
     max_rectangle: int = 40_000  # largest anchor-to-anchor rectangle searched in full (cells)
@@ -55,6 +56,16 @@ class AlignParams:
     baseline_weight: float = 1.0  # how much of each segment's usual similarity is subtracted
     confidence_slope: float = 10.0  # logistic slope turning (similarity − threshold) into confidence
     english_margin: int = 2  # half-width of the band of the English pass around the first path
+    # Position and length as a prior (Gale–Church): each bead adds prior_weight × log P(type) P(length
+    # difference | type). Between two confident links a pair with little shared content is then
+    # linked on its length rather than split into 1-0 + 0-1, and text with no shared words at all
+    # (informal lines, other scripts) is still aligned by length and order.
+    prior_weight: float = 0.1
+    half_penalty: float = 5.0  # per unit the weaker half of a merge falls short of the threshold
+    calibration: float = 0.3  # a typical true pair's similarity excess after stretching (see _calibration)
+    max_stretch: float = 2.0
+    below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
+    contentless_swap: float = 1.0  # a swap with no shared content: both crossed pairs below this × threshold
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -295,6 +306,30 @@ class _Search:
     sims: list[np.ndarray]  # per type: the bead similarity (swap: the two crossed 1-1 similarities)
     swap_sims: tuple[np.ndarray, np.ndarray]
     sim11: np.ndarray
+    gain01: float = 0.0  # every 0-1 bead (the prior of an insertion)
+    scale: float = 1.0  # the stretch of similarities (confidences are reported on the unstretched scale)
+
+
+# Gale & Church (1993), table 5: how often each bead type occurs; a swap is as rare as a 2-2 bead.
+TYPE_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2,
+                                             (2, 1): 0.089 / 2, (1, 2): 0.089 / 2, (2, 2): 0.011}
+_MIN_LENGTH_P = 1e-6  # a length mismatch costs at most log(1e-6): content can still outweigh it
+
+
+def _prior(scorer: _Scorer, na: int, nb: int, rows: list[np.ndarray], cols: list[np.ndarray],
+           swap: bool = False) -> np.ndarray | float:
+    """log P(bead type) + log P(length difference | type), the Gale–Church score of a bead."""
+    log_type = math.log(TYPE_PRIORS[(min(na, 2), min(nb, 2))])
+    if na == 0 or nb == 0:
+        return log_type
+    a, b = scorer.a, scorer.b
+    if swap:  # two 1-1 length matches, crossed
+        m1 = length_match(a.lengths[_safe(rows[0], a.size)], b.lengths[_safe(cols[1], b.size)], scorer.ratio)
+        m2 = length_match(a.lengths[_safe(rows[1], a.size)], b.lengths[_safe(cols[0], b.size)], scorer.ratio)
+        return log_type + np.log(np.maximum(m1, _MIN_LENGTH_P)) + np.log(np.maximum(m2, _MIN_LENGTH_P))
+    la = sum(a.lengths[_safe(r, a.size)] for r in rows)
+    lb = sum(b.lengths[_safe(c, b.size)] for c in cols)
+    return log_type + np.log(np.maximum(length_match(la, lb, scorer.ratio), _MIN_LENGTH_P))
 
 
 def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
@@ -305,35 +340,98 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
     sim11 = np.zeros(band.total)
     base_a, base_b = _baselines(scorer, cells, band, params)
+    scale = _calibration(scorer, cells, band, base_a, base_b, params)
+
+    def excess(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+        return (scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)) * scale
+
+    w = params.prior_weight
+    # Where the versions share much wording (no stretch), sharing nothing is strong evidence of an
+    # omission; where they share little (stretched), length and position decide.
+    weak_content = (scale - 1.0) / max(params.max_stretch - 1.0, 1e-9)
+    slope = 1.0 + (params.below_slope - 1.0) * (1.0 - weak_content)
     for na, nb, kind in BEAD_TYPES:
         pred, ok = band.index(si - na, sj - nb)
         ok &= (si >= na) & (sj >= nb)
         rows = [si - na + k for k in range(na)]
         cols = [sj - nb + k for k in range(nb)]
         if kind == "null":
-            gain = np.zeros(band.total)
+            gain = np.full(band.total, w * _prior(scorer, na, nb, rows, cols))
             sim = np.zeros(band.total)
         elif kind == "swap":
-            s1 = scorer.similarity(cells, [si - 2], [sj - 1]) - _base(base_a, base_b, [si - 2], [sj - 1])
-            s2 = scorer.similarity(cells, [si - 1], [sj - 2]) - _base(base_a, base_b, [si - 1], [sj - 2])
+            s1 = excess([si - 2], [sj - 1])
+            s2 = excess([si - 1], [sj - 2])
             swap_sims = (s1, s2)
             sim = (s1 + s2) / 2
-            gain = 2 * (s1 - params.threshold) + 2 * (s2 - params.threshold) - params.swap_penalty
-            # A swap only makes sense when both crossed pairs are links on their own.
-            ok &= (s1 > params.threshold) & (s2 > params.threshold)
+            gain = 2 * _content_gain(s1, params, slope) + 2 * _content_gain(s2, params, slope) - params.swap_penalty
+            gain = gain + w * _prior(scorer, 2, 2, rows, cols, swap=True)
+            # A swap only makes sense when both crossed pairs are links on their own, or when
+            # neither side shares content with the other and the lengths alone cross.
+            ok &= ((s1 > params.threshold) & (s2 > params.threshold)) | (
+                np.maximum(s1, s2) < params.threshold * params.contentless_swap)
         else:
-            sim = scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)
-            gain = (sim - params.threshold) * (na + nb)
+            sim = excess(rows, cols)
+            gain = _content_gain(sim, params, slope) * (na + nb) + w * _prior(scorer, na, nb, rows, cols)
             if (na, nb) == (1, 1):
                 sim11 = sim
-            elif na + nb == 3:
-                gain = gain - params.merge_penalty
             else:
-                gain = gain - params.double_penalty
+                gain = gain - (params.merge_penalty if na + nb == 3 else params.double_penalty)
+                gain = gain - params.half_penalty * _weak_half(excess, rows, cols, params.threshold)
         gains.append(np.where(ok, gain, -np.inf))
         preds.append(pred)
         sims.append(sim)
-    return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11)
+    return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11,
+                   gain01=w * math.log(TYPE_PRIORS[(0, 1)]), scale=scale)
+
+
+def _content_gain(sim: np.ndarray, params: AlignParams, slope: float) -> np.ndarray:
+    """Per segment: similarity above the threshold, and below it a steeper loss (`slope`), so that
+    a pair sharing a little less than the threshold is still linked on position and length (a free
+    translation), while a pair sharing nothing (an omission facing an insertion) is split."""
+    excess = sim - params.threshold
+    return np.where(excess < 0, slope * excess, excess)
+
+
+def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray], rows: list[np.ndarray],
+               cols: list[np.ndarray], threshold: float) -> np.ndarray:
+    """How far the weaker half of a merged bead falls short of linking to the other side on its own.
+
+    A merge must be paid for by content on both halves: a sentence that shares nothing but one
+    name with the bead (an omission next to it, an off-topic insertion) stays a bead of its own.
+    Text without shared content at all (every half below the threshold) leaves the choice to the
+    length prior: the shortfall is measured against the bead's own similarity then.
+    """
+    halves = []
+    for k in range(len(rows)) if len(rows) == 2 else []:
+        halves.append(excess([rows[k]], cols))
+    for k in range(len(cols)) if len(cols) == 2 else []:
+        halves.append(excess(rows, [cols[k]]))
+    weak = np.minimum.reduce(halves)
+    strong = np.maximum.reduce(halves)
+    # Only a strong half next to a weak one is the pattern of a merge bought by one side.
+    return np.where(strong > threshold, np.maximum(threshold - weak, 0.0), 0.0)
+
+
+def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray, base_b: np.ndarray,
+                 params: AlignParams) -> float:
+    """How much to stretch similarities so that a typical true pair scores as in related languages.
+
+    Versions in two related languages (ru/uk) share many stems, so a sentence's best match is far
+    above its baseline; across scripts (ru/en) or in short informal lines the same evidence is
+    weaker. The median over A segments of the best 1-1 excess measures it; stretching it to
+    `params.calibration` keeps one threshold meaningful for both.
+    """
+    sel = (band.rows >= 1) & (band.cols >= 1)
+    if not sel.any():
+        return 1.0
+    r, c = band.rows[sel] - 1, band.cols[sel] - 1
+    s11 = scorer.similarity(cells, [r], [c]) - _base(base_a, base_b, [r], [c])
+    best = np.full(scorer.a.size, -np.inf)
+    np.maximum.at(best, r, s11)
+    typical = float(np.median(best[np.isfinite(best)])) if np.isfinite(best).any() else 0.0
+    if typical <= 0:
+        return params.max_stretch
+    return float(np.clip(params.calibration / typical, 1.0, params.max_stretch))
 
 
 def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
@@ -381,9 +479,12 @@ def _run(search: _Search, n: int, m: int) -> list[tuple[int, int, int]]:
             better = cand > best
             best = np.where(better, cand, best)
             arg = np.where(better, t, arg)
-        # 0-1 beads gain nothing: a state's score is the best of the row so far.
-        run = np.maximum.accumulate(best)
-        own = best >= run
+        # 0-1 beads stay in the row: run[j] = max over k <= j of best[k] + (j - k) × gain01.
+        steps = np.arange(s1 - s0) * search.gain01
+        with np.errstate(invalid="ignore"):
+            run = np.maximum.accumulate(best - steps) + steps
+        run = np.where(np.isnan(run), -np.inf, run)
+        own = best >= run - 1e-9
         score[s0:s1] = run
         back[s0:s1] = np.where(own, arg, -1)
     path: list[tuple[int, int, int]] = []
@@ -454,7 +555,9 @@ def _widen(band: _Band, corridor: int, m: int) -> _Band:
 def _beads(search: _Search, path: list[tuple[int, int, int]], params: AlignParams, n: int,
            m: int) -> list[tuple[list[int], list[int], float]]:
     band = search.band
-    conf = lambda s: float(_logistic(params.confidence_slope * (s - params.threshold)))  # noqa: E731
+    # On the unstretched scale: a pair linked on length and position with little shared wording
+    # is reported as the weak link it is.
+    conf = lambda s: float(_logistic(params.confidence_slope * (s / search.scale - params.threshold)))  # noqa: E731
     # Best 1-1 similarity of each segment within the band: how sure an unaligned segment is.
     ok11 = np.isfinite(search.gains[1])
     s11 = np.where(ok11, search.sim11, 0.0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..align import align_lines, align_story, align_words_for_document
 from ..errors import WorkbenchError
 from ..ingest import langid
 from ..ingest.readers import decode, read_limited
@@ -38,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _read_lines(path: str, max_bytes: int) -> list[str]:
+
     text, _encoding = decode(read_limited(Path(path), max_bytes), path)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
@@ -46,12 +46,16 @@ def _read_lines(path: str, max_bytes: int) -> list[str]:
 
 
 def _lang(lines: list[str], given: str | None) -> str:
+
     return given or langid.detect_document([line for line in lines if line.strip()])
 
 
 def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
     if args.presegmented and args.story:
         raise AlignInputError("align: give a STORY or --presegmented A B, not both")
+    # The aligner (NumPy, SciPy) and the word aligner (simalign, torch) load only when used.
+    from ..align import align_lines, align_story
+
     if args.presegmented:
         path_a, path_b = args.presegmented
         lines_a = _read_lines(path_a, ctx.config.max_import_bytes)
@@ -91,6 +95,8 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_align_words(ctx: Context, args: argparse.Namespace) -> int:
+    from ..align import align_words_for_document
+
     ctx.acting("align")
     count = align_words_for_document(ctx.store, ctx.config, args.doc, force=args.force)
     out(f"{args.doc}: word-aligned {count} segment(s)")

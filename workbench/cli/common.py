@@ -18,7 +18,7 @@ from typing import Any
 from ..actions import Actor, author, require
 from ..config import Config
 from ..safetext import terminal
-from ..store import Store, open_store
+from ..store import Store
 
 
 @dataclass
@@ -55,6 +55,8 @@ class Context:
     def store(self) -> Store:
         """Opened on first use, so that commands that need no store (flag FILE) never create one."""
         if self._store is None:
+            from ..store import open_store
+
             self._store = open_store(self.config)
         return self._store
 

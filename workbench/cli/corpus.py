@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+
     report = import_articles(ctx.store, ctx.config, ctx.user, args.paths, story=args.story)
     rows = [{"status": "added", "id": d.id, "name": d.name, "lang": d.lang, "segments": len(d.segments),
              "encoding": d.encoding} for d in report.added]

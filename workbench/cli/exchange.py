@@ -1,6 +1,7 @@
 """Commands for exchange formats: export (TMX, XLIFF, CSV/TSV, TBX, glossary tables) and the imports.
 
     workbench export tmx|csv (STORY|DOC) -o FILE [--status approved|edited|all] [--include-mt] [--context]
+                                                  [--min-score S]
     workbench export xliff DOC -o FILE [--xliff-version 2.0|2.1|1.2] [--status ...]
     workbench export tbx|terms [STORY|DOC] -o FILE [--lang ru|uk] [--term-status ...]
     workbench import-tm FILE.tmx|.csv|.tsv
@@ -12,16 +13,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..actions.imports import import_glossary_files, import_memory
 from ..actions.imports import import_xliff as apply_xliff
 from ..errors import WorkbenchError
-from ..exchange import tabular, tbx, tmx, xliff
-from ..exchange.collect import STATUS_FILTERS, resolve
-from ..glossary import match_terms
+from ..exchange import STATUS_FILTERS, XLIFF_VERSIONS
 from ..records import TERM_STATUSES, Term
 from ..store import Store
 from .common import Context, add_format, emit, out
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         if include_mt:
             q.add_argument("--include-mt", action="store_true",
                            help="also export unedited machine translation (default: human-confirmed English only)")
+            q.add_argument("--min-score", type=float, metavar="S",
+                           help="story: leave out ru/uk beads the aligner scored below S (0-1; corrected beads stay)")
 
     q = fmt.add_parser("tmx", help="TMX 1.4b: a story's ru/uk/en units or a document's source/English units")
     q.add_argument("ref", metavar="STORY|DOC", help="story name or id, or document id/name (story:/doc: to force)")
@@ -56,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = fmt.add_parser("xliff", help="XLIFF 2.0 (default), 2.1 or 1.2 of one document, for a CAT tool")
     q.add_argument("ref", metavar="DOC", help="document id, file name or unique prefix")
     unit_options(q, include_mt=False)
-    q.add_argument("--xliff-version", choices=xliff.VERSIONS, default="2.0")
+    q.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default="2.0")
     q.set_defaults(func=cmd_export_xliff)
 
     for name, helptext in (("tbx", "the glossary as TBX-Basic (martif)"),
@@ -97,14 +102,18 @@ def _warn(lines: list[str]) -> None:
 
 
 def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tmx
+
     report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
-                            context=args.context)
+                            context=args.context, min_score=args.min_score)
     _warn(report.warnings)
     out(f"wrote {report.units} unit(s) to {report.path}")
     return 0
 
 
 def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular
+
     report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
                                         include_mt=args.include_mt, raw_cells=args.raw_cells)
     out(f"wrote {report.rows} unit(s) to {report.path}")
@@ -112,6 +121,8 @@ def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import xliff
+
     report = xliff.export_xliff(ctx.store, args.ref, args.output, version=args.xliff_version, status=args.status)
     _warn(report.warnings)
     out(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
@@ -119,6 +130,9 @@ def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
+    from ..exchange.collect import resolve
+    from ..glossary import match_terms
+
     terms = store.terms(lang=args.lang, status=args.term_status)
     if not args.ref:
         return terms
@@ -133,12 +147,16 @@ def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
 
 
 def cmd_export_tbx(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tbx
+
     report = tbx.export_tbx(ctx.store, args.output, terms=_terms_for(ctx.store, args))
     out(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
     return 0
 
 
 def cmd_export_terms(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange import tabular
+
     report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args),
                                            raw_cells=args.raw_cells)
     out(f"wrote {report.rows} term(s) to {report.path}")
@@ -150,6 +168,7 @@ def _suffix(path: str) -> str:
 
 
 def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
+
     report = import_memory(ctx.store, ctx.user, args.file)
     out(f"{report.path}: read {report.units_read} unit(s): {report.added} new memory pair(s), "
         f"{report.pairs - report.added} already there, {report.skipped} unit(s) with fewer than two languages")
@@ -157,6 +176,7 @@ def cmd_import_tm(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
+
     report = apply_xliff(ctx.store, ctx.user, args.file)
     rows = [{"unit": r.unit_id, "action": r.action, "detail": r.detail}
             for r in report.results if r.action != "unchanged"]
@@ -167,6 +187,7 @@ def cmd_import_xliff(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_tbx(ctx: Context, args: argparse.Namespace) -> int:
+
     path = Path(args.file)
     if _suffix(args.file) not in (".csv", ".tsv", ".tab", ".tbx", ".xml", ".tbxm"):
         raise WorkbenchError(f"{args.file}: unknown glossary format (expected .tbx, .csv or .tsv)")

@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
+    # The checks (and through them the store) load only for this command.
+
     if args.checks:
         levels = levels_for(ctx.config.detectors)
         emit([{"check": c.name, "kind": c.kind, "level": levels[c.name] or "off", "needs": c.needs or "-",

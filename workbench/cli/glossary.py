@@ -99,6 +99,7 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_load(ctx: Context, args: argparse.Namespace) -> int:
+
     paths = [Path(f) for f in args.files] or glossary_files(ctx.config)
     if not paths:
         raise WorkbenchError("glossary load: no files named and no glossaries/*.tsv found")

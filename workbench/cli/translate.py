@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..translate import ENGINES, translate_documents
+from ..config import ENGINE_NAMES
 from .common import Context, add_format, emit, out
 
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("docs", nargs="*", metavar="DOC", help="document id, file name or unique file-name prefix")
     p.add_argument("--story", help="translate every document of this story")
     p.add_argument("--all", action="store_true", dest="all_docs", help="translate every document")
-    p.add_argument("--engine", choices=ENGINES, help="engine for this run (default: per language, from the configuration)")
+    p.add_argument("--engine", choices=ENGINE_NAMES, help="engine for this run (default: per language, from the configuration)")
     p.add_argument("--batch-size", type=int, metavar="N", help="segments per batch (default: configuration, 16)")
     p.add_argument("--include-boilerplate", action="store_true", help="translate boilerplate segments too")
     add_format(p)
@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
     from tqdm import tqdm
+
+    from ..translate import translate_documents
 
     ctx.acting("translate")  # translations are stored
     bar = None

@@ -10,4 +10,8 @@
 
 from .safexml import ExchangeError
 
-__all__ = ["ExchangeError"]
+# Options the command line offers before it loads any exporter (the exporters need the store).
+STATUS_FILTERS = ("approved", "edited", "all")
+XLIFF_VERSIONS = ("2.0", "2.1", "1.2")
+
+__all__ = ["ExchangeError", "STATUS_FILTERS", "XLIFF_VERSIONS"]

@@ -1,9 +1,13 @@
 """What leaves the workbench as memory: aligned units gathered from the store for TMX and CSV.
 
-A story's beads between documents of two source languages (ru <-> uk) give multilingual units
-(both sources and one English); every other segment with English gives a bilingual unit. The
-status and the edit history of the segments behind a unit become its status, creation and change
-fields, so that an exported memory says who confirmed each translation and when.
+A story's beads between documents of two source languages (ru <-> uk) are units in their own
+right: every linked bead gives a ru/uk unit, with English added when a side has English that
+passes the status filter (the filter chooses the English, never the pairing), so an alignment
+leaves the workbench before anything is translated. Weak beads can be left out by score; beads a
+person corrected say so (`bead_origin`). Every other segment with English gives a bilingual unit.
+The status and the edit history of the English become a unit's status, creation and change fields,
+so that an exported memory says who confirmed each translation and when. A document's export
+is bilingual (source and English) only.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..records import SEGMENT_STATUSES, Document, Edit, Segment, Translation
+from ..records import SEGMENT_STATUSES, Bead, Document, Edit, Segment, Translation
 from ..store import Store
 from ..store.edits import English
-from ..store.errors import NotFound
+from ..store.errors import NotFound, StoreError
+from . import STATUS_FILTERS
 from .safexml import ExchangeError
 
-STATUS_FILTERS = ("approved", "edited", "all")
 _RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}  # new < translated < edited < approved
 SOURCE_LANGS = ("ru", "uk")
 
@@ -37,12 +41,16 @@ class ExportReport:
     path: Path
     units: int
     removed_chars: int = 0
+    empty_reason: str = ""
 
     @property
     def warnings(self) -> list[str]:
-        if not self.removed_chars:
-            return []
-        return [f"{self.path}: removed {self.removed_chars} character(s) that XML does not allow"]
+        out = []
+        if self.removed_chars:
+            out.append(f"{self.path}: removed {self.removed_chars} character(s) that XML does not allow")
+        if not self.units:
+            out.append(f"{self.path}: holds no unit: {self.empty_reason or 'nothing to export'}")
+        return out
 
 
 def bcp47(lang: str) -> str:
@@ -73,6 +81,8 @@ class ExportUnit:
     story: str = ""
     segment_ids: list[str] = field(default_factory=list)
     context: dict[str, str] = field(default_factory=dict)  # OmegaT context: file, id, prev, next
+    bead_origin: str = ""  # ru/uk units: "corrected" (a person fixed the bead) or "aligner"
+    bead_score: float | None = None  # the aligner's confidence in the bead
 
 
 @dataclass
@@ -83,6 +93,7 @@ class Selection:
     srclang: str
     units: list[ExportUnit]
     kind: str  # "story" | "document"
+    empty_reason: str = ""  # why no unit was selected (set only when `units` is empty)
 
 
 @dataclass
@@ -115,6 +126,10 @@ def resolve(store: Store, ref: str) -> tuple[str, str]:
         doc = store.document(ref)
     except NotFound:
         pass
+    except StoreError:
+        # A prefix of several documents' names: the story of that name is meant (when there is one).
+        if story is None:
+            raise
     if story is not None and doc is not None:
         raise ExchangeError(f"{ref!r}: names both story {story.name!r} and document {doc.name!r}; "
                             f"write story:{ref} or doc:{ref}")
@@ -196,9 +211,17 @@ def _bilingual(side: _Side, story: str) -> ExportUnit:
     )
 
 
-def select_units(store: Store, ref: str, *, status: str = "all", include_mt: bool = False) -> Selection:
-    """The exportable units of a story (multilingual + bilingual) or of one document (bilingual)."""
+def select_units(store: Store, ref: str, *, status: str = "all", include_mt: bool = False,
+                 min_score: float | None = None) -> Selection:
+    """The exportable units of a story (ru/uk units + bilingual) or of one document (bilingual).
+
+    `status` and `include_mt` choose the English; a story's ru/uk beads are units with or without
+    it. `min_score` leaves out beads the aligner was less sure of (corrected beads always stay);
+    their segments can still give bilingual units.
+    """
     passes("new", "human", status, include_mt)  # validates the filter before any work
+    if min_score is not None and not 0.0 <= min_score <= 1.0:
+        raise ExchangeError(f"--min-score {min_score}: must be between 0 and 1")
     kind, key = resolve(store, ref)
     if kind == "document":
         doc = store.document(key)
@@ -221,10 +244,12 @@ def select_units(store: Store, ref: str, *, status: str = "all", include_mt: boo
     data = _Data(store, list(seg_index))
     units: list[ExportUnit] = []
     covered: set[str] = set()
+    source_pairs = linked = weak = 0
     for doc_a, doc_b, beads in pairs:
         da, db = by_id.get(doc_a), by_id.get(doc_b)
         if da is None or db is None or da.lang == db.lang or {da.lang, db.lang} - set(SOURCE_LANGS):
             continue
+        source_pairs += 1
         for bead in beads:
             if not bead.src or not bead.tgt:
                 continue
@@ -232,25 +257,12 @@ def select_units(store: Store, ref: str, *, status: str = "all", include_mt: boo
             b_segs = [seg_index[i] for i in bead.tgt if i in seg_index and seg_index[i].role != "boilerplate"]
             if not a_segs or not b_segs:
                 continue
-            sides = [x for x in (data.side(da, a_segs), data.side(db, b_segs)) if x is not None]
-            usable = [x for x in sides if passes(x.status, x.origin, status, include_mt)]
-            if not usable:
+            linked += 1
+            if min_score is not None and not bead.locked and bead.score < min_score:
+                weak += 1
                 continue
-            # The English of the better-confirmed side; on a tie, the file's source language.
-            best = max(usable, key=lambda x: (_RANK.get(x.status, 0), x.origin != "mt", x.doc.lang == srclang))
-            texts = {da.lang: " ".join(s.text.strip() for s in a_segs),
-                     db.lang: " ".join(s.text.strip() for s in b_segs)}
-            order = sorted(texts, key=lambda lang: (lang != srclang, lang))
-            ids = [s.id for s in a_segs + b_segs]
-            units.append(ExportUnit(
-                uid="+".join(bead.src) + "=" + "+".join(bead.tgt),
-                srclang=order[0], variants=[(lang, texts[lang]) for lang in order] + [("en", best.english)],
-                status=best.status, origin=best.origin, engine=best.engine, created_at=best.created_at,
-                created_by=best.created_by, changed_at=best.changed_at, changed_by=best.changed_by,
-                documents=[da.name, db.name], story=story_name, segment_ids=ids,
-                context=_context(best.doc, best.segments[0]),
-            ))
-            covered.update(ids)
+            units.append(_bead_unit(data, da, db, a_segs, b_segs, bead, srclang, story_name, status, include_mt))
+            covered.update(s.id for s in a_segs + b_segs)
     for doc in docs:
         for seg in doc.segments:
             if seg.id in covered or seg.role == "boilerplate":
@@ -258,4 +270,49 @@ def select_units(store: Store, ref: str, *, status: str = "all", include_mt: boo
             side = data.side(doc, [seg])
             if side is not None and passes(side.status, side.origin, status, include_mt):
                 units.append(_bilingual(side, story_name))
-    return Selection(name=name, srclang=srclang, units=units, kind=kind)
+    reason = "" if units else _empty_reason(kind, source_pairs, linked, weak, min_score, status, include_mt)
+    return Selection(name=name, srclang=srclang, units=units, kind=kind, empty_reason=reason)
+
+
+def _bead_unit(data: _Data, da: Document, db: Document, a_segs: list[Segment], b_segs: list[Segment], bead: Bead,
+               srclang: str, story: str, status: str, include_mt: bool) -> ExportUnit:
+    """A ru/uk unit of one bead; English (with its status and history) from the better-confirmed side."""
+    sides = [x for x in (data.side(da, a_segs), data.side(db, b_segs)) if x is not None]
+    usable = [x for x in sides if passes(x.status, x.origin, status, include_mt)]
+    texts = {da.lang: " ".join(s.text.strip() for s in a_segs), db.lang: " ".join(s.text.strip() for s in b_segs)}
+    order = sorted(texts, key=lambda lang: (lang != srclang, lang))
+    unit = ExportUnit(
+        uid="+".join(bead.src) + "=" + "+".join(bead.tgt), srclang=order[0],
+        variants=[(lang, texts[lang]) for lang in order], status="", origin="",
+        documents=[da.name, db.name], story=story, segment_ids=[s.id for s in a_segs + b_segs],
+        context=_context(da if da.lang == order[0] else db, (a_segs if da.lang == order[0] else b_segs)[0]),
+        bead_origin="corrected" if bead.locked else "aligner", bead_score=bead.score,
+    )
+    if usable:
+        # On a tie, the English of the file's source language.
+        best = max(usable, key=lambda x: (_RANK.get(x.status, 0), x.origin != "mt", x.doc.lang == srclang))
+        unit.variants.append(("en", best.english))
+        unit.status, unit.origin, unit.engine = best.status, best.origin, best.engine
+        unit.created_at, unit.created_by = best.created_at, best.created_by
+        unit.changed_at, unit.changed_by = best.changed_at, best.changed_by
+        unit.context = _context(best.doc, best.segments[0])
+    return unit
+
+
+def _empty_reason(kind: str, source_pairs: int, linked: int, weak: int, min_score: float | None, status: str,
+                  include_mt: bool) -> str:
+    """Why a selection holds no unit, in words that say what to do about it."""
+    english = {"approved": "approved English", "edited": "edited or approved English"}.get(status, "English")
+    if not include_mt and status != "approved":
+        english += " (unedited machine translation is left out without --include-mt)"
+    if kind == "document":
+        return f"no segment has {english}"
+    if not source_pairs:
+        alignment = "the story has no aligned Russian and Ukrainian documents (run: workbench align STORY)"
+    elif not linked:
+        alignment = "the alignment links no Russian segment with a Ukrainian one"
+    elif weak == linked:
+        alignment = f"all {linked} bead(s) score below --min-score {min_score}"
+    else:
+        alignment = "no bead qualifies"
+    return f"{alignment}, and no other segment has {english}"

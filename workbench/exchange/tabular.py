@@ -1,8 +1,8 @@
 """CSV and TSV: exported units for spreadsheets, memories and glossaries read back from tables.
 
 The delimiter follows the file name (`.tsv`/`.tab`: tab, otherwise comma); files are UTF-8 (a BOM
-is accepted on reading). A unit table has one column per language (ru, uk, en) plus status and
-history columns, so that the same file reads back into the translation memory. A glossary table
+is accepted on reading). A unit table has one column per language (ru, uk, en; a ru/uk unit
+may have no English) plus status, history and bead columns, so that the same file reads back into the translation memory. A glossary table
 has the columns of the `glossaries/` files: lang, source, english, status, kind, note.
 """
 
@@ -27,7 +27,7 @@ from .tbx import TbxImportReport, TbxTerm, add_terms
 from .tmx import ImportReport, TmxUnit, parse_tmx_date, store_memory_units, tmx_date
 
 UNIT_COLUMNS = ("id", "status", "origin", "ru", "uk", "en", "created_by", "created_at", "changed_by", "changed_at",
-                "engine", "documents", "story", "segments")
+                "engine", "documents", "story", "segments", "bead_origin", "bead_score")
 LANG_COLUMNS = ("ru", "uk", "en")
 
 
@@ -35,6 +35,11 @@ LANG_COLUMNS = ("ru", "uk", "en")
 class TableReport:
     path: Path
     rows: int
+    empty_reason: str = ""
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{self.path}: holds no unit: {self.empty_reason or 'nothing to export'}"] if not self.rows else []
 
 
 def delimiter_for(path: Path) -> str:
@@ -63,16 +68,18 @@ def write_units_table(selection: Selection, path: str | Path, *, raw_cells: bool
         texts = dict(u.variants)
         w.writerow([cell(str(v)) for v in [u.uid, u.status, u.origin, texts.get("ru", ""), texts.get("uk", ""), texts.get("en", ""),
                     u.created_by, tmx_date(u.created_at) or "", u.changed_by, tmx_date(u.changed_at) or "",
-                    u.engine, " | ".join(u.documents), u.story, " ".join(u.segment_ids)]])
+                    u.engine, " | ".join(u.documents), u.story, " ".join(u.segment_ids), u.bead_origin,
+                    "" if u.bead_score is None else f"{u.bead_score:.2f}"]])
     _save(out, buf)
-    return TableReport(out, len(selection.units))
+    return TableReport(out, len(selection.units), selection.empty_reason)
 
 
 def export_units_table(store: Store, ref: str, path: str | Path, *, status: str = "all",
-                       include_mt: bool = False, raw_cells: bool = False) -> TableReport:
+                       include_mt: bool = False, min_score: float | None = None,
+                       raw_cells: bool = False) -> TableReport:
     """A story's or document's units as CSV/TSV (same selection as the TMX export)."""
-    return write_units_table(select_units(store, ref, status=status, include_mt=include_mt), path,
-                             raw_cells=raw_cells)
+    selection = select_units(store, ref, status=status, include_mt=include_mt, min_score=min_score)
+    return write_units_table(selection, path, raw_cells=raw_cells)
 
 
 def _rows(path: Path, required: tuple[str, ...], what: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -113,8 +120,8 @@ def read_units_table(path: str | Path) -> Iterator[TmxUnit]:
         first = False
         variants = [(c, row[c].strip()) for c in langs if row[c].strip()]
         src = next((lang for lang, _ in variants if lang != "en"), "")
-        props = {k: [row[k]] for k in ("status", "origin", "engine", "story") if row.get(k)}
-        props = {f"x-{k}": v for k, v in props.items()}
+        props = {f"x-{k.replace('_', '-')}": [row[k]] for k in ("status", "origin", "engine", "story", "bead_origin")
+                 if row.get(k)}
         yield TmxUnit(tuid=row.get("id", "") or f"line{line}", srclang=src, variants=variants, props=props,
                       creation_date=parse_tmx_date(row.get("created_at")), creation_id=row.get("created_by", ""),
                       change_date=parse_tmx_date(row.get("changed_at")), change_id=row.get("changed_by", ""))

@@ -3,7 +3,7 @@
 Export writes a file that validates against the TMX 1.4 DTD: a header with a concrete `srclang`,
 two-letter language codes (OmegaT matches variants on them), one `<tu>` per unit with its creation
 and change date and user from the edit history, and our own `x-` properties (document, story,
-status, engine, segment). OmegaT's context properties (`file`, `id`, `prev`, `next`) are written
+status, engine, segment, and for a story's beads how the bead was made and its score). OmegaT's context properties (`file`, `id`, `prev`, `next`) are written
 only when context-bound units are asked for. Text goes through lxml, never string concatenation;
 characters XML forbids are dropped and counted.
 
@@ -120,6 +120,10 @@ def build_tmx(selection: Selection, *, context: bool = False) -> tuple[etree._El
         props += [("x-story", unit.story), ("x-status", unit.status), ("x-origin", unit.origin),
                   ("x-engine", unit.engine)]
         props += [("x-segment", sid) for sid in unit.segment_ids]
+        if unit.bead_origin:
+            props.append(("x-bead-origin", unit.bead_origin))
+        if unit.bead_score is not None:
+            props.append(("x-bead-score", f"{unit.bead_score:.2f}"))
         if context:
             props += [(key, unit.context.get(key, "")) for key in CONTEXT_PROPS if key in unit.context]
         for ptype, value in props:
@@ -141,13 +145,14 @@ def write_tmx(selection: Selection, path: str | Path, *, context: bool = False) 
         out.write_bytes(data)
     except OSError as exc:
         raise ExchangeError(f"{out}: cannot write ({exc.strerror or exc.__class__.__name__})") from exc
-    return ExportReport(out, len(selection.units), removed)
+    return ExportReport(out, len(selection.units), removed, selection.empty_reason)
 
 
 def export_tmx(store: Store, ref: str, path: str | Path, *, status: str = "all", include_mt: bool = False,
-               context: bool = False) -> ExportReport:
-    """Export a story (multilingual + bilingual units) or a document (bilingual units) as TMX."""
-    return write_tmx(select_units(store, ref, status=status, include_mt=include_mt), path, context=context)
+               context: bool = False, min_score: float | None = None) -> ExportReport:
+    """Export a story (ru/uk units of its beads + bilingual units) or a document (bilingual units) as TMX."""
+    selection = select_units(store, ref, status=status, include_mt=include_mt, min_score=min_score)
+    return write_tmx(selection, path, context=context)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
+from . import XLIFF_VERSIONS
 from .collect import ExportReport, bcp47, lang_code, passes, utc
 from .safexml import ExchangeError, clean_text, flat_text, local_name, namespace, parse
 
@@ -38,7 +39,7 @@ MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 CTR_NS = "urn:oasis:names:tc:xliff:changetracking:2.0"
 WB_NS = "urn:workbench:xliff:1"  # our own extension namespace (version, status, history in 1.2)
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-VERSIONS = ("2.0", "2.1", "1.2")
+VERSIONS = XLIFF_VERSIONS
 
 STATE2 = {"new": "initial", "translated": "translated", "edited": "reviewed", "approved": "final"}
 STATE2_BACK = {v: k for k, v in STATE2.items()}

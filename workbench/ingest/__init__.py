@@ -10,14 +10,17 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..records import Document, Segment
 from ..safetext import name_problem
-from ..store import Store
 from . import langid, roles, stories
 from .readers import SUPPORTED_SUFFIXES, IngestError, decode_named, read_text
 from .segment import blocks, segment_id, sentences
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is the caller's; reading files does not need it
+    from ..store import Store
 
 # Longest upload name kept (file systems allow 255 bytes per name; the documents column holds 500).
 MAX_NAME_CHARS = 255

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..records import TMUnit
 from .schema import DocumentRow, SegmentRow, TMUnitRow
@@ -95,7 +94,13 @@ class TMStore:
             rows.setdefault((r["src_lang"], r["tgt_lang"], r["source_sha"], r["target_sha"]), r)
         values = list(rows.values())
         dialect = s.get_bind().dialect.name
-        insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+        # The PostgreSQL dialect (asyncio and all) loads only when a memory is written to PostgreSQL.
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            insert = None
         if insert is None:  # other databases: check one by one
             n = 0
             for r in values:

@@ -22,13 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..config import Config
+from ..config import ENGINE_NAMES, Config
 from ..errors import WorkbenchError
 from ..glossary import english_present
 from ..records import Translation
 from .models import ModelRef, load_seq2seq, model_revision, resolve_model
 
-ENGINES = ("marian", "nllb", "ct2")
+ENGINES = ENGINE_NAMES
 FAMILIES = ("marian", "nllb")
 NLLB_CODES = {"ru": "rus_Cyrl", "uk": "ukr_Cyrl"}
 NLLB_TARGET = "eng_Latn"

@@ -13,13 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import WorkbenchError
 from ..glossary import match_terms
 from ..records import Segment, Term, Translation
-from ..store import Store
 from .engines import NLLB_CODES, Engine, EngineSpec, engine_spec, load_engine
+
+if TYPE_CHECKING:  # the store is the caller's (SQLAlchemy loads only for commands that use it)
+    from ..store import Store
 
 Progress = Callable[[int, int], None]
 

@@ -30,11 +30,11 @@ class Format:
 
 
 def _tmx(store: Store, scope: str, ref: str, path: Path, *, status: str = "all", include_mt: bool = False,
-         context: bool = False, **_: Any) -> Any:
+         context: bool = False, min_score: float | None = None, **_: Any) -> Any:
     from ..exchange.tmx import export_tmx
 
     ref = f"{'story' if scope == 'story' else 'doc'}:{ref}"
-    return export_tmx(store, ref, path, status=status, include_mt=include_mt, context=context)
+    return export_tmx(store, ref, path, status=status, include_mt=include_mt, context=context, min_score=min_score)
 
 
 def _xliff(store: Store, scope: str, ref: str, path: Path, *, status: str = "all", xliff_version: str = "2.0",
@@ -45,11 +45,11 @@ def _xliff(store: Store, scope: str, ref: str, path: Path, *, status: str = "all
 
 
 def _csv(store: Store, scope: str, ref: str, path: Path, *, status: str = "all", include_mt: bool = False,
-         **_: Any) -> Any:
+         min_score: float | None = None, **_: Any) -> Any:
     from ..exchange.tabular import export_units_table
 
     ref = f"{'story' if scope == 'story' else 'doc'}:{ref}"
-    return export_units_table(store, ref, path, status=status, include_mt=include_mt)
+    return export_units_table(store, ref, path, status=status, include_mt=include_mt, min_score=min_score)
 
 
 def _tbx(store: Store, scope: str, ref: str, path: Path, *, term_status: str = "", **_: Any) -> Any:
@@ -65,14 +65,29 @@ def _glossary_tsv(store: Store, scope: str, ref: str, path: Path, *, term_status
 FORMATS = {
     "TMX": Format("TMX (translation memory)", ".tmx", "application/x-tmx+xml", ("document", "story"), _tmx),
     "XLIFF": Format("XLIFF (bilingual document)", ".xlf", "application/xliff+xml", ("document",), _xliff),
-    "CSV": Format("CSV (source and English table)", ".csv", "text/csv", ("document", "story"), _csv),
+    "CSV": Format("CSV (ru, uk and English table)", ".csv", "text/csv", ("document", "story"), _csv),
     "TBX": Format("TBX (glossary)", ".tbx", "application/x-tbx+xml", ("glossary",), _tbx),
     "TSV": Format("Glossary (TSV)", ".tsv", "text/tab-separated-values", ("glossary",), _glossary_tsv),
 }
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file ready to download and what the exporter warned about (e.g. why it holds no unit)."""
+
+    name: str
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
 def export(store: Store, user: User | None, fmt: str, scope: str, ref: str, **options: Any) -> tuple[str, bytes]:
     """(file name, content) of an export; the exporter's own errors (bad options, nothing to export) pass."""
+    made = export_file(store, user, fmt, scope, ref, **options)
+    return made.name, made.data
+
+
+def export_file(store: Store, user: User | None, fmt: str, scope: str, ref: str, **options: Any) -> Prepared:
+    """An export with its warnings, which name the file only by its download name."""
     require(user, "export")
     if fmt not in FORMATS:
         raise WorkbenchError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
@@ -84,5 +99,6 @@ def export(store: Store, user: User | None, fmt: str, scope: str, ref: str, **op
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{stem}{f.suffix}"
-        f.write(store, scope, ref, path, **options)
-        return path.name, path.read_bytes()
+        report = f.write(store, scope, ref, path, **options)
+        warnings = tuple(w.replace(str(path), path.name) for w in getattr(report, "warnings", []))
+        return Prepared(path.name, path.read_bytes(), warnings)
