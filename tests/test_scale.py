@@ -55,14 +55,14 @@ def marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_marian(tmp_path_factory.mktemp("scale-mt") / "marian")
 
 
-def tiny_config(data_dir: Path, marian: Path) -> Config:
+def tiny_config(data_dir: Path, marian: Path, url: str | None = None) -> Config:
     m = str(marian)
-    return load_config(env={"WORKBENCH_DATA_DIR": str(data_dir)}).with_overrides(
+    return load_config(env={"WORKBENCH_DATA_DIR": str(data_dir)}).with_overrides(db_url=url,
         marian_models={"ru": m, "uk": m}, cpu_threads=1, max_output_tokens=12, batch_size=4, device="cpu")
 
 
-def seeded_store(data_dir: Path, marian: Path) -> tuple[Store, Config]:
-    config = tiny_config(data_dir, marian)
+def seeded_store(data_dir: Path, marian: Path, url: str | None = None) -> tuple[Store, Config]:
+    config = tiny_config(data_dir, marian, url)
     store = Store(config.database_url)
     import_paths(store, [CORPUS], config)
     return store, config
@@ -133,6 +133,23 @@ def test_sigkill_of_a_worker_mid_job_then_rerun_stores_every_segment_once(ray_se
     assert set(counts.values()) == {1} and len(counts) == local_report.segments  # every segment exactly once
     assert report.translated + rerun.translated == local_report.translated
     assert rerun.translated == 0  # the restarted worker finished the job
+    store.close()
+
+
+@pytest.fixture
+def pg_url():
+    yield from reliability_db.pg_database()
+
+
+def test_workers_on_a_postgresql_store(ray_session, local_run, marian, tmp_path, pg_url):
+    """The store for teams: workers write to PostgreSQL through the same store API."""
+    _, _, local_report, local_texts = local_run
+    store, config = seeded_store(tmp_path / "data", marian, pg_url)
+    report = translate_job(store, config, RAY, all_docs=True)
+    texts, counts = stored_translations(store)
+    assert texts == local_texts and set(counts.values()) == {1}
+    assert report.translated == local_report.translated
+    assert translate_job(store, config, RAY, all_docs=True).translated == 0
     store.close()
 
 
