@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
 
     base = {1: statistics.median(times["local, 1 thread"]), 2: statistics.median(times["local, 2 threads"])}
-    print(f"segments {args.segments}, beam {args.beams}, {args.output_tokens} output tokens each, "
+    print(f"segments {max(counts.values())} (of {args.segments} sentences; repeated documents import once), beam {args.beams}, {args.output_tokens} output tokens each, "
           f"ct2 int8, batch {args.batch_size}; ray start {ray_init:.1f} s; "
           + "; ".join(f"{w} worker(s) start + engine load {statistics.median(t):.1f} s" for w, t in starts.items()))
     print("| variant | cores | segments | s (median) | segments/s | tokens/s | vs local, equal cores |")
