@@ -239,3 +239,66 @@ def test_save_translations_once_is_idempotent_on_the_cache_key(db_url: str, conf
     assert [store.translations([seg.id])[seg.id].text] == ["first"]
     assert store.segment(seg.id).status == "translated"
     store.close()
+
+
+def test_a_workers_own_error_reaches_the_console_as_one_line(ray_session, marian, tmp_path, capsys):
+    """A model the workers cannot load (here: a directory without a checkpoint): exit 2, one line, nothing stored."""
+    store, _ = seeded_store(tmp_path / "data", marian)
+    store.close()
+    empty = tmp_path / "not-a-model"
+    empty.mkdir()
+    toml = tmp_path / "workbench.toml"
+    toml.write_text(f'marian_models = {{ ru = "{empty}", uk = "{empty}" }}\ndevice = "cpu"\n', encoding="utf-8")
+    code = cli_main(["--config", str(toml), "--data-dir", str(tmp_path / "data"), "translate", "--all",
+                     "--executor", "ray", "--workers", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"workbench: model {empty}: ") and "config.json" in err[0]
+    store = Store(tiny_config(tmp_path / "data", marian).database_url)
+    assert stored_translations(store)[0] == {}
+    store.close()
+
+
+def _save_once(url: str, items: list, barrier, results) -> None:
+    store = Store(url, migrate=False)
+    barrier.wait(timeout=60)
+    results.put(store.save_translations_once(items))
+    store.close()
+
+
+def test_two_processes_saving_the_same_batch_at_once_store_it_once(db_url: str, config: Config, monkeypatch):
+    """A retried batch racing its first attempt (a worker thought dead, a preempted node coming back)."""
+    import multiprocessing as mp
+    import types
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # see test_reliability_concurrency
+    store = Store(db_url)
+    import_paths(store, [CORPUS], config)
+    segs = store.segments(store.documents()[0].id)[:20]
+    items = [(Translation(s.id, f"english {i}", "marian", "m1", options_key="k1"), s.text) for i, s in enumerate(segs)]
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_save_once, args=(db_url, items, barrier, results)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    stored = sorted(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert stored == [0, 0, 0, len(segs)]  # one process stored the batch, the others found it done
+    _, counts = stored_translations(store)
+    assert counts == Counter({s.id: 1 for s in segs})
+    store.close()
+
+
+def test_flag_and_align_many_on_the_command_line(run_cli, tmp_path):
+    data = tmp_path / "data"
+    assert run_cli("import", str(CORPUS), data_dir=data).returncode == 0
+    proc = run_cli("flag", "--all", "--format", "jsonl", data_dir=data)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(rows) == 5 and all(r["segments"] > 0 for r in rows)
+    proc = run_cli("align", "--all", "--format", "jsonl", data_dir=data)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows and all(r["pairs"] >= 1 and r["beads"] > 0 for r in rows)
+    proc = run_cli("flag", "--all", "000", data_dir=data)
+    assert proc.returncode == 2 and "give no TARGET" in proc.stderr

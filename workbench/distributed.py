@@ -348,10 +348,9 @@ class DocumentFlags:
     notes: list[str] = field(default_factory=list)
 
 
-def _flag_one(config: Config, doc_id: int) -> DocumentFlags:
+def _flag_one(store: Store, config: Config, doc_id: int) -> DocumentFlags:
     from .flags import flag_document_report
 
-    store = _worker_store(config.database_url)
     run = flag_document_report(store, config, doc_id)
     return DocumentFlags(doc_id, store.document(doc_id).name, run.checked, len(run.flags), run.notes)
 
@@ -364,26 +363,31 @@ class StoryAlignment:
     linked: int
 
 
-def _align_one(config: Config, story_id: int, actor: str) -> StoryAlignment:
+def _align_one(store: Store, config: Config, story_id: int, actor: str) -> StoryAlignment:
     from .align import align_story
 
-    store = _worker_store(config.database_url)
     results = align_story(store, config, story_id, actor=actor)
     beads = [b for _, _, bs in results for b in bs]
     return StoryAlignment(store.story(story_id).name, len(results), len(beads),
                           sum(1 for b in beads if b.src and b.tgt))
 
 
+def _in_worker(fn: Callable[..., Any], config: Config, *args: Any) -> Any:
+    """A Ray task's body: `fn` on the worker process's own store."""
+    return fn(_worker_store(config.database_url), config, *args)
+
+
 def _run_tasks(store: Store, config: Config, opts: ExecutorOptions, fn: Callable[..., Any],
                args: list[tuple[Any, ...]], progress: Progress | None) -> list[Any]:
-    """fn(config, *a) for every a: in this process, or one Ray task each (retried when a worker dies)."""
+    """fn(store, config, *a) for every a: here on `store`, or one Ray task each on the worker's store
+    (retried when its worker dies); results in the order of `args`."""
     opts.check()
     results: list[Any] = []
     if progress:
         progress(0, len(args))
     if opts.kind == "local":
         for a in args:
-            results.append(fn(config, *a))
+            results.append(fn(store, config, *a))
             if progress:
                 progress(len(results), len(args))
         return results
@@ -391,11 +395,11 @@ def _run_tasks(store: Store, config: Config, opts: ExecutorOptions, fn: Callable
     _warn_sqlite(opts, store)
     cfg = ray.put(worker_config(config, store))
     task = ray.remote(num_cpus=_cpus_per_worker(config), num_gpus=opts.gpus_per_worker,
-                      max_retries=MAX_RESTARTS)(fn)
+                      max_retries=MAX_RESTARTS)(_in_worker)
     order = {}
     refs = []
     for i, a in enumerate(args):
-        ref = task.remote(cfg, *a)
+        ref = task.remote(fn, cfg, *a)
         order[ref] = i
         refs.append(ref)
     out: list[Any] = [None] * len(args)
