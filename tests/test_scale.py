@@ -222,6 +222,17 @@ def test_executor_options_are_checked(run_cli):
     assert proc.returncode == 2 and "need --executor ray" in proc.stderr
 
 
+def test_a_pool_larger_than_the_ray_instance_is_refused(ray_session, marian, tmp_path):
+    from workbench.distributed import ExecutorError
+
+    store, config = seeded_store(tmp_path / "data", marian)
+    with pytest.raises(ExecutorError, match=r"^--workers 3: needs 3 CPUs \(1 per worker\), the cluster has 2$"):
+        RayTranslator(config, store, ExecutorOptions(kind="ray", workers=3))
+    with pytest.raises(ExecutorError, match=r"needs 1 GPUs, the cluster has 0"):
+        flag_documents(store, config, [1], ExecutorOptions(kind="ray", workers=1, gpus_per_worker=1))
+    store.close()
+
+
 def test_save_translations_once_is_idempotent_on_the_cache_key(db_url: str, config: Config):
     store = Store(db_url)
     import_paths(store, [CORPUS], config)

@@ -21,6 +21,7 @@ server every machine reaches (PostgreSQL, `WORKBENCH_DB=postgresql+psycopg://...
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -108,8 +109,27 @@ def ensure_ray(opts: ExecutorOptions, cpus: int) -> Any:
         path = os.environ.get("PYTHONPATH", "")
         if root not in path.split(os.pathsep):
             os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, path) if p)
-        ray.init(num_cpus=cpus, num_gpus=None, include_dashboard=False, log_to_driver=False)
+        ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     return ray
+
+
+def check_resources(ray: Any, opts: ExecutorOptions, cpus_per_worker: int) -> None:
+    """Refuse a pool that can never start (Ray would wait for the resources for ever); on a cluster
+    (`--address`, perhaps autoscaling) only warn."""
+    have = ray.cluster_resources()
+    missing = []
+    if have.get("CPU", 0) < opts.workers * cpus_per_worker:
+        missing.append(f"{opts.workers * cpus_per_worker:g} CPUs ({cpus_per_worker} per worker), the cluster has "
+                       f"{have.get('CPU', 0):g}")
+    if opts.gpus_per_worker and have.get("GPU", 0) < opts.workers * opts.gpus_per_worker:
+        missing.append(f"{opts.workers * opts.gpus_per_worker:g} GPUs, the cluster has {have.get('GPU', 0):g}")
+    if not missing:
+        return
+    message = f"--workers {opts.workers}: needs " + "; ".join(missing)
+    if opts.address:
+        print(f"workbench: warning: {message} (waiting for the cluster to grow)", file=sys.stderr)
+    else:
+        raise ExecutorError(message)
 
 
 def worker_config(config: Config, store: Store) -> Config:
@@ -223,6 +243,7 @@ class RayTranslator:
         self.opts = opts
         self.config = worker_config(config, store)
         self.ray = ensure_ray(opts, opts.workers * _cpus_per_worker(config))
+        check_resources(self.ray, opts, _cpus_per_worker(config))
         _warn_sqlite(opts, store)
         cls = _remote_worker(self.ray, opts, self.config)
         self.actors = [cls.remote(self.config, engine) for _ in range(opts.workers)]
@@ -392,6 +413,7 @@ def _run_tasks(store: Store, config: Config, opts: ExecutorOptions, fn: Callable
                 progress(len(results), len(args))
         return results
     ray = ensure_ray(opts, opts.workers * _cpus_per_worker(config))
+    check_resources(ray, replace(opts, workers=1), _cpus_per_worker(config))  # tasks queue; one must fit
     _warn_sqlite(opts, store)
     cfg = ray.put(worker_config(config, store))
     task = ray.remote(num_cpus=_cpus_per_worker(config), num_gpus=opts.gpus_per_worker,
