@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .. import distributed
 from ..errors import WorkbenchError
 from ..ingest import langid
 from ..ingest.readers import decode, read_limited
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--presegmented", nargs=2, metavar=("A", "B"), help="two UTF-8 files, one segment per line")
     p.add_argument("--lang-a", choices=("ru", "uk", "en", "other"), help="language of A (default: detected)")
     p.add_argument("--lang-b", choices=("ru", "uk", "en", "other"), help="language of B (default: detected)")
+    p.add_argument("--all", action="store_true", dest="all_stories",
+                   help="align every story of two or more documents (a summary per story)")
+    distributed.add_executor_options(p)
     add_format(p)
     p.set_defaults(func=cmd_align)
 
@@ -51,6 +55,8 @@ def _lang(lines: list[str], given: str | None) -> str:
 
 
 def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
+    if args.all_stories:
+        return _align_all(ctx, args)
     if args.presegmented and args.story:
         raise AlignInputError("align: give a STORY or --presegmented A B, not both")
     # The aligner (NumPy, SciPy) and the word aligner (simalign, torch) load only when used.
@@ -91,6 +97,21 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
                "text_a": " ".join(segs[x].text for x in b.src)[:48],
                "text_b": " ".join(segs[x].text for x in b.tgt)[:48]} for b in beads),
              "table", ["type", "a", "b", "score", "locked", "text_a", "text_b"])
+    return 0
+
+
+def _align_all(ctx: Context, args: argparse.Namespace) -> int:
+    if args.story or args.presegmented:
+        raise AlignInputError("align: --all aligns every story; give no STORY or --presegmented with it")
+    opts = distributed.executor_options(args)
+    stories = [s.id for s in ctx.store.stories() if s.id is not None and len(s.doc_ids) >= 2]
+    progress, close = distributed.console_progress("align")
+    try:
+        done = distributed.align_stories(ctx.store, ctx.config, stories, opts, actor=ctx.actor, progress=progress)
+    finally:
+        close()
+    emit([{"story": r.story, "pairs": r.pairs, "beads": r.beads, "linked": r.linked} for r in done], args.format,
+         ["story", "pairs", "beads", "linked"])
     return 0
 
 

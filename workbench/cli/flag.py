@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from .. import distributed
 from ..actions.flags import dismiss_flag, resolve_flag
 from ..errors import WorkbenchError
 from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
@@ -25,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--doc", action="store_true", help="treat TARGET as a stored document even if a file has that name")
     p.add_argument("--rank", action="store_true", help="list segments by risk score instead of flags")
     p.add_argument("--checks", action="store_true", help="list the checks with the project's levels and exit")
+    p.add_argument("--all", action="store_true", dest="all_docs", help="flag every stored document (a summary per document)")
+    p.add_argument("--story", help="flag every document of this story (a summary per document)")
+    distributed.add_executor_options(p)
     add_format(p)
     p.set_defaults(func=cmd_flag)
 
@@ -47,6 +52,8 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         emit([{"check": c.name, "kind": c.kind, "level": levels[c.name] or "off", "needs": c.needs or "-",
                "about": c.about} for c in CHECKS.values()], args.format, ["check", "kind", "level", "needs", "about"])
         return 0
+    if args.all_docs or args.story:
+        return _flag_many(ctx, args)
     if not args.target:
         raise WorkbenchError("flag: name a stored document or a text file (or use --checks)")
     path = Path(args.target)
@@ -88,6 +95,25 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
                      "message": f.message, "text": text, "id": f.id, "segment": seg.index, "segment_id": seg.id,
                      "side": f.side, "level": f.level, "detector": f.detector, "suggestion": f.suggestion})
     emit(rows, args.format, ["id", "segment", "side", "kind", "level", "severity", "text", "message"])
+    return 0
+
+
+def _flag_many(ctx: Context, args: argparse.Namespace) -> int:
+    if args.target or args.rank or args.lang:
+        raise WorkbenchError("flag: --all/--story flag stored documents; give no TARGET, --rank or --lang with them")
+    opts = distributed.executor_options(args)
+    doc_ids = [d.id for d in ctx.store.documents() if d.id is not None] if args.all_docs else \
+        ctx.store.story(args.story).doc_ids
+    progress, close = distributed.console_progress("flag")
+    try:
+        runs = distributed.flag_documents(ctx.store, ctx.config, doc_ids, opts, progress)
+    finally:
+        close()
+    for run in runs:
+        for note in run.notes:
+            print(f"note: {run.name}: {note}", file=sys.stderr)
+    emit([{"doc": r.doc_id, "name": r.name, "segments": r.checked, "flags": r.flags} for r in runs], args.format,
+         ["doc", "name", "segments", "flags"])
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import distributed
 from ..config import ENGINE_NAMES
 from .common import Context, add_format, emit, out
 
@@ -21,14 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=ENGINE_NAMES, help="engine for this run (default: per language, from the configuration)")
     p.add_argument("--batch-size", type=int, metavar="N", help="segments per batch (default: configuration, 16)")
     p.add_argument("--include-boilerplate", action="store_true", help="translate boilerplate segments too")
+    distributed.add_executor_options(p)
     add_format(p)
     p.set_defaults(func=cmd_translate)
 
 
 def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
     from tqdm import tqdm
-
-    from ..translate import translate_documents
 
     ctx.acting("translate")  # translations are stored
     bar = None
@@ -41,9 +41,9 @@ def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     try:
-        report = translate_documents(
-            ctx.store, ctx.config, args.docs, story=args.story, all_docs=args.all_docs, engine=args.engine,
-            batch_size=args.batch_size, include_boilerplate=args.include_boilerplate, progress=progress,
+        report = distributed.translate_job(
+            ctx.store, ctx.config, distributed.executor_options(args), args.docs, story=args.story,
+            all_docs=args.all_docs, engine=args.engine, batch_size=args.batch_size, include_boilerplate=args.include_boilerplate, progress=progress,
         )
     finally:
         if bar is not None:

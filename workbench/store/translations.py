@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..records import Translation
 from .schema import EditRow, EnglishScoreRow, SegmentRow, TranslationRow
@@ -34,22 +35,58 @@ class TranslationStore:
         Segments still `new` become `translated`. Called once per batch so that an interrupted run
         keeps every finished batch.
         """
-        n = 0
         with self.transaction() as s:
             if event is not None:  # (action, target, detail), logged in the same transaction
                 self.log_event(s, actor, *event)  # type: ignore[attr-defined]
+            return self._add_translations(s, items)
+
+    def _add_translations(self, s: Session, items: Iterable[tuple[Translation, str]]) -> int:
+        n = 0
+        for tr, source in items:
+            s.add(TranslationRow(
+                segment_id=tr.segment_id or None, source_sha=text_sha(source), source_text=source,
+                engine=tr.engine, model_id=tr.model_id, model_revision=tr.model_revision,
+                options_key=tr.options_key, text=tr.text, logprob=tr.logprob,
+                token_logprobs=list(tr.token_logprobs), tokens=list(tr.tokens),
+                missing_terms=list(tr.missing_terms), seconds=tr.seconds,
+            ))
+            if tr.segment_id:
+                s.execute(update(SegmentRow).where(SegmentRow.id == tr.segment_id, SegmentRow.status == "new")
+                          .values(status="translated"))
+            n += 1
+        return n
+
+    def save_translations_once(self, items: Iterable[tuple[Translation, str]]) -> int:
+        """Like `save_translations`, but idempotent on the translation cache's key: an item whose
+        segment's latest translation already has its model and options is skipped.
+
+        For workers that may run a batch twice (a retried task, a restarted actor, a re-run after a
+        preempted node): whatever happened before, each segment ends with one translation per key.
+        The segments' rows are locked first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+        writers), so two workers saving the same segment at once cannot both find it untranslated.
+        Returns how many were stored.
+        """
+        items = list(items)
+        ids = sorted({tr.segment_id for tr, _ in items if tr.segment_id})
+        n = 0
+        with self.transaction() as s:
+            latest: dict[str, tuple[str, str]] = {}
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                s.execute(select(SegmentRow.id).where(SegmentRow.id.in_(chunk)).order_by(SegmentRow.id)
+                          .with_for_update())
+                rows = s.execute(select(TranslationRow.segment_id, TranslationRow.model_id, TranslationRow.options_key)
+                                 .where(TranslationRow.segment_id.in_(chunk)).order_by(TranslationRow.id))
+                for seg_id, model_id, key in rows:
+                    latest[seg_id] = (model_id, key)
+            fresh = []
             for tr, source in items:
-                s.add(TranslationRow(
-                    segment_id=tr.segment_id or None, source_sha=text_sha(source), source_text=source,
-                    engine=tr.engine, model_id=tr.model_id, model_revision=tr.model_revision,
-                    options_key=tr.options_key, text=tr.text, logprob=tr.logprob,
-                    token_logprobs=list(tr.token_logprobs), tokens=list(tr.tokens),
-                    missing_terms=list(tr.missing_terms), seconds=tr.seconds,
-                ))
                 if tr.segment_id:
-                    s.execute(update(SegmentRow).where(SegmentRow.id == tr.segment_id, SegmentRow.status == "new")
-                              .values(status="translated"))
-                n += 1
+                    if latest.get(tr.segment_id) == (tr.model_id, tr.options_key):
+                        continue
+                    latest[tr.segment_id] = (tr.model_id, tr.options_key)
+                fresh.append((tr, source))
+            n = self._add_translations(s, fresh)
         return n
 
     def cached_translations(self, model_id: str, options_key: str,
