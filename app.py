@@ -32,6 +32,7 @@ if can(user, "manage_users"):
 with st.sidebar:
     st.markdown(f"Signed in as **{user.name}** ({user.role})")
     st.button("Sign out", on_click=wa.sign_out, key="sign_out")
+    wa.session_cookie()
 
 wa.css()
 st.navigation(pages).run()

@@ -171,11 +171,14 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str) -> Fl
         items.append(SegmentView(seg, en, translations.get(seg.id), links))
     notes: list[str] = []
     terms = store.terms()
-    if not terms:
-        terms = file_terms(config)
-        if terms:
-            notes.append("the project glossary is empty: using the glossary files "
-                         f"({', '.join(p.name for p in glossary_files(config))}); load them with `workbench glossary load`")
+    # The starter glossary files stand in for a language until the project has approved terms of
+    # its own in that language (a proposed term alone must not switch them off).
+    approved_langs = {t.lang for t in terms if t.status == "approved"}
+    starter = [t for t in file_terms(config) if t.lang == doc.lang and t.lang not in approved_langs]
+    if starter:
+        terms = [*terms, *starter]
+        notes.append(f"no approved project terms in {doc.lang}: using the starter glossary files "
+                     f"({', '.join(p.name for p in glossary_files(config))}); load them with `workbench glossary load`")
     counterparts = _counterparts(store, doc.id or 0, doc.story_id)
     view = DocView(doc, items, terms=terms, counterparts=counterparts, has_alignment=bool(counterparts))
     flags, run_notes = _run(view, config)

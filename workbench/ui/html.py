@@ -42,6 +42,15 @@ CSS = """
 .wb-story{display:grid;gap:.6rem;padding:.3rem .4rem;border-bottom:1px solid #eee}
 .wb-story .wb-cell{white-space:pre-wrap}
 .wb-story .wb-empty{color:#b07000;font-style:italic}
+.wb-match{border-left:3px solid #9aa5b1;padding:.1rem .4rem;margin:.1rem 0;font-size:.88em;line-height:1.4}
+.wb-match-src{color:#555}.wb-match-en{font-weight:500}
+ul.wb-terms{margin:.2rem 0;padding-left:1rem;font-size:.88em}
+table.wb-conc{font-size:.85em;border-collapse:collapse;width:100%}
+table.wb-conc td,table.wb-conc th{border-bottom:1px solid #eee;padding:.15rem .3rem;vertical-align:top;text-align:left}
+table.wb-conc mark{background:#ffe27a}
+/* the editor fits 1280x800: less empty space above the work */
+.stMainBlockContainer{padding-top:2.2rem;padding-bottom:2rem}
+h1{font-size:1.6rem !important;padding:.2rem 0 !important}
 del.wb-del{background:#ffd7d5;text-decoration:line-through}ins.wb-ins{background:#c9efd4;text-decoration:none}
 </style>
 """

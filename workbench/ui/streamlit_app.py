@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from .. import auth
+from .. import auth, sessions
 from ..config import Config, load_config
 from ..errors import WorkbenchError
 from ..records import User
@@ -48,8 +48,42 @@ def cached(kind: str, _factory: Callable[[], T]) -> T:
 
 
 def user() -> User | None:
+    """The signed-in user: from this session, else from a valid sign-in cookie (a reload, a new tab)."""
     found = st.session_state.get("wb_user")
-    return found if isinstance(found, User) else None
+    if isinstance(found, User):
+        return found
+    if st.session_state.get("wb_signed_out"):
+        return None  # the browser still sends the old cookie until the page reloads
+    token = _cookies().get(sessions.COOKIE, "")
+    if token:
+        restored = sessions.user_for(store(), sessions.secret(config().data_dir), token)
+        if restored is not None:
+            st.session_state["wb_user"] = restored
+            st.session_state["wb_token"] = token
+            return restored
+    return None
+
+
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # noqa: BLE001 - no browser connection (AppTest, bare script run)
+        return {}
+
+
+def session_cookie() -> None:
+    """Keep the sign-in in a signed, expiring cookie so that a reload does not sign the user out."""
+    token = st.session_state.get("wb_token")
+    if not token:
+        return
+    st.html(f"<script>{_cookie_js(token, sessions.LIFETIME_S)}</script>", unsafe_allow_javascript=True,
+            width=1)
+
+
+def _cookie_js(value: str, max_age: int) -> str:
+    # The value is hex, base64url and dots only (sessions.issue), so it needs no escaping.
+    return (f"document.cookie = '{sessions.COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict'"
+            " + (location.protocol === 'https:' ? '; Secure' : '');")
 
 
 def page_user() -> User:
@@ -101,6 +135,8 @@ def css() -> None:
 
 def sign_in_page() -> None:
     """The only thing an unauthenticated browser sees."""
+    if st.session_state.get("wb_signed_out"):
+        st.html(f"<script>{_cookie_js('', 0)}</script>", unsafe_allow_javascript=True, width=1)
     st.title("Workbench")
     st.caption("Machine translation and alignment of Russian and Ukrainian news")
     cfg = config()
@@ -118,6 +154,8 @@ def sign_in_page() -> None:
             show_error(exc)
             return
         st.session_state["wb_user"] = signed
+        st.session_state["wb_token"] = sessions.issue(sessions.secret(cfg.data_dir), signed.name)
+        st.session_state.pop("wb_signed_out", None)
         st.rerun()
     st.caption("No account? An admin adds you with `workbench users add NAME --role translator`. "
                "On the first start the server's terminal shows how to sign in as admin.")
@@ -139,5 +177,84 @@ def _oidc_sign_in(s: Store) -> None:
 
 def sign_out() -> None:
     st.session_state.pop("wb_user", None)
+    st.session_state.pop("wb_token", None)
+    st.session_state["wb_signed_out"] = True
     if config().oidc_enabled and getattr(st.user, "is_logged_in", False):
         st.logout()
+
+
+# --- the editor's cached views and live QA ------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def _document_view(url: str, doc_id: int, marker: tuple, _store: Store) -> tuple[Any, list[Any]]:
+    from . import editor
+
+    return editor.load_rows(_store, doc_id)
+
+
+def document_view(s: Store, doc_id: int) -> tuple[Any, list[Any]]:
+    """A document and its editor rows, cached until anything in the store changes (see change_marker)."""
+    from . import editor
+
+    return _document_view(s.url, doc_id, editor.change_marker(s), s)
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, marker: tuple, _store: Store) -> list[Any]:
+    from ..tm import suggestions
+
+    return list(suggestions(_store, text, lang, limit=5, exclude=[segment_id]))
+
+
+def tm_suggestions(s: Store, row: Any) -> list[Any]:
+    """Memory matches for a segment; a failing memory (e.g. a bad file) shows nothing rather than an error."""
+    from . import editor
+
+    try:
+        return _tm_suggestions(s.url, row.id, row.segment.text, row.segment.lang, editor.change_marker(s), s)
+    except WorkbenchError as exc:
+        show_error(exc)
+        return []
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def _approved_terms(url: str, lang: str, marker: tuple, _store: Store) -> list[Any]:
+    return list(_store.terms(lang=lang, status="approved"))
+
+
+def approved_terms(s: Store, lang: str) -> list[Any]:
+    from . import editor
+
+    if lang not in ("ru", "uk"):
+        return []
+    return _approved_terms(s.url, lang, editor.change_marker(s), s)
+
+
+def next_run() -> int:
+    """A counter that differs on every run of this session (makes a script element run again)."""
+    st.session_state["wb_run"] = st.session_state.get("wb_run", 0) + 1
+    return st.session_state["wb_run"]
+
+
+def run_qa(s: Store, who: User | None, doc_id: int) -> Any:
+    """Every check on one document, now (the "Run QA" button)."""
+    from . import editor
+
+    return editor.run_qa(s, config(), who, doc_id)
+
+
+# Documents larger than this are re-checked in a background thread after a save, so that the save
+# itself stays fast; smaller ones at once, before the editor shows the segment again.
+RECHECK_INLINE_SEGMENTS = 200
+
+
+def recheck(s: Store, who: User | None, doc_id: int, segments: int) -> None:
+    """Re-run the flags of a document after a save or confirmation (resolved flags close)."""
+    from . import editor
+
+    if segments <= RECHECK_INLINE_SEGMENTS:
+        try:
+            editor.run_qa(s, config(), who, doc_id)
+        except WorkbenchError as exc:
+            flash(f"QA after the save failed: {exc}", "warning")
+        return
+    editor.recheck_in_background(s, config(), who, doc_id)

@@ -1,0 +1,57 @@
+"""The editor's keyboard and focus script (run in the page by `st.html(..., unsafe_allow_javascript=True)`).
+
+What Streamlit's own shortcuts cannot do: put the caret in the English box after every move (and
+after a save replaced the box), Ctrl+Enter to confirm from inside the box, and keep a draft: when
+the English box loses focus to anything outside its form (a click in the segment list, "Go to #",
+the memory panel) with changed text, the form's Save is pressed first, so nothing typed is lost.
+Moves made with the form's own buttons (Next, Previous, Flagged, Confirm) carry the text themselves.
+"""
+
+from __future__ import annotations
+
+import json
+
+_SCRIPT = r"""
+(function () {
+  const W = window, token = %(token)s, formClass = %(form)s;
+  const isEnglish = (t) => t && t.tagName === 'TEXTAREA' && t.getAttribute('aria-label') === 'English';
+  const button = (form, label) => form && [...form.querySelectorAll('button')]
+      .find((b) => b.innerText.trim().startsWith(label));
+  if (!W.__wbKeys) {
+    W.__wbKeys = true;
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && isEnglish(e.target)) {
+        const b = button(e.target.closest('[data-testid="stForm"]'), 'Confirm');
+        if (b) { e.preventDefault(); e.stopImmediatePropagation(); b.click(); }
+      }
+    }, true);
+    document.addEventListener('focusout', function (e) {
+      const t = e.target;
+      if (!isEnglish(t) || t.value === W.__wbOrig) return;
+      const form = t.closest('[data-testid="stForm"]');
+      if (!form || (e.relatedTarget && form.contains(e.relatedTarget))) return;
+      const b = button(form, 'Save');
+      if (b) { W.__wbOrig = t.value; b.click(); }
+    }, true);
+  }
+  let tries = 0;
+  (function focus() {
+    const ta = document.querySelector('.' + formClass + ' textarea');
+    if (!ta) { if (tries++ < 80) setTimeout(focus, 25); return; }
+    const a = document.activeElement;
+    const moved = W.__wbToken !== token;
+    const lost = !a || a === document.body || !document.contains(a);
+    if (moved || ta !== W.__wbTa) { W.__wbOrig = ta.value; W.__wbTa = ta; }
+    if (moved || lost) { ta.focus(); const n = ta.value.length; ta.setSelectionRange(n, n); }
+    W.__wbToken = token;
+  })();
+})();
+"""
+
+
+def script(token: str, form_key: str, run: int) -> str:
+    """The script for one run of the editor: `token` names the segment shown (focus moves when it
+    changes), `form_key` the Streamlit form holding the English box; `run` makes the body differ on
+    every run so that the browser executes it again."""
+    body = _SCRIPT % {"token": json.dumps(token), "form": json.dumps("st-key-" + form_key)}
+    return f"<script>/* {run} */{body}</script>"
