@@ -35,4 +35,4 @@ with st.sidebar:
     wa.session_cookie()
 
 wa.css()
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()  # the sidebar keeps only who is signed in

@@ -55,7 +55,7 @@ if "editor_doc" not in state:
 if state["editor_doc"] not in doc_ids:
     state["editor_doc"] = doc_ids[0]
 
-top = st.columns([5, 3, 2], vertical_alignment="bottom")
+top = st.columns([6, 2, 2, 1.3], vertical_alignment="bottom")
 doc_id = top[0].selectbox("Document", doc_ids, format_func=names.get, key="editor_doc")
 state["editor_keep_doc"] = doc_id
 doc, rows = wa.document_view(store, doc_id)
@@ -69,7 +69,7 @@ if "editor_want_seg" in state:  # a segment number from the address
         state["editor_cur"] = rows[n - 1].id
 
 # --- the document: status, review decision, QA ----------------------------------------------------
-with top[1]:
+with top[2]:
     if doc.status != "approved":
         if st.button("Approve document…", key="editor_approve_doc", disabled=not can(user, "approve_document"),
                      help="Reviewers mark a document approved when its English is final; it is then read-only."):
@@ -79,7 +79,7 @@ with top[1]:
         if wa.attempt(editing.approve_document, store, user, doc.id, False) is not None:
             wa.flash(f"{doc.name}: reopened for editing")
             st.rerun()
-with top[2]:
+with top[3]:
     if st.button("Run QA", key="editor_run_qa", help="Run every check on this document now."):
         run = wa.attempt(wa.run_qa, store, user, doc.id)
         if run is not None:
@@ -119,8 +119,11 @@ def sort_changed() -> None:
     state["editor_sort_moved"] = True
 
 
-with st.expander("Filter and sort", expanded=False):
-    f1, f2, f3, f4 = st.columns(4)
+filtering = any(state.get(k) for k in ("editor_kinds", "editor_status", "editor_flagged_only", "editor_query")) \
+    or state.get("editor_sort") != "position"
+with top[1].popover("Filter and sort" + (" ●" if filtering else ""), width="stretch"):
+    f1, f2 = st.columns(2)
+    f3, f4 = st.columns(2)
     want_kinds = f1.multiselect("Flag kind", kinds, key="editor_kinds")
     want_status = f2.multiselect("Status", list(editor.STATUS_ORDER), key="editor_status",
                                  format_func=editor.status_label)
@@ -285,7 +288,7 @@ def segment_editor() -> None:
                                f"{counts['confirmed']} confirmed")
                 st.html(editor.document_html(store, [row], cur_id, approved_terms))
                 st.text_area("English", value=row.english, key=text_key, height=96, disabled=read_only,
-                             label_visibility="collapsed", placeholder="Type the English here",
+                             label_visibility="collapsed", placeholder=keys.placeholder(row.segment.index + 1),
                              help="Ctrl+Enter confirms and moves on; Alt+S saves")
                 fc = st.columns([1, 1.3, 3], vertical_alignment="center")
                 fc[0].form_submit_button("Save", shortcut="Alt+S", on_click=submit, args=(False,),
@@ -304,7 +307,7 @@ def segment_editor() -> None:
         memory_panel(row, approved_terms, use_text, text_key)
     if read_only:
         st.info(f"{doc.name} is approved: read-only until a reviewer reopens it.")
-    st.html(keys.script(f"{cur_id}:{base}", form_key, wa.next_run()), unsafe_allow_javascript=True, width=1)
+    st.html(keys.script(f"{cur_id}:{base}", row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
 
     # --- the segment list and the rest ----------------------------------------------------------
     g1, g2 = st.columns([1, 5], vertical_alignment="center")
@@ -360,17 +363,18 @@ def flags_panel(row: editor.EditorRow) -> None:
     for f in row.open_flags:
         icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
                 "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
-        st.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, {f.severity:.2f}): {wa.md(f.message)}"
-                    + (f"  \nSuggestion: *{wa.md(f.suggestion)}*" if f.suggestion else ""))
-        fc1, fc2, fc3 = st.columns([2, 4, 2], vertical_alignment="center")
-        if fc1.button("Resolved", key=f"editor_resolve_{f.id}"):
+        fc1, fc2, fc3 = st.columns([8, 1.4, 1.4], vertical_alignment="center", gap="small")
+        fc1.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, {f.severity:.2f}): {wa.md(f.message)}"
+                     + (f" → *{wa.md(f.suggestion)}*" if f.suggestion else ""))
+        if fc2.button(":material/check:", key=f"editor_resolve_{f.id}", help="Resolved"):
             if wa.attempt(editing.resolve_flag, store, user, f.id) is not None:
                 rerun_fragment()
-        reason = fc2.text_input("Reason to dismiss", key=f"editor_reason_{f.id}", label_visibility="collapsed",
-                                placeholder="why it is fine (to dismiss)")
-        if fc3.button("Dismiss", key=f"editor_dismiss_{f.id}"):
-            if wa.attempt(editing.dismiss_flag, store, user, f.id, reason) is not None:
-                rerun_fragment()
+        with fc3.popover("✕", help="Dismiss with a reason"):
+            reason = st.text_input("Reason to dismiss", key=f"editor_reason_{f.id}",
+                                   placeholder="why it is fine (kept with the flag)")
+            if st.button("Dismiss", key=f"editor_dismiss_{f.id}"):
+                if wa.attempt(editing.dismiss_flag, store, user, f.id, reason) is not None:
+                    rerun_fragment()
     closed = [f for f in row.flags if f.status != "open"]
     if closed:
         with st.expander(f"Closed flags ({len(closed)})"):

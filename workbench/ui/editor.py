@@ -349,7 +349,7 @@ def terms_html(found: Sequence[Any]) -> str:
 
 def match_html(n: int, sug: Any, source: str) -> str:
     """One memory match: its number (Alt+n), score, the difference of its source from this one, its English."""
-    origin = h.html.escape(f"{sug.origin}" + (f" · {sug.status}" if sug.status else ""))
+    origin = h.html.escape(f"{sug.origin}" + (f" · {status_label(sug.status)}" if sug.status else ""))
     diff = h.word_diff(sug.source, source) if sug.score < 100 else h.html.escape(sug.source)
     return (f'<div class="wb-match"><span class="wb-badge wb-b-mt">{n}</span><b>{sug.score:.0f}%</b> '
             f'<span class="wb-num">{origin}</span><div class="wb-match-src">{diff}</div>'

@@ -49,8 +49,11 @@ table.wb-conc{font-size:.85em;border-collapse:collapse;width:100%}
 table.wb-conc td,table.wb-conc th{border-bottom:1px solid #eee;padding:.15rem .3rem;vertical-align:top;text-align:left}
 table.wb-conc mark{background:#ffe27a}
 /* the editor fits 1280x800: less empty space above the work */
-.stMainBlockContainer{padding-top:2.2rem;padding-bottom:2rem}
-h1{font-size:1.6rem !important;padding:.2rem 0 !important}
+.stMainBlockContainer{padding-top:3.6rem;padding-bottom:2rem;padding-left:2rem;padding-right:2rem}
+h1{font-size:1.5rem !important;padding:0 0 .2rem 0 !important}
+section[data-testid="stSidebar"]{width:13rem !important;min-width:13rem !important}
+/* the editor's buttons list their shortcuts in the caption below: no room for the key badges */
+.stForm button kbd{display:none}
 del.wb-del{background:#ffd7d5;text-decoration:line-through}ins.wb-ins{background:#c9efd4;text-decoration:none}
 </style>
 """

@@ -13,7 +13,7 @@ import json
 
 _SCRIPT = r"""
 (function () {
-  const W = window, token = %(token)s, formClass = %(form)s;
+  const W = window, token = %(token)s, placeholder = %(placeholder)s;
   const isEnglish = (t) => t && t.tagName === 'TEXTAREA' && t.getAttribute('aria-label') === 'English';
   const button = (form, label) => form && [...form.querySelectorAll('button')]
       .find((b) => b.innerText.trim().startsWith(label));
@@ -36,7 +36,7 @@ _SCRIPT = r"""
   }
   let tries = 0;
   (function focus() {
-    const ta = document.querySelector('.' + formClass + ' textarea');
+    const ta = [...document.querySelectorAll('textarea')].find((t) => t.placeholder === placeholder);
     if (!ta) { if (tries++ < 80) setTimeout(focus, 25); return; }
     const a = document.activeElement;
     const moved = W.__wbToken !== token;
@@ -49,9 +49,14 @@ _SCRIPT = r"""
 """
 
 
-def script(token: str, form_key: str, run: int) -> str:
-    """The script for one run of the editor: `token` names the segment shown (focus moves when it
-    changes), `form_key` the Streamlit form holding the English box; `run` makes the body differ on
-    every run so that the browser executes it again."""
-    body = _SCRIPT % {"token": json.dumps(token), "form": json.dumps("st-key-" + form_key)}
+def placeholder(number: int) -> str:
+    """The English box's placeholder: it names the segment, so the script finds the box of this run."""
+    return f"English of segment {number}"
+
+
+def script(token: str, number: int, run: int) -> str:
+    """The script for one run of the editor: `token` names the segment and version shown (focus
+    moves when the segment changes), `number` the segment's position; `run` makes the body differ
+    on every run so that the browser executes it again."""
+    body = _SCRIPT % {"token": json.dumps(token), "placeholder": json.dumps(placeholder(number))}
     return f"<script>/* {run} */{body}</script>"
