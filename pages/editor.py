@@ -154,6 +154,9 @@ def write_address(cur_index: int) -> None:
         qp.from_dict({k: v for k, v in target.items() if v})
 
 
+LIST_ROWS = 60
+
+
 def rerun_fragment() -> None:
     """Rerun the segment editor only (the whole page when it is being drawn in a full run)."""
     try:
@@ -184,8 +187,9 @@ def segment_editor() -> None:
     # The version the person started from: a later save by someone else is a conflict, never overwritten.
     bases = state.setdefault("editor_base", {})
     base = bases.setdefault(cur_id, row.version)
-    text_key = f"editor_en_{cur_id}_{base}"
-    form_key = f"editor_form_{cur_id}_{base}"
+    # Keys per segment, not per version: a save must not replace the box (and lose the caret).
+    text_key = f"editor_en_{cur_id}"
+    form_key = f"editor_form_{cur_id}"
     conflict = state.get("editor_conflict")
 
     def go(target: str | None) -> None:
@@ -202,6 +206,7 @@ def segment_editor() -> None:
         return save(text, accept=False, quiet=True)
 
     def save(text: str, accept: bool, quiet: bool = False) -> bool:
+        marker_before = editor.change_marker(store)
         try:
             if accept:
                 edit = editing.accept_segment(store, user, cur_id, text, base)
@@ -217,7 +222,8 @@ def segment_editor() -> None:
         if edit is not None:
             bases[cur_id] = edit.version
         state.setdefault("editor_known", {})[cur_id] = text
-        wa.recheck(store, user, doc.id, len(rows))
+        wa.recheck(store, user, doc.id, [cur_id])
+        wa.view_after_save(store, doc.id, [cur_id], marker_before)
         n = row.segment.index + 1
         if accept:
             wa.flash(f"Segment {n}: confirmed" + (f" (saved as v{edit.version})" if edit else ""))
@@ -251,12 +257,13 @@ def segment_editor() -> None:
 
     def pick_row() -> None:
         picked = state["editor_table"].selection.rows
-        if picked and picked[0] < len(filtered) and flush():
-            go(filtered[picked[0]].id)
+        at = picked[0] + state.get("editor_list_offset", 0) if picked else -1
+        if 0 <= at < len(filtered) and flush():
+            go(filtered[at].id)
 
     def goto() -> None:
-        n = int(state[f"editor_goto_{cur_id}"])
-        if 1 <= n <= len(rows) and flush():
+        n = int(state["editor_goto"])
+        if 1 <= n <= len(rows) and rows[n - 1].id != cur_id and flush():
             go(rows[n - 1].id)
 
     def use_text(text: str) -> None:
@@ -271,7 +278,7 @@ def segment_editor() -> None:
             st.html(editor.document_html(store, before, cur_id, approved_terms))
         if conflict and conflict["segment_id"] == cur_id:
             st.html(editor.document_html(store, [row], cur_id, approved_terms))
-            conflict_panel(conflict, row, bases)
+            conflict_panel(conflict, row, bases, text_key)
         else:
             with st.form(form_key, border=False, enter_to_submit=False):
                 nav = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
@@ -307,14 +314,23 @@ def segment_editor() -> None:
         memory_panel(row, approved_terms, use_text, text_key)
     if read_only:
         st.info(f"{doc.name} is approved: read-only until a reviewer reopens it.")
-    st.html(keys.script(f"{cur_id}:{base}", row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
+    st.html(keys.script(cur_id, row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
 
     # --- the segment list and the rest ----------------------------------------------------------
     g1, g2 = st.columns([1, 5], vertical_alignment="center")
-    g1.number_input("Go to #", min_value=1, max_value=len(rows), value=row.segment.index + 1,
-                    key=f"editor_goto_{cur_id}", on_change=goto)
+    # One widget for every segment (a new key per segment made the browser send the old box's number).
+    state["editor_goto"] = row.segment.index + 1
+    g1.number_input("Go to #", min_value=1, max_value=len(rows), key="editor_goto", on_change=goto)
     g2.caption(" · ".join(f"{k}: {v}" for k, v in counts.items()) + " — the list sorts and shows the same risk.")
-    st.dataframe(editor.overview(filtered), hide_index=True, width="stretch", height=230, on_select=pick_row,
+    # A window of the list around the current segment: sending all rows of a long document on every
+    # move cost more than the rest of the editor together.
+    lo, hi = editor.list_window(filtered, cur_id, LIST_ROWS)
+    shown = filtered[lo:hi]
+    state["editor_list_offset"] = lo
+    if len(shown) < len(filtered):
+        st.caption(f"List: rows {lo + 1}–{hi} of {len(filtered)} around the current segment "
+                   "(Go to # or the filters reach the others).")
+    st.dataframe(editor.overview(shown), hide_index=True, width="stretch", height=230, on_select=pick_row,
                  selection_mode="single-row", key="editor_table",
                  column_config={"risk": st.column_config.NumberColumn("risk", format="%.2f"),
                                 "#": st.column_config.NumberColumn("#", width="small")})
@@ -323,7 +339,7 @@ def segment_editor() -> None:
     split_panel(row, rows)
 
 
-def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict) -> None:
+def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict, text_key: str) -> None:
     cur_id = row.id
     st.error(f"{conflict['author']} saved this segment (v{conflict['version']}) after you opened it. "
              "Nothing was overwritten: choose which English to keep.")
@@ -348,11 +364,12 @@ def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict) -> None:
         rerun_fragment()
     if b2.button("Keep theirs", key="editor_keep_theirs"):
         bases[cur_id] = conflict["version"]
+        state[text_key] = conflict["theirs"]
         state.pop("editor_conflict")
         rerun_fragment()
     if b3.button("Edit mine further", key="editor_merge"):
         bases[cur_id] = conflict["version"]
-        state[f"editor_en_{cur_id}_{conflict['version']}"] = conflict["mine"]
+        state[text_key] = conflict["mine"]
         state.pop("editor_conflict")
         rerun_fragment()
 
@@ -425,6 +442,7 @@ def history_panel(row: editor.EditorRow, bases: dict) -> None:
                 wa.flash(f"Not undone: {exc}", "error")
             else:
                 bases[row.id] = edit.version
+                state[f"editor_en_{row.id}"] = edit.text
                 wa.flash(f"Undone: v{edit.version} brings back the earlier text")
             rerun_fragment()
 
@@ -492,8 +510,10 @@ with st.expander("Find and replace in this document's English"):
                 for c in report.conflicts:
                     wa.flash(f"Skipped: {c}", "warning")
                 state.setdefault("editor_base", {}).clear()
+                for k in [k for k in state if str(k).startswith("editor_en_")]:
+                    del state[k]  # the boxes show the replaced English
                 wa.flash(f"Replaced {report.count} occurrence(s) in {len(report.saved)} segment(s).")
-                wa.recheck(store, user, doc.id, len(rows))
+                wa.recheck(store, user, doc.id, [e.segment_id for e in report.saved])
                 st.rerun()
             st.caption(f"{report.count} occurrence(s) in {len(report.planned)} segment(s)")
             for p in report.planned:

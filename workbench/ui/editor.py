@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,7 @@ class EditorRow:
     mt_text: str = ""
     engine: str = ""
     flags: list[Flag] = field(default_factory=list)
+    _risk: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -81,7 +81,9 @@ class EditorRow:
     @property
     def risk(self) -> float:
         """The combined risk of the open flags: what the list sorts by and shows."""
-        return risk(self.flags)
+        if self._risk is None:
+            self._risk = risk(self.flags)
+        return self._risk
 
     @property
     def serious_flags(self) -> list[Flag]:
@@ -98,14 +100,34 @@ def load_rows(store: Store, doc_ref: int | str) -> tuple[Document, list[EditorRo
     doc = store.document(doc_ref)
     english = store.english_for([s.id for s in doc.segments])
     flags: dict[str, list[Flag]] = {}
-    for f in store.flags(doc_id=doc.id):
+    for f in _document_flags(store, doc.id or 0):
         flags.setdefault(f.segment_id, []).append(f)
     rows = []
     for seg in doc.segments:
         en = english[seg.id]
-        rows.append(EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
-                              sorted(flags.get(seg.id, []), key=lambda f: (f.status != "open", -f.severity))))
+        row = EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
+                        sorted(flags.get(seg.id, []), key=lambda f: (f.status != "open", -f.severity)))
+        row.risk  # noqa: B018 - computed once per load: the list sorts and shows it on every run
+        rows.append(row)
     return doc, rows
+
+
+def _document_flags(store: Store, doc_id: int) -> list[Flag]:
+    """A document's flags read as plain rows (building ORM objects for thousands of flags took most
+    of the time of opening a long document)."""
+    from sqlalchemy import select
+
+    from ..store.schema import FlagRow, SegmentRow
+
+    cols = [FlagRow.id, FlagRow.segment_id, FlagRow.side, FlagRow.start, FlagRow.end, FlagRow.kind,
+            FlagRow.severity, FlagRow.message, FlagRow.suggestion, FlagRow.detector, FlagRow.level,
+            FlagRow.status, FlagRow.reason]
+    q = (select(*cols).join(SegmentRow, SegmentRow.id == FlagRow.segment_id).where(SegmentRow.doc_id == doc_id)
+         .order_by(FlagRow.severity.desc(), FlagRow.id))
+    with store.transaction(readonly=True) as s:
+        return [Flag(id=r.id, segment_id=r.segment_id, side=r.side, start=r.start, end=r.end, kind=r.kind,
+                     severity=r.severity, message=r.message, suggestion=r.suggestion, detector=r.detector,
+                     level=r.level, status=r.status, reason=r.reason) for r in s.execute(q)]
 
 
 def risk(flags: Sequence[Flag]) -> float:
@@ -129,7 +151,7 @@ def filter_rows(rows: Sequence[EditorRow], *, kinds: Iterable[str] = (), statuse
            and (not roles or r.segment.role in roles) and (not flagged_only or r.open_flags)
            and (not q or q in r.segment.text.casefold() or q in r.english.casefold())]
     if min_risk > 0 or sort == "risk":
-        risks = {r.id: risk_of(r.flags) for r in out}
+        risks = {r.id: (r.risk if risk_of is risk else risk_of(r.flags)) for r in out}
         out = [r for r in out if risks[r.id] >= min_risk]
         if sort == "risk":
             out.sort(key=lambda r: (-risks[r.id], r.segment.index))
@@ -161,6 +183,14 @@ def step(rows: Sequence[EditorRow], current: str | None, delta: int, *, flagged:
             if remaining == 0:
                 return rows[i].id
     return None
+
+
+def list_window(rows: Sequence[EditorRow], current: str, size: int) -> tuple[int, int]:
+    """The slice [lo, hi) of `size` rows around the current one (a third before it)."""
+    ids = [r.id for r in rows]
+    at = ids.index(current) if current in ids else 0
+    lo = max(0, min(at - size // 3, len(rows) - size))
+    return lo, min(len(rows), lo + size)
 
 
 def triage(rows: Sequence[EditorRow]) -> list[EditorRow]:
@@ -297,37 +327,37 @@ def run_qa(store: Store, config: Any, user: Any, doc_id: int) -> Any:
     return flag_document_report(store, config, doc_id)
 
 
-_RECHECK_LOCK = threading.Lock()
-_RECHECK_PENDING: dict[tuple[str, int], bool] = {}
-
-
-def recheck_in_background(store: Store, config: Any, user: Any, doc_id: int) -> None:
-    """Queue a re-check of a large document: one worker per document, re-run while saves keep coming."""
+def recheck_segments(store: Store, config: Any, user: Any, doc_id: int, segment_ids: Sequence[str]) -> Any:
+    """Re-check just-saved segments (their flags; ones no longer raised close)."""
     from ..auth import require
+    from ..flags import flag_segments
 
     require(user, "flag")
-    key = (store.url, doc_id)
-    with _RECHECK_LOCK:
-        if key in _RECHECK_PENDING:
-            _RECHECK_PENDING[key] = True
-            return
-        _RECHECK_PENDING[key] = True
+    return flag_segments(store, config, doc_id, segment_ids)
 
-    def work() -> None:
-        from ..flags import flag_document_report
 
-        while True:
-            with _RECHECK_LOCK:
-                if not _RECHECK_PENDING.get(key):
-                    _RECHECK_PENDING.pop(key, None)
-                    return
-                _RECHECK_PENDING[key] = False
-            try:
-                flag_document_report(store, config, doc_id)
-            except WorkbenchError:
-                pass  # the next save or "Run QA" shows the error; a worker has nobody to tell
+def refresh_rows(store: Store, rows: Sequence[EditorRow], segment_ids: Sequence[str]) -> list[EditorRow]:
+    """The rows with these segments read again (English, status, flags): what a save changed."""
+    import dataclasses as dc
 
-    threading.Thread(target=work, name=f"recheck-{doc_id}", daemon=True).start()
+    ids = [i for i in segment_ids if any(r.id == i for r in rows)]
+    if not ids:
+        return list(rows)
+    english = store.english_for(ids)
+    statuses = store.segment_statuses(ids)
+    flags: dict[str, list[Flag]] = {}
+    for f in store.flags(segment_ids=ids):
+        flags.setdefault(f.segment_id, []).append(f)
+    out = []
+    for r in rows:
+        if r.id in english:
+            en = english[r.id]
+            seg = dc.replace(r.segment, status=statuses.get(r.id, r.segment.status))
+            r = EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
+                          sorted(flags.get(r.id, []), key=lambda f: (f.status != "open", -f.severity)))
+            r.risk  # noqa: B018 - computed once here, not on every run
+        out.append(r)
+    return out
 
 
 def terms_in_segment(row: EditorRow, terms: Sequence[Term]) -> list[Any]:

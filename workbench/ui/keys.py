@@ -34,16 +34,23 @@ _SCRIPT = r"""
       if (b) { W.__wbOrig = t.value; b.click(); }
     }, true);
   }
-  let tries = 0;
-  (function focus() {
+  // Streamlit may mount the new box after this script runs (a save replaces the box): watch for a
+  // moment and put the caret in whichever box of this segment is on screen once focus is lost.
+  W.__wbToken = token;
+  let ticks = 0;
+  (function watch() {
+    if (W.__wbToken !== token) return;  // a newer run took over
     const ta = [...document.querySelectorAll('textarea')].find((t) => t.placeholder === placeholder);
-    if (!ta) { if (tries++ < 80) setTimeout(focus, 25); return; }
-    const a = document.activeElement;
-    const moved = W.__wbToken !== token;
-    const lost = !a || a === document.body || !document.contains(a);
-    if (moved || ta !== W.__wbTa) { W.__wbOrig = ta.value; W.__wbTa = ta; }
-    if (moved || lost) { ta.focus(); const n = ta.value.length; ta.setSelectionRange(n, n); }
-    W.__wbToken = token;
+    if (ta) {
+      const a = document.activeElement;
+      const lost = !a || a === document.body || !document.contains(a);
+      if (ta !== W.__wbTa) { W.__wbOrig = ta.value; W.__wbTa = ta; }
+      if ((W.__wbFocused !== token || lost) && a !== ta && !ta.disabled) {
+        ta.focus(); const n = ta.value.length; ta.setSelectionRange(n, n);
+      }
+      if (document.activeElement === ta) W.__wbFocused = token;
+    }
+    if (ticks++ < 60) setTimeout(watch, 25);
   })();
 })();
 """

@@ -184,22 +184,43 @@ def sign_out() -> None:
 
 
 # --- the editor's cached views and live QA ------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=64)
-def _document_view(url: str, doc_id: int, marker: tuple, _store: Store) -> tuple[Any, list[Any]]:
-    from . import editor
-
-    return editor.load_rows(_store, doc_id)
+@st.cache_resource(show_spinner=False)
+def _views() -> dict[tuple[str, int], tuple[tuple, Any, list[Any]]]:
+    """Per process: (store, document) -> (change marker, document, editor rows). The rows are shared
+    by every session and never modified in place (a save builds new rows)."""
+    return {}
 
 
 def document_view(s: Store, doc_id: int) -> tuple[Any, list[Any]]:
     """A document and its editor rows, cached until anything in the store changes (see change_marker)."""
     from . import editor
 
-    return _document_view(s.url, doc_id, editor.change_marker(s), s)
+    marker = editor.change_marker(s)
+    hit = _views().get((s.url, doc_id))
+    if hit is not None and hit[0] == marker:
+        return hit[1], hit[2]
+    doc, rows = editor.load_rows(s, doc_id)
+    views = _views()
+    if len(views) > 32:
+        views.clear()
+    views[(s.url, doc_id)] = (marker, doc, rows)
+    return doc, rows
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
-def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, marker: tuple, _store: Store) -> list[Any]:
+def view_after_save(s: Store, doc_id: int, segment_ids: list[str], marker_before: tuple) -> None:
+    """After this session's save: read again only the saved segments, when the cached view was
+    current just before the save (otherwise the next run reloads the whole document)."""
+    from . import editor
+
+    hit = _views().get((s.url, doc_id))
+    if hit is None or hit[0] != marker_before:
+        return
+    _views()[(s.url, doc_id)] = (editor.change_marker(s), hit[1], editor.refresh_rows(s, hit[2], segment_ids))
+
+
+# Memory matches may be a minute old: keyed by the marker they would be recomputed after every save.
+@st.cache_data(show_spinner=False, max_entries=2048, ttl=60)
+def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, _store: Store) -> list[Any]:
     from ..tm import suggestions
 
     return list(suggestions(_store, text, lang, limit=5, exclude=[segment_id]))
@@ -207,10 +228,8 @@ def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, marker: tup
 
 def tm_suggestions(s: Store, row: Any) -> list[Any]:
     """Memory matches for a segment; a failing memory (e.g. a bad file) shows nothing rather than an error."""
-    from . import editor
-
     try:
-        return _tm_suggestions(s.url, row.id, row.segment.text, row.segment.lang, editor.change_marker(s), s)
+        return _tm_suggestions(s.url, row.id, row.segment.text, row.segment.lang, s)
     except WorkbenchError as exc:
         show_error(exc)
         return []
@@ -242,19 +261,11 @@ def run_qa(s: Store, who: User | None, doc_id: int) -> Any:
     return editor.run_qa(s, config(), who, doc_id)
 
 
-# Documents larger than this are re-checked in a background thread after a save, so that the save
-# itself stays fast; smaller ones at once, before the editor shows the segment again.
-RECHECK_INLINE_SEGMENTS = 200
-
-
-def recheck(s: Store, who: User | None, doc_id: int, segments: int) -> None:
-    """Re-run the flags of a document after a save or confirmation (resolved flags close)."""
+def recheck(s: Store, who: User | None, doc_id: int, segment_ids: list[str]) -> None:
+    """Re-check saved segments at once (their flags; resolved ones close)."""
     from . import editor
 
-    if segments <= RECHECK_INLINE_SEGMENTS:
-        try:
-            editor.run_qa(s, config(), who, doc_id)
-        except WorkbenchError as exc:
-            flash(f"QA after the save failed: {exc}", "warning")
-        return
-    editor.recheck_in_background(s, config(), who, doc_id)
+    try:
+        editor.recheck_segments(s, config(), who, doc_id, segment_ids)
+    except WorkbenchError as exc:
+        flash(f"QA after the save failed: {exc}", "warning")
