@@ -32,6 +32,7 @@ if can(user, "manage_users"):
 with st.sidebar:
     st.markdown(f"Signed in as **{wa.md(user.name)}** ({user.role})")
     st.button("Sign out", on_click=wa.sign_out, key="sign_out")
+    wa.session_cookie()
 
 wa.css()
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()  # the sidebar keeps only who is signed in

@@ -1,14 +1,21 @@
-"""Editor: one document, source and English side by side, flags, history, memory, glossary, find and replace."""
+"""Editor: one document, source and English side by side, flags, memory, history, review, find and replace.
 
-import dataclasses
+The segment editor is a fragment: moving, saving and confirming rerun only it, on a cached view of
+the document (keyed by a store change marker, so edits by others show up). Document, segment,
+filters and sort live in the address bar too, so a reload or a shared link opens the same place.
+Any move with changed English saves it first as a draft (a version, not confirmed): always, for
+every kind of move.
+"""
 
 import streamlit as st
 
-from workbench.actions import can, documents, flags, segments, terms
+from workbench import editing
+from workbench.auth import can
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
 from workbench.text import words
-from workbench.ui import editor
+from workbench.ui import editor, keys
+from workbench.ui import glossary as gloss
 from workbench.ui import streamlit_app as wa
 
 user = wa.page_user()
@@ -22,120 +29,319 @@ if not docs:
     st.info("No documents yet: upload articles on the Corpus page.")
     st.stop()
 doc_ids = [d.id for d in docs]
-if state.get("editor_doc") not in doc_ids:
-    state["editor_doc"] = doc_ids[0]
+by_name = {d.name: d.id for d in docs}
 names = {d.id: f"{d.name} ({d.lang}) — {d.title[:60]}" for d in docs}
-top = st.columns([4, 2])
-doc_id = top[0].selectbox("Document", doc_ids, format_func=names.get, key="editor_doc")
-doc, rows = editor.load_rows(store, doc_id)
-by_id = {r.id: r for r in rows}
-approved_terms = [t for t in store.terms(lang=doc.lang, status="approved")] if doc.lang in ("ru", "uk") else []
 
-with top[1]:
-    st.markdown(f"Document status: **{doc.status}**")
+# --- where we are: this session's state, else the address (a reload, a shared link) --------------
+qp = st.query_params
+FILTER_KEYS = ("editor_kinds", "editor_status", "editor_sort", "editor_flagged_only", "editor_query")
+if "editor_doc" not in state:
+    if "editor_keep_doc" in state:  # back from another page (Streamlit forgot the widget)
+        state["editor_doc"] = state["editor_keep_doc"]
+        for k in FILTER_KEYS:
+            if f"editor_keep_{k}" in state:
+                state[k] = state[f"editor_keep_{k}"]
+    else:
+        wanted = qp.get("doc", "")
+        state["editor_doc"] = by_name.get(wanted) or next((d.id for d in docs if str(d.id) == wanted), doc_ids[0])
+        if qp.get("sort") in editor.SORTS:
+            state["editor_sort"] = qp["sort"]
+        state["editor_status"] = [s for s in qp.get_all("status") if s in editor.STATUS_ORDER]
+        state["editor_kinds"] = qp.get_all("kind")
+        state["editor_flagged_only"] = qp.get("flagged") == "1"
+        state["editor_query"] = qp.get("q", "")
+        if qp.get("seg", "").isdigit():
+            state["editor_want_seg"] = int(qp["seg"])
+if state["editor_doc"] not in doc_ids:
+    state["editor_doc"] = doc_ids[0]
+
+top = st.columns([6, 2, 2, 1.3], vertical_alignment="bottom")
+doc_id = top[0].selectbox("Document", doc_ids, format_func=names.get, key="editor_doc")
+state["editor_keep_doc"] = doc_id
+doc, rows = wa.document_view(store, doc_id)
+if not rows:
+    st.info("This document has no segments.")
+    st.stop()
+
+if "editor_want_seg" in state:  # a segment number from the address
+    n = state.pop("editor_want_seg")
+    if 1 <= n <= len(rows):
+        state["editor_cur"] = rows[n - 1].id
+
+# --- the document: status, review decision, QA ----------------------------------------------------
+with top[2]:
     if doc.status != "approved":
-        if st.button("Approve document", key="editor_approve_doc", disabled=not can(user, "approve_document"),
-                     help="Reviewers mark a document approved when its English is final."):
-            if wa.attempt(documents.approve_document, store, user, doc.id) is not None:
-                wa.flash(f"{doc.name}: approved")
-                st.rerun()
-    elif st.button("Reopen document", key="editor_reopen_doc", disabled=not can(user, "approve_document")):
-        if wa.attempt(documents.approve_document, store, user, doc.id, False) is not None:
+        if st.button("Approve document…", key="editor_approve_doc", disabled=not can(user, "approve_document"),
+                     help="Reviewers mark a document approved when its English is final; it is then read-only."):
+            state["editor_approving"] = doc.id
+    elif st.button("Reopen document", key="editor_reopen_doc", disabled=not can(user, "approve_document"),
+                   help="An approved document is read-only until a reviewer reopens it."):
+        if wa.attempt(editing.approve_document, store, user, doc.id, False) is not None:
+            wa.flash(f"{doc.name}: reopened for editing")
+            st.rerun()
+with top[3]:
+    if st.button("Run QA", key="editor_run_qa", help="Run every check on this document now."):
+        run = wa.attempt(wa.run_qa, store, user, doc.id)
+        if run is not None:
+            wa.flash(f"QA: {len(run.flags)} open flag(s) on {run.segments} segments.")
+            for note in run.notes:
+                wa.flash(note, "info")
             st.rerun()
 
-# --- filter, sort and the segment list ---------------------------------------------------------
-kinds = sorted({k for r in rows for k in r.kinds})
-with st.expander("Filter and sort", expanded=False):
-    f1, f2, f3, f4 = st.columns(4)
+if state.get("editor_approving") == doc.id:
+    open_errors = [r for r in rows for f in r.open_flags if f.level == "error"]
+    untranslated = [r for r in rows if r.segment.role != "boilerplate" and not r.english.strip()]
+    unconfirmed = [r for r in rows if r.needs_work]
+    with st.container(border=True):
+        st.markdown(f"**Approve {wa.md(doc.name)}?** Open errors: **{len(open_errors)}** · untranslated "
+                    f"segments: **{len(untranslated)}** · not confirmed: **{len(unconfirmed)}**")
+        if untranslated:
+            st.caption("Untranslated: " + ", ".join(f"#{r.segment.index + 1}" for r in untranslated[:30]))
+        if open_errors:
+            st.caption("Open errors on: " + ", ".join(f"#{r.segment.index + 1}" for r in open_errors[:30]))
+        a1, a2 = st.columns(2)
+        if a1.button("Approve anyway" if open_errors or untranslated else "Approve", type="primary",
+                     key="editor_approve_yes"):
+            state.pop("editor_approving")
+            if wa.attempt(editing.approve_document, store, user, doc.id) is not None:
+                wa.flash(f"{doc.name}: approved (read-only until reopened)")
+            st.rerun()
+        if a2.button("Cancel", key="editor_approve_no"):
+            state.pop("editor_approving")
+            st.rerun()
+
+# --- filter and sort (full reruns: they change the list) -----------------------------------------
+kinds = sorted({k for r in rows for k in r.kinds} | set(state.get("editor_kinds") or []))
+state.setdefault("editor_sort", "position")
+
+
+def sort_changed() -> None:
+    state["editor_sort_moved"] = True
+
+
+filtering = any(state.get(k) for k in ("editor_kinds", "editor_status", "editor_flagged_only", "editor_query")) \
+    or state.get("editor_sort") != "position"
+with top[1].popover("Filter and sort" + (" ●" if filtering else ""), width="stretch"):
+    f1, f2 = st.columns(2)
+    f3, f4 = st.columns(2)
     want_kinds = f1.multiselect("Flag kind", kinds, key="editor_kinds")
-    want_status = f2.multiselect("Status", ["new", "translated", "edited", "approved"], key="editor_status")
-    sort = f3.selectbox("Sort by", editor.SORTS, key="editor_sort",
+    want_status = f2.multiselect("Status", list(editor.STATUS_ORDER), key="editor_status",
+                                 format_func=editor.status_label)
+    sort = f3.selectbox("Sort by", editor.SORTS, key="editor_sort", on_change=sort_changed,
                         format_func={"position": "position", "risk": "risk (highest first)",
                                      "status": "status"}.get)
     flagged_only = f4.toggle("Only flagged", key="editor_flagged_only")
     query = st.text_input("Text contains", key="editor_query")
-filtered = wa.attempt(editor.filter_rows, rows, kinds=want_kinds, statuses=want_status, sort=sort,
-                      flagged_only=flagged_only, query=query)
-if filtered is None:
-    filtered = list(rows)
-if state.get("editor_cur") not in by_id:
-    state["editor_cur"] = (filtered or rows)[0].id
-cur_id = state["editor_cur"]
+for k in FILTER_KEYS:
+    state[f"editor_keep_{k}"] = state.get(k)
+filters = {"kinds": tuple(want_kinds), "statuses": tuple(want_status), "sort": sort, "flagged_only": flagged_only,
+           "query": query}
+read_only = doc.status == "approved"
 
 
-def go(target: str | None) -> None:
-    if target:
-        state["editor_cur"] = target
+def write_address(cur_index: int) -> None:
+    want = {"doc": doc.name, "seg": str(cur_index + 1)}
+    if sort != "position":
+        want["sort"] = sort
+    if flagged_only:
+        want["flagged"] = "1"
+    if query:
+        want["q"] = query
+    lists = {"status": list(want_status), "kind": list(want_kinds)}
+    current = {k: qp.get_all(k) if k in lists else qp.get(k) for k in [*want, *lists, "sort", "flagged", "q"]}
+    target = {**{k: None for k in ("sort", "flagged", "q")}, **want, **lists}
+    if any((current.get(k) or None) != (v or None) for k, v in target.items()):
+        qp.from_dict({k: v for k, v in target.items() if v})
 
 
-table = st.dataframe(editor.overview(filtered), hide_index=True, width="stretch", height=240,
-                     on_select="rerun", selection_mode="single-row", key="editor_table")
-picked = table.selection.rows if table is not None else []
-if picked and state.get("editor_table_seen") != picked and picked[0] < len(filtered):
-    state["editor_table_seen"] = picked
-    cur_id = filtered[picked[0]].id
-    state["editor_cur"] = cur_id
-elif not picked:
-    state["editor_table_seen"] = []
-
-row = by_id[cur_id]
-nav = st.columns(6)
-nav[0].button("◀ Previous", key="editor_prev", shortcut="Alt+P", on_click=go, args=(editor.step(filtered, cur_id, -1),))
-nav[1].button("Next ▶", key="editor_next", shortcut="Alt+N", on_click=go, args=(editor.step(filtered, cur_id, 1),))
-nav[2].button("◀ Flagged", key="editor_prev_flag", shortcut="Alt+K",
-              on_click=go, args=(editor.step(filtered, cur_id, -1, flagged=True),))
-nav[3].button("Flagged ▶", key="editor_next_flag", shortcut="Alt+J",
-              on_click=go, args=(editor.step(filtered, cur_id, 1, flagged=True),))
-nav[4].number_input("Go to #", min_value=1, max_value=len(rows), value=row.segment.index + 1, key=f"editor_goto_{cur_id}",
-                    on_change=lambda: go(rows[int(state[f"editor_goto_{cur_id}"]) - 1].id), label_visibility="collapsed")
-nav[5].caption(f"Segment {row.segment.index + 1} of {len(rows)} · {len(filtered)} shown")
-
-# --- the current segment with its neighbours --------------------------------------------------
-before, _, after = editor.window(rows, cur_id)
-if before:
-    st.html(editor.document_html(store, before, cur_id, approved_terms))
-st.html(editor.document_html(store, [row], cur_id, approved_terms))
-
-# The version the person started from: a later save by someone else is a conflict, never overwritten.
-bases = state.setdefault("editor_base", {})
-base = bases.setdefault(cur_id, row.version)
-text_key = f"editor_en_{cur_id}_{base}"
-conflict = state.get("editor_conflict")
-if row.version > base and not conflict:
-    st.warning(f"Someone saved a newer version (v{row.version}) since you opened this segment (v{base}). "
-               "If you save, you will see both texts and choose.")
+LIST_ROWS = 60
 
 
-def copy_source() -> None:
-    state[text_key] = row.segment.text
-
-
-def use_text(text: str) -> None:
-    state[text_key] = text
-
-
-def save(text: str, accept: bool) -> None:
+def rerun_fragment() -> None:
+    """Rerun the segment editor only (the whole page when it is being drawn in a full run)."""
     try:
+        st.rerun(scope="fragment")
+    except st.errors.StreamlitAPIException:
+        st.rerun()
+
+
+@st.fragment
+def segment_editor() -> None:
+    """Moving, saving, confirming, flags and the memory panel: rerun on their own."""
+    wa.show_flashes()
+    doc, rows = wa.document_view(store, doc_id)
+    by_id = {r.id: r for r in rows}
+    filtered = wa.attempt(editor.filter_rows, rows, **filters)
+    if filtered is None:
+        filtered = list(rows)
+    if state.pop("editor_sort_moved", False) and filtered:
+        state["editor_cur"] = filtered[0].id  # a new order starts at its top, so Next walks it
+    if state.get("editor_cur") not in by_id:
+        first = editor.step(filtered or rows, None, 1, skip_boilerplate=True)
+        state["editor_cur"] = first or (filtered or rows)[0].id
+    cur_id = state["editor_cur"]
+    row = by_id[cur_id]
+    write_address(row.segment.index)
+    approved_terms = wa.approved_terms(store, doc.lang)
+
+    # The version the person started from: a later save by someone else is a conflict, never overwritten.
+    bases = state.setdefault("editor_base", {})
+    base = bases.setdefault(cur_id, row.version)
+    # Keys per segment, not per version: a save must not replace the box (and lose the caret).
+    text_key = f"editor_en_{cur_id}"
+    form_key = f"editor_form_{cur_id}"
+    conflict = state.get("editor_conflict")
+
+    def go(target: str | None) -> None:
+        if target:
+            state["editor_cur"] = target
+
+    def flush() -> bool:
+        """Save changed English of the segment shown before moving away (a draft: not confirmed).
+        False when the save met a conflict (then nothing moves)."""
+        text = state.get(text_key)
+        if text is None or read_only or not text.strip() or text.strip() == (state.get("editor_known", {})
+                                                                              .get(cur_id, row.english)).strip():
+            return True
+        return save(text, accept=False, quiet=True)
+
+    def save(text: str, accept: bool, quiet: bool = False) -> bool:
+        marker_before = editor.change_marker(store)
+        try:
+            if accept:
+                edit = editing.accept_segment(store, user, cur_id, text, base)
+            else:
+                edit = editing.save_english(store, user, cur_id, text, base)
+        except EditConflict as exc:
+            state["editor_conflict"] = {"segment_id": cur_id, "mine": text, "theirs": exc.current.text,
+                                        "version": exc.current.version, "author": exc.current.author}
+            return False
+        except WorkbenchError as exc:
+            wa.flash(str(exc), "error")
+            return False
+        if edit is not None:
+            bases[cur_id] = edit.version
+        state.setdefault("editor_known", {})[cur_id] = text
+        wa.recheck(store, user, doc.id, [cur_id])
+        wa.view_after_save(store, doc.id, [cur_id], marker_before)
+        n = row.segment.index + 1
         if accept:
-            edit = segments.accept_segment(store, user, cur_id, text, base)
+            wa.flash(f"Segment {n}: confirmed" + (f" (saved as v{edit.version})" if edit else ""))
+        elif not quiet:
+            wa.flash(f"Segment {n}: saved as v{edit.version}")
         else:
-            edit = segments.save_english(store, user, cur_id, text, base)
-    except EditConflict as exc:
-        state["editor_conflict"] = {"segment_id": cur_id, "mine": text, "theirs": exc.current.text,
-                                    "version": exc.current.version, "author": exc.current.author}
-        return
-    except WorkbenchError as exc:
-        wa.flash(str(exc), "error")
-        return
-    if edit is not None:
-        bases[cur_id] = edit.version
-    wa.flash(f"Segment {row.segment.index + 1}: " + ("accepted" if accept else f"saved as v{edit.version}"))
-    if accept:
-        go(editor.step(filtered, cur_id, 1))
+            wa.flash(f"Segment {n}: your text was kept as a draft (v{edit.version}, not confirmed)", "info")
+        return True
+
+    def move(how: str) -> None:
+        if not flush():
+            return
+        target = {"next": lambda: editor.step(filtered, cur_id, 1, skip_boilerplate=True),
+                  "prev": lambda: editor.step(filtered, cur_id, -1, skip_boilerplate=True),
+                  "next_flag": lambda: editor.step_flagged(filtered, cur_id, 1),
+                  "prev_flag": lambda: editor.step_flagged(filtered, cur_id, -1)}[how]()
+        go(target)
+
+    def submit(accept: bool) -> None:
+        text = state.get(text_key, row.english)
+        if read_only:
+            wa.flash(f"{doc.name} is approved and read-only; a reviewer reopens it to edit.", "warning")
+            return
+        if not accept and text.strip() == row.english.strip() and state.get("editor_known", {}).get(cur_id) in (
+                None, text):
+            wa.flash(f"Segment {row.segment.index + 1}: nothing changed", "info")
+            return
+        if save(text, accept) and accept:
+            # Ctrl+Enter moves to the next segment that needs work: not boilerplate, not confirmed.
+            go(editor.step(filtered, cur_id, 1, needs_work=True) or editor.step(filtered, cur_id, 1))
+
+    def pick_row() -> None:
+        picked = state["editor_table"].selection.rows
+        at = picked[0] + state.get("editor_list_offset", 0) if picked else -1
+        if 0 <= at < len(filtered) and flush():
+            go(filtered[at].id)
+
+    def goto() -> None:
+        n = int(state["editor_goto"])
+        if 1 <= n <= len(rows) and rows[n - 1].id != cur_id and flush():
+            go(rows[n - 1].id)
+
+    def use_text(text: str) -> None:
+        state[text_key] = text
+
+    # --- the current segment, the English box, the flags and the memory ------------------------
+    before, _, after = editor.window(rows, cur_id, before=1, after=2)
+    counts = editor.status_counts(rows)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        if before:
+            st.html(editor.document_html(store, before, cur_id, approved_terms))
+        if conflict and conflict["segment_id"] == cur_id:
+            st.html(editor.document_html(store, [row], cur_id, approved_terms))
+            conflict_panel(conflict, row, bases, text_key)
+        else:
+            with st.form(form_key, border=False, enter_to_submit=False):
+                nav = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
+                nav[0].form_submit_button("◀ Prev", key="editor_prev", shortcut="Alt+P", on_click=move,
+                                          args=("prev",), width="stretch", help="Alt+P: previous segment")
+                nav[1].form_submit_button("Next ▶", key="editor_next", shortcut="Alt+N", on_click=move,
+                                          args=("next",), width="stretch", help="Alt+N: next (boilerplate skipped)")
+                nav[2].form_submit_button("◀ Flag", key="editor_prev_flag", shortcut="Alt+K", on_click=move,
+                                          args=("prev_flag",), width="stretch", help="Alt+K: previous flagged")
+                nav[3].form_submit_button("Flag ▶", key="editor_next_flag", shortcut="Alt+J", on_click=move,
+                                          args=("next_flag",), width="stretch",
+                                          help="Alt+J: the next worst open error or warning")
+                nav[4].caption(f"Segment **{row.segment.index + 1}** of {len(rows)} · {len(filtered)} shown · "
+                               f"{counts['confirmed']} confirmed")
+                st.html(editor.document_html(store, [row], cur_id, approved_terms))
+                st.text_area("English", value=row.english, key=text_key, height=96, disabled=read_only,
+                             label_visibility="collapsed", placeholder=keys.placeholder(row.segment.index + 1),
+                             help="Ctrl+Enter confirms and moves on; Alt+S saves")
+                fc = st.columns([1, 1.3, 3], vertical_alignment="center")
+                fc[0].form_submit_button("Save", shortcut="Alt+S", on_click=submit, args=(False,),
+                                         disabled=read_only, width="stretch")
+                fc[1].form_submit_button("Confirm ▶", type="primary", shortcut="Ctrl+Enter", on_click=submit,
+                                         args=(True,), disabled=read_only, width="stretch")
+                fc[2].caption("Ctrl+Enter confirm · Alt+S save · Alt+N/P next/prev · Alt+J/K flagged · "
+                              "Alt+1…5 memory match · Alt+I copy source")
+            if row.version > base:
+                st.warning(f"Someone saved a newer version (v{row.version}) since you opened this segment "
+                           f"(v{base}). If you save, you will see both texts and choose.")
+        if after:
+            st.html(editor.document_html(store, after, cur_id, approved_terms))
+    with right:
+        flags_panel(row)
+        memory_panel(row, approved_terms, use_text, text_key)
+    if read_only:
+        st.info(f"{doc.name} is approved: read-only until a reviewer reopens it.")
+    st.html(keys.script(cur_id, row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
+
+    # --- the segment list and the rest ----------------------------------------------------------
+    g1, g2 = st.columns([1, 5], vertical_alignment="center")
+    # One widget for every segment (a new key per segment made the browser send the old box's number).
+    state["editor_goto"] = row.segment.index + 1
+    g1.number_input("Go to #", min_value=1, max_value=len(rows), key="editor_goto", on_change=goto)
+    g2.caption(" · ".join(f"{k}: {v}" for k, v in counts.items()) + " — the list sorts and shows the same risk.")
+    # A window of the list around the current segment: sending all rows of a long document on every
+    # move cost more than the rest of the editor together.
+    lo, hi = editor.list_window(filtered, cur_id, LIST_ROWS)
+    shown = filtered[lo:hi]
+    state["editor_list_offset"] = lo
+    if len(shown) < len(filtered):
+        st.caption(f"List: rows {lo + 1}–{hi} of {len(filtered)} around the current segment "
+                   "(Go to # or the filters reach the others).")
+    st.dataframe(editor.overview(shown), hide_index=True, width="stretch", height=230, on_select=pick_row,
+                 selection_mode="single-row", key="editor_table",
+                 column_config={"risk": st.column_config.NumberColumn("risk", format="%.2f"),
+                                "#": st.column_config.NumberColumn("#", width="small")})
+    history_panel(row, bases)
+    propose_panel(row)
+    split_panel(row, rows)
 
 
-if conflict and conflict["segment_id"] == cur_id:
-    st.error(f"{wa.md(conflict['author'])} saved this segment (v{conflict['version']}) after you opened it. "
+def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict, text_key: str) -> None:
+    cur_id = row.id
+    st.error(f"{conflict['author']} saved this segment (v{conflict['version']}) after you opened it. "
              "Nothing was overwritten: choose which English to keep.")
     c1, c2 = st.columns(2)
     with c1:
@@ -147,7 +353,7 @@ if conflict and conflict["segment_id"] == cur_id:
     b1, b2, b3 = st.columns(3)
     if b1.button("Keep mine", key="editor_keep_mine", type="primary"):
         try:
-            edit = segments.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
+            edit = editing.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
         except EditConflict as exc:
             state["editor_conflict"] = {**conflict, "theirs": exc.current.text, "version": exc.current.version,
                                         "author": exc.current.author}
@@ -155,115 +361,138 @@ if conflict and conflict["segment_id"] == cur_id:
             bases[cur_id] = edit.version
             state.pop("editor_conflict")
             wa.flash(f"Kept your text as v{edit.version}; v{conflict['version']} stays in the history.")
-        st.rerun()
+        rerun_fragment()
     if b2.button("Keep theirs", key="editor_keep_theirs"):
         bases[cur_id] = conflict["version"]
+        state[text_key] = conflict["theirs"]
         state.pop("editor_conflict")
-        st.rerun()
+        rerun_fragment()
     if b3.button("Edit mine further", key="editor_merge"):
         bases[cur_id] = conflict["version"]
-        state[f"editor_en_{cur_id}_{conflict['version']}"] = conflict["mine"]
+        state[text_key] = conflict["mine"]
         state.pop("editor_conflict")
-        st.rerun()
-else:
-    with st.form(f"editor_form_{cur_id}_{base}", border=False):
-        text = st.text_area("English", value=row.english, key=text_key, height=110,
-                            help="Alt+S saves, Alt+A saves and accepts and moves on")
-        fc = st.columns([1, 1, 3])
-        saved = fc[0].form_submit_button("Save", type="primary", shortcut="Alt+S")
-        accepted = fc[1].form_submit_button("Accept ▶", shortcut="Alt+A")
-        fc[2].caption("Shortcuts: Alt+N / Alt+P next / previous, Alt+J / Alt+K next / previous flagged, "
-                      "Alt+I copy the source.")
-    if saved or accepted:
-        save(text, accepted)
-        st.rerun()
-    st.button("Copy source to target", key="editor_copy_source", shortcut="Alt+I", on_click=copy_source)
+        rerun_fragment()
 
-if after:
-    st.html(editor.document_html(store, after, cur_id, approved_terms))
 
-# --- flags -------------------------------------------------------------------------------------
-if row.flags:
-    st.subheader("Flags")
-for f in row.open_flags:
-    icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
-            "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
-    st.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, severity {f.severity:.2f}): {wa.md(f.message)}"
-                + (f"  \nSuggestion: *{wa.md(f.suggestion)}*" if f.suggestion else ""))
-    fc1, fc2, fc3 = st.columns([1, 3, 1])
-    if fc1.button("Resolved", key=f"editor_resolve_{f.id}"):
-        if wa.attempt(flags.resolve_flag, store, user, f.id) is not None:
-            st.rerun()
-    reason = fc2.text_input("Reason to dismiss", key=f"editor_reason_{f.id}", label_visibility="collapsed",
-                            placeholder="why this is not a problem (required to dismiss)")
-    if fc3.button("Dismiss", key=f"editor_dismiss_{f.id}"):
-        if wa.attempt(flags.dismiss_flag, store, user, f.id, reason) is not None:
-            st.rerun()
-closed = [f for f in row.flags if f.status != "open"]
-if closed:
-    with st.expander(f"Closed flags ({len(closed)})"):
-        for f in closed:
-            st.markdown(f"~~{wa.md(f.kind)}~~: {wa.md(f.message)} — **{f.status}**"
-                        + (f" ({wa.md(f.reason)})" if f.reason else ""))
+def flags_panel(row: editor.EditorRow) -> None:
+    if not row.open_flags:
+        st.caption("No open flags on this segment.")
+    for f in row.open_flags:
+        icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
+                "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
+        fc1, fc2, fc3 = st.columns([8, 1.4, 1.4], vertical_alignment="center", gap="small")
+        fc1.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, {f.severity:.2f}): {wa.md(f.message)}"
+                     + (f" → *{wa.md(f.suggestion)}*" if f.suggestion else ""))
+        if fc2.button(":material/check:", key=f"editor_resolve_{f.id}", help="Resolved"):
+            if wa.attempt(editing.resolve_flag, store, user, f.id) is not None:
+                rerun_fragment()
+        with fc3.popover("✕", help="Dismiss with a reason"):
+            reason = st.text_input("Reason to dismiss", key=f"editor_reason_{f.id}",
+                                   placeholder="why it is fine (kept with the flag)")
+            if st.button("Dismiss", key=f"editor_dismiss_{f.id}"):
+                if wa.attempt(editing.dismiss_flag, store, user, f.id, reason) is not None:
+                    rerun_fragment()
+    closed = [f for f in row.flags if f.status != "open"]
+    if closed:
+        with st.expander(f"Closed flags ({len(closed)})"):
+            for f in closed:
+                st.markdown(f"~~{wa.md(f.kind)}~~: {wa.md(f.message)} — **{f.status}**"
+                            + (f" ({wa.md(f.reason)})" if f.reason else ""))
 
-# --- history -----------------------------------------------------------------------------------
-hist = editor.history(store, row)
-with st.expander(f"History ({len(hist)} versions)", expanded=False):
-    for v in hist:
-        when = v["when"].strftime("%Y-%m-%d %H:%M UTC") if v["when"] else ""
-        st.markdown(f"**v{v['version']}** · {v['origin']} · {wa.md(v['author'])} · {when}"
-                    + (f" · _{wa.md(v['comment'])}_" if v["comment"] else ""))
-        st.html(f'<div class="wb-src">{v["diff"]}</div>')
-    if row.version > 0 and st.button("Undo the last version", key="editor_undo"):
-        try:
-            edit = segments.undo(store, user, cur_id, base)
-        except EditConflict as exc:
-            wa.flash(f"Not undone: {exc}", "error")
-        else:
-            bases[cur_id] = edit.version
-            wa.flash(f"Undone: v{edit.version} brings back the earlier text")
-        st.rerun()
 
-# --- translation memory, glossary, concordance -------------------------------------------------
-tm_col, term_col = st.columns(2)
-with tm_col:
-    st.subheader("Translation memory")
-    if st.toggle("Show suggestions for this segment", key="editor_tm"):
-        found = wa.attempt(editor.tm_suggestions, store, row) or []
-        if not found:
-            st.caption("No similar earlier segments.")
-        for n, sug in enumerate(found):
-            st.markdown(f"**{sug.score:.0f}%** · {wa.md(sug.origin)}")
-            st.text(f"{sug.source}\n→ {sug.target}")
-            st.button("Use this", key=f"editor_use_tm_{n}", on_click=use_text, args=(sug.target,))
-    phrase = st.text_input("Concordance: where did this phrase occur, and how was it translated?",
-                           key="editor_conc")
-    if st.button("Search", key="editor_conc_go") and phrase.strip():
+def memory_panel(row: editor.EditorRow, approved_terms: list, use_text, text_key: str) -> None:
+    """Memory matches (the difference from this source marked; Alt+1…5 inserts), the approved terms
+    found in the segment, and concordance with the hit marked."""
+    found = wa.tm_suggestions(store, row)
+    if not found:
+        st.caption("Memory: no similar earlier segments.")
+    for n, sug in enumerate(found[:5], start=1):
+        m1, m2 = st.columns([5, 1], vertical_alignment="center")
+        m1.html(editor.match_html(n, sug, row.segment.text))
+        m2.button(f"{n}", key=f"editor_use_tm_{n - 1}", shortcut=f"Alt+{n}", on_click=use_text, args=(sug.target,),
+                  help=f"Alt+{n}: insert this English")
+    terms_here = editor.terms_in_segment(row, approved_terms)
+    if terms_here:
+        st.html(editor.terms_html(terms_here))
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    phrase = c1.text_input("Concordance", key="editor_conc", placeholder="a phrase: how was it translated?")
+    if c2.button("Search", key="editor_conc_go") and phrase.strip():
         hits = wa.attempt(editor.concordance, store, phrase, row.segment.lang) or []
-        st.dataframe([dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in hits],
-                     hide_index=True, width="stretch")
+        if not hits:
+            st.caption("Not found in the memory or the project.")
+        else:
+            st.html(editor.concordance_html(hits))
+    st.button("Copy source to target", key="editor_copy_source", shortcut="Alt+I",
+              on_click=lambda: state.__setitem__(text_key, row.segment.text))
 
-with term_col:
-    st.subheader("Propose a glossary term")
-    toks = words(row.segment.text)
 
-    def pick_words() -> None:
-        chosen = sorted(state.get(f"editor_pick_{cur_id}") or [])
-        if chosen:
-            state["editor_term_src"] = row.segment.text[toks[chosen[0]].start:toks[chosen[-1]].end]
+def history_panel(row: editor.EditorRow, bases: dict) -> None:
+    hist = editor.history(store, row)
+    label = "1 version" if len(hist) == 1 else f"{len(hist)} versions"
+    with st.expander(f"History ({label})", expanded=False):
+        for v in hist:
+            when = v["when"].strftime("%Y-%m-%d %H:%M UTC") if v["when"] else ""
+            st.markdown(f"**v{v['version']}** · {v['origin']} · {wa.md(v['author'])} · {when}"
+                        + (f" · _{wa.md(v['comment'])}_" if v["comment"] else ""))
+            st.html(f'<div class="wb-src">{v["diff"]}</div>')
+        if row.version > 0 and st.button("Undo the last version", key="editor_undo", disabled=read_only):
+            try:
+                edit = editing.undo(store, user, row.id, bases.get(row.id, row.version))
+            except EditConflict as exc:
+                wa.flash(f"Not undone: {exc}", "error")
+            else:
+                bases[row.id] = edit.version
+                state[f"editor_en_{row.id}"] = edit.text
+                wa.flash(f"Undone: v{edit.version} brings back the earlier text")
+            rerun_fragment()
 
-    st.pills("Select the source words", list(range(len(toks))), selection_mode="multi",
-             format_func=lambda i: toks[i].text, key=f"editor_pick_{cur_id}", on_change=pick_words)
-    with st.form("editor_term_form", clear_on_submit=True):
-        src = st.text_input("Source phrase", key="editor_term_src")
-        eng = st.text_input("English", key="editor_term_en")
-        note = st.text_input("Note", key="editor_term_note")
-        if st.form_submit_button("Propose term"):
-            term = wa.attempt(terms.propose_term, store, user, row.segment.lang, src, eng, note=note)
-            if term is not None:
-                st.success(wa.md(f"Proposed: {term.source} → {term.english} (waits for a reviewer)"))
 
-# --- find and replace, split and merge --------------------------------------------------------
+def propose_panel(row: editor.EditorRow) -> None:
+    cur_id = row.id
+    with st.expander("Propose a glossary term"):
+        toks = words(row.segment.text)
+
+        def pick_words() -> None:
+            chosen = sorted(state.get(f"editor_pick_{cur_id}") or [])
+            if chosen:
+                state["editor_term_src"] = row.segment.text[toks[chosen[0]].start:toks[chosen[-1]].end]
+
+        st.pills("Select the source words", list(range(len(toks))), selection_mode="multi",
+                 format_func=lambda i: toks[i].text, key=f"editor_pick_{cur_id}", on_change=pick_words)
+        with st.form("editor_term_form", clear_on_submit=True):
+            t1, t2, t3 = st.columns(3)
+            src = t1.text_input("Source phrase", key="editor_term_src")
+            eng = t2.text_input("English", key="editor_term_en")
+            note = t3.text_input("Note", key="editor_term_note")
+            if st.form_submit_button("Propose term"):
+                term = wa.attempt(gloss.propose_term, store, user, row.segment.lang, src, eng, note=note)
+                if term is not None:
+                    st.success(f"Proposed: {term.source} → {term.english} (waits for a reviewer)")
+
+
+def split_panel(row: editor.EditorRow, rows: list) -> None:
+    with st.expander("Split or merge source segments"):
+        seg_text = row.segment.text
+        if len(seg_text) > 1:
+            at = st.slider("Split before character", 1, len(seg_text) - 1, value=max(1, len(seg_text) // 2),
+                           key=f"editor_split_at_{row.id}")
+            st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
+            if st.button("Split here", key="editor_split", disabled=read_only):
+                parts = wa.attempt(editing.split_segment, store, user, row.id, int(at))
+                if parts is not None:
+                    state["editor_cur"] = parts[0].id
+                    st.rerun()
+        nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
+        if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next", disabled=read_only):
+            merged = wa.attempt(editing.merge_segments, store, user, row.id, nxt.id)
+            if merged is not None:
+                state["editor_cur"] = merged.id
+                st.rerun()
+
+
+segment_editor()
+
+# --- find and replace, split and merge (whole-document changes: full reruns) -------------------
 with st.expander("Find and replace in this document's English"):
     r1, r2 = st.columns(2)
     pattern = r1.text_input("Find (regular expression)", key="editor_find")
@@ -272,36 +501,22 @@ with st.expander("Find and replace in this document's English"):
     regex = o1.checkbox("Regular expression", value=True, key="editor_regex")
     case = o2.checkbox("Match case", value=True, key="editor_case")
     preview = o3.button("Preview", key="editor_find_preview")
-    apply = o4.button("Replace all", key="editor_replace_all")
+    apply = o4.button("Replace all", key="editor_replace_all", disabled=read_only)
     if preview or apply:
-        report = wa.attempt(segments.find_replace, store, user, doc.id, pattern, repl, regex=regex,
+        report = wa.attempt(editing.find_replace, store, user, doc.id, pattern, repl, regex=regex,
                             case_sensitive=case, apply=apply)
         if report is not None:
             if apply:
                 for c in report.conflicts:
                     wa.flash(f"Skipped: {c}", "warning")
-                bases.clear()
+                state.setdefault("editor_base", {}).clear()
+                for k in [k for k in state if str(k).startswith("editor_en_")]:
+                    del state[k]  # the boxes show the replaced English
                 wa.flash(f"Replaced {report.count} occurrence(s) in {len(report.saved)} segment(s).")
+                wa.recheck(store, user, doc.id, [e.segment_id for e in report.saved])
                 st.rerun()
             st.caption(f"{report.count} occurrence(s) in {len(report.planned)} segment(s)")
             for p in report.planned:
                 st.html(f'<div class="wb-src"><span class="wb-num">{p.index + 1}</span>'
                         f'{editor.h.word_diff(p.before, p.after)}</div>')
 
-with st.expander("Split or merge source segments"):
-    seg_text = row.segment.text
-    if len(seg_text) > 1:
-        at = st.slider("Split before character", 1, len(seg_text) - 1, value=max(1, len(seg_text) // 2),
-                       key=f"editor_split_at_{cur_id}")
-        st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
-        if st.button("Split here", key="editor_split"):
-            parts = wa.attempt(segments.split_segment, store, user, cur_id, int(at))
-            if parts is not None:
-                state["editor_cur"] = parts[0].id
-                st.rerun()
-    nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
-    if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next"):
-        merged = wa.attempt(segments.merge_segments, store, user, cur_id, nxt.id)
-        if merged is not None:
-            state["editor_cur"] = merged.id
-            st.rerun()

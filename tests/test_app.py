@@ -173,7 +173,7 @@ def test_edit_and_save_a_segment(env):
     area = at.text_area[0]
     assert area.value == "On Saturday the Biden administration said again."
     area.input("On Saturday, the Biden administration reiterated its position.")
-    at.button(key=f"FormSubmitter:editor_form_{segs[4].id}_0-Save").click().run()
+    at.button(key=f"FormSubmitter:editor_form_{segs[4].id}-Save").click().run()
     no_exceptions(at)
     hist = env.history(segs[4].id)
     assert [(h.version, h.author, h.text) for h in hist] == [
@@ -190,7 +190,7 @@ def test_accept_saves_changes_and_moves_on(env):
     segs = machine_translate(env, "000", {3: "WASHINGTON.", 4: "On Saturday."})
     doc = env.document("000")
     at = open_segment(sign_in("ann"), doc.id, segs[3].id)
-    at.button(key=f"FormSubmitter:editor_form_{segs[3].id}_0-Accept ▶").click().run()
+    at.button(key=f"FormSubmitter:editor_form_{segs[3].id}-Confirm ▶").click().run()
     no_exceptions(at)
     assert env.segment(segs[3].id).status == "approved" and env.history(segs[3].id) == []
     assert at.session_state["editor_cur"] == segs[4].id
@@ -211,7 +211,8 @@ def test_navigation_next_and_next_flagged(env):
     doc = env.document("000")
     at = open_segment(sign_in("ann"), doc.id, segs[0].id)
     at.button(key="editor_next").click().run()
-    assert at.session_state["editor_cur"] == segs[1].id
+    assert [s.role for s in segs[1:3]] == ["boilerplate", "boilerplate"]
+    assert at.session_state["editor_cur"] == segs[3].id  # Next skips boilerplate
     at.button(key="editor_next_flag").click().run()
     assert at.session_state["editor_cur"] == segs[5].id
     page = htmls(at)
@@ -227,11 +228,11 @@ def test_two_people_saving_the_same_segment_see_a_conflict_and_choose(env):
     ann = open_segment(sign_in("ann"), doc.id, sid)
     rita = open_segment(sign_in("rita"), doc.id, sid)
     ann.text_area[0].input("Ann's English.")
-    ann.button(key=f"FormSubmitter:editor_form_{sid}_0-Save").click().run()
+    ann.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
     assert [h.text for h in env.history(sid)] == ["Ann's English."]
 
     rita.text_area[0].input("Rita's English.")
-    rita.button(key=f"FormSubmitter:editor_form_{sid}_0-Save").click().run()
+    rita.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
     no_exceptions(rita)
     assert "ann saved this segment (v1) after you opened it" in rita.error[0].value
     shown = [t.value for t in rita.text]
@@ -246,7 +247,7 @@ def test_two_people_saving_the_same_segment_see_a_conflict_and_choose(env):
     ann.run()
     assert any("newer version (v2)" in w.value for w in ann.warning)
     ann.text_area[0].input("Ann again.")
-    ann.button(key=f"FormSubmitter:editor_form_{sid}_1-Save").click().run()
+    ann.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
     assert "rita saved this segment (v2)" in ann.error[0].value
     ann.button(key="editor_keep_theirs").click().run()
     no_exceptions(ann)
@@ -325,6 +326,10 @@ def test_only_reviewers_approve_documents(env):
     assert ann.button(key="editor_approve_doc").disabled
     rita = open_segment(sign_in("rita"), doc.id, doc.segments[0].id)
     rita.button(key="editor_approve_doc").click().run()
+    no_exceptions(rita)
+    assert env.document("000").status == "new"  # it asks first, listing what is not done
+    assert any("untranslated segments: **" in m.value for m in rita.markdown)
+    rita.button(key="editor_approve_yes").click().run()
     no_exceptions(rita)
     assert env.document("000").status == "approved"
     assert any(e["action"] == "document.status" and e["actor"] == "rita" for e in env.events())
@@ -470,20 +475,21 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
     at.selectbox(key="editor_sort").set_value("risk").run()
     no_exceptions(at)
     assert list(at.dataframe[0].value["#"])[:2] == [6, 5]
+    assert at.session_state["editor_cur"] == segs[5].id  # a new order starts at its top
+    assert list(at.dataframe[0].value["risk"])[:2] == [0.9, 0.3]  # the list shows what it sorts by
     at.session_state["editor_cur"] = segs[5].id
-    at.toggle(key="editor_tm").set_value(True).run()
+    at.run()
     no_exceptions(at)
-    assert any(m.value.startswith("**100%**") for m in at.markdown)
-    assert any("→ The talks between Washington and Moscow took place." in t.value for t in at.text)
+    assert "<b>100%</b>" in htmls(at)
+    assert "The talks between Washington and Moscow took place." in htmls(at)
     at.button(key="editor_use_tm_0").click().run()
     assert at.text_area[0].value == "The talks between Washington and Moscow took place."
-    # concordance: where a phrase occurred (any inflected form) and how it was translated
+    # concordance: where a phrase occurred (any inflected form) and how it was translated, the hit marked
     at.text_input(key="editor_conc").input("Вашингтон")
     at.button(key="editor_conc_go").click().run()
     no_exceptions(at)
-    hits = at.dataframe[-1].value
-    assert len(hits) >= 1 and hits.astype(str).apply(
-        lambda col: col.str.contains("The talks between Washington")).any().any()
+    conc = next(e.proto.body for e in at.get("html") if "wb-conc" in e.proto.body)
+    assert "The talks between Washington" in conc and "<mark>Вашингтоном</mark>" in conc
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..glossary import load_glossary_file
@@ -29,6 +30,7 @@ from . import glossary as glossary_flags
 from .base import CHECKS, Check, Counterpart, DocView, Emitter, SegmentView, has_cyrillic, levels_for
 
 __all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_document", "flag_document_report",
+           "flag_segments",
            "risk_score", "rank_segments", "glossary_files", "file_terms"]
 
 FAMILIES = (glossary_flags, artifacts, boilerplate, consistency, versions, qa, adequacy)
@@ -159,27 +161,56 @@ def _counterparts(store: Store, doc_id: int, story_id: int | None) -> dict[str, 
     return out
 
 
-def flag_document_report(store: Store, config: Config, doc_ref: int | str) -> FlagRun:
-    """Run every check that can run on a stored document, store the flags, and say what was skipped."""
+def _scope(segments: Sequence[Any], english: dict[str, Any], wanted: set[str]) -> list[Any]:
+    """The segments a re-check of `wanted` must look at: those, their neighbours (boilerplate runs)
+    and every segment with the same source or the same English (consistency checks)."""
+    keys = {(s.text.strip(), english[s.id].text.strip()) for s in segments if s.id in wanted}
+    sources = {k[0] for k in keys}
+    englishes = {k[1] for k in keys if k[1]}
+    near = {j for i, s in enumerate(segments) if s.id in wanted for j in (i - 1, i, i + 1)}
+    return [s for i, s in enumerate(segments)
+            if i in near or s.text.strip() in sources or (english[s.id].text.strip() in englishes)]
+
+
+def flag_segments(store: Store, config: Config, doc_ref: int | str, segment_ids: Iterable[str]) -> FlagRun:
+    """Re-check some segments of a stored document after an edit (the editor's live QA): every check
+    runs on them with the neighbours and same-text segments they are compared with, and only their
+    flags are replaced (flags no longer raised close). Much cheaper than the whole document."""
+    return flag_document_report(store, config, doc_ref, only=set(segment_ids))
+
+
+def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
+                         only: set[str] | None = None) -> FlagRun:
+    """Run every check that can run on a stored document, store the flags, and say what was skipped.
+    `only`: re-check just these segments (see `flag_segments`)."""
     doc = store.document(doc_ref)
     ids = [s.id for s in doc.segments]
     english = store.english_for(ids)
     translations = store.translations(ids)
+    segments = doc.segments if only is None else _scope(doc.segments, english, only)
+    if only is not None:
+        doc = dataclasses.replace(doc, segments=segments)
     items = []
-    for seg in doc.segments:
+    for seg in segments:
         en = english[seg.id].text if seg.id in english else ""
         links = store.word_alignment(seg.id, en) if en.strip() else None
         items.append(SegmentView(seg, en, translations.get(seg.id), links))
     notes: list[str] = []
     terms = store.terms()
-    if not terms:
-        terms = file_terms(config)
-        if terms:
-            notes.append("the project glossary is empty: using the glossary files "
-                         f"({', '.join(p.name for p in glossary_files(config))}); load them with `workbench glossary load`")
+    # The starter glossary files stand in for a language until the project has approved terms of
+    # its own in that language (a proposed term alone must not switch them off).
+    approved_langs = {t.lang for t in terms if t.status == "approved"}
+    starter = [t for t in file_terms(config) if t.lang == doc.lang and t.lang not in approved_langs]
+    if starter:
+        terms = [*terms, *starter]
+        notes.append(f"no approved project terms in {doc.lang}: using the starter glossary files "
+                     f"({', '.join(p.name for p in glossary_files(config))}); load them with `workbench glossary load`")
     counterparts = _counterparts(store, doc.id or 0, doc.story_id)
     view = DocView(doc, items, terms=terms, counterparts=counterparts, has_alignment=bool(counterparts))
     flags, run_notes = _run(view, config)
+    if only is not None:
+        items = [i for i in items if i.seg.id in only]
+        flags = [f for f in flags if f.segment_id in only]
     stored = store.replace_flags({i.seg.id: (i.seg.text, i.english) for i in items}, flags)
     stored.sort(key=lambda f: (-f.severity, f.id or 0))
     return FlagRun(stored, notes + run_notes, len(items))

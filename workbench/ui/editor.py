@@ -16,6 +16,34 @@ if TYPE_CHECKING:
 
 SORTS = ("position", "risk", "status")
 STATUS_ORDER = {"new": 0, "translated": 1, "edited": 2, "approved": 3}
+# The words people see for the stored segment statuses: a translator *confirms* a segment; "approved"
+# is kept for a reviewer's decision on a whole document.
+STATUS_LABELS = {"new": "new", "translated": "MT", "edited": "edited", "approved": "confirmed"}
+LEVEL_RANK = {"error": 2, "warning": 1, "note": 0}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def change_marker(store: Store) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything the editor shows: it changes whenever an edit, a status, a
+    translation, a flag, a term, a comment or a segment split/merge is stored, by anyone, in any
+    process. Cached document views are keyed by it, so a cache hit is never stale."""
+    from sqlalchemy import text
+
+    parts = ["(SELECT max(id) FROM events)", "(SELECT max(id) FROM edits)", "(SELECT max(id) FROM translations)",
+             "(SELECT max(id) FROM flags)", "(SELECT count(*) FROM flags WHERE status = 'open')",
+             "(SELECT max(resolved_at) FROM flags)", "(SELECT max(id) FROM word_alignments)",
+             "(SELECT max(id) FROM term_events)", "(SELECT max(id) FROM terms)"]
+    with store.transaction(readonly=True) as s:
+        from sqlalchemy import inspect
+
+        if inspect(s.connection()).has_table("segment_comments"):
+            parts += ["(SELECT max(id) FROM segment_comments)", "(SELECT max(resolved_at) FROM segment_comments)",
+                      "(SELECT max(id) FROM error_annotations)"]
+        row = s.execute(text("SELECT " + ", ".join(parts))).one()
+    return tuple(str(v) for v in row)
 
 
 @dataclass
@@ -27,6 +55,7 @@ class EditorRow:
     mt_text: str = ""
     engine: str = ""
     flags: list[Flag] = field(default_factory=list)
+    _risk: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -49,19 +78,56 @@ class EditorRow:
     def kinds(self) -> list[str]:
         return sorted({f.kind for f in self.open_flags})
 
+    @property
+    def risk(self) -> float:
+        """The combined risk of the open flags: what the list sorts by and shows."""
+        if self._risk is None:
+            self._risk = risk(self.flags)
+        return self._risk
+
+    @property
+    def serious_flags(self) -> list[Flag]:
+        """Open errors and warnings (notes are hints, not work)."""
+        return [f for f in self.open_flags if LEVEL_RANK.get(f.level, 1) >= 1]
+
+    @property
+    def needs_work(self) -> bool:
+        """What Ctrl+Enter moves on to: neither boilerplate nor confirmed."""
+        return self.segment.role != "boilerplate" and self.segment.status != "approved"
+
 
 def load_rows(store: Store, doc_ref: int | str) -> tuple[Document, list[EditorRow]]:
     doc = store.document(doc_ref)
     english = store.english_for([s.id for s in doc.segments])
     flags: dict[str, list[Flag]] = {}
-    for f in store.flags(doc_id=doc.id):
+    for f in _document_flags(store, doc.id or 0):
         flags.setdefault(f.segment_id, []).append(f)
     rows = []
     for seg in doc.segments:
         en = english[seg.id]
-        rows.append(EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
-                              sorted(flags.get(seg.id, []), key=lambda f: (f.status != "open", -f.severity))))
+        row = EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
+                        sorted(flags.get(seg.id, []), key=lambda f: (f.status != "open", -f.severity)))
+        row.risk  # noqa: B018 - computed once per load: the list sorts and shows it on every run
+        rows.append(row)
     return doc, rows
+
+
+def _document_flags(store: Store, doc_id: int) -> list[Flag]:
+    """A document's flags read as plain rows (building ORM objects for thousands of flags took most
+    of the time of opening a long document)."""
+    from sqlalchemy import select
+
+    from ..store.schema import FlagRow, SegmentRow
+
+    cols = [FlagRow.id, FlagRow.segment_id, FlagRow.side, FlagRow.start, FlagRow.end, FlagRow.kind,
+            FlagRow.severity, FlagRow.message, FlagRow.suggestion, FlagRow.detector, FlagRow.level,
+            FlagRow.status, FlagRow.reason]
+    q = (select(*cols).join(SegmentRow, SegmentRow.id == FlagRow.segment_id).where(SegmentRow.doc_id == doc_id)
+         .order_by(FlagRow.severity.desc(), FlagRow.id))
+    with store.transaction(readonly=True) as s:
+        return [Flag(id=r.id, segment_id=r.segment_id, side=r.side, start=r.start, end=r.end, kind=r.kind,
+                     severity=r.severity, message=r.message, suggestion=r.suggestion, detector=r.detector,
+                     level=r.level, status=r.status, reason=r.reason) for r in s.execute(q)]
 
 
 def risk(flags: Sequence[Flag]) -> float:
@@ -85,7 +151,7 @@ def filter_rows(rows: Sequence[EditorRow], *, kinds: Iterable[str] = (), statuse
            and (not roles or r.segment.role in roles) and (not flagged_only or r.open_flags)
            and (not q or q in r.segment.text.casefold() or q in r.english.casefold())]
     if min_risk > 0 or sort == "risk":
-        risks = {r.id: risk_of(r.flags) for r in out}
+        risks = {r.id: (r.risk if risk_of is risk else risk_of(r.flags)) for r in out}
         out = [r for r in out if risks[r.id] >= min_risk]
         if sort == "risk":
             out.sort(key=lambda r: (-risks[r.id], r.segment.index))
@@ -94,22 +160,56 @@ def filter_rows(rows: Sequence[EditorRow], *, kinds: Iterable[str] = (), statuse
     return out
 
 
-def step(rows: Sequence[EditorRow], current: str | None, delta: int, *, flagged: bool = False) -> str | None:
-    """The id `delta` rows away from `current` (only rows with open flags when `flagged`), else None."""
+def step(rows: Sequence[EditorRow], current: str | None, delta: int, *, flagged: bool = False,
+         skip_boilerplate: bool = False, needs_work: bool = False) -> str | None:
+    """The id `delta` rows away from `current` in list order, else None. `flagged`: only rows with
+    open flags; `skip_boilerplate`: not boilerplate; `needs_work`: neither boilerplate nor confirmed."""
+
+    def wanted(r: EditorRow) -> bool:
+        return ((not flagged or bool(r.open_flags)) and (not skip_boilerplate or r.segment.role != "boilerplate")
+                and (not needs_work or r.needs_work))
+
     ids = [r.id for r in rows]
     if current not in ids:
-        candidates = [r for r in rows if r.open_flags] if flagged else list(rows)
+        candidates = [r for r in rows if wanted(r)]
         return candidates[0].id if candidates else None
     i = ids.index(current)
     direction = 1 if delta > 0 else -1
     remaining = abs(delta)
     while 0 <= i + direction < len(rows):
         i += direction
-        if not flagged or rows[i].open_flags:
+        if wanted(rows[i]):
             remaining -= 1
             if remaining == 0:
                 return rows[i].id
     return None
+
+
+def list_window(rows: Sequence[EditorRow], current: str, size: int) -> tuple[int, int]:
+    """The slice [lo, hi) of `size` rows around the current one (a third before it)."""
+    ids = [r.id for r in rows]
+    at = ids.index(current) if current in ids else 0
+    lo = max(0, min(at - size // 3, len(rows) - size))
+    return lo, min(len(rows), lo + size)
+
+
+def triage(rows: Sequence[EditorRow]) -> list[EditorRow]:
+    """The rows worth a reviewer's look, worst first: open errors or warnings, boilerplate left out;
+    ties in document order."""
+    worth = [r for r in rows if r.serious_flags and r.segment.role != "boilerplate"]
+    return sorted(worth, key=lambda r: (-max(LEVEL_RANK.get(f.level, 1) for f in r.serious_flags), -r.risk,
+                                        r.segment.index))
+
+
+def step_flagged(rows: Sequence[EditorRow], current: str | None, delta: int) -> str | None:
+    """"Flagged ▶ / ◀": through the triage order (the worst open error first), from the current segment."""
+    order = [r.id for r in triage(rows)]
+    if not order:
+        return None
+    if current not in order:
+        return order[0] if delta > 0 else order[-1]
+    i = order.index(current) + (1 if delta > 0 else -1)
+    return order[i] if 0 <= i < len(order) else None
 
 
 def window(rows: Sequence[EditorRow], current: str, before: int = 2,
@@ -151,7 +251,7 @@ def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tup
     else:
         kind = "wb-none"
     if seg.status == "approved":
-        badges.append(h.badge("accepted", "approved"))
+        badges.append(h.badge("confirmed", "approved"))
     if row.open_flags:
         badges.append(h.badge(f"{len(row.open_flags)} flag{'s' * (len(row.open_flags) > 1)}", "flag"))
     role = h.badge(seg.role, "role") if seg.role != "content" else ""
@@ -187,10 +287,21 @@ def history(store: Store, row: EditorRow) -> list[dict[str, Any]]:
 
 def overview(rows: Sequence[EditorRow]) -> list[dict[str, Any]]:
     """Table rows of the segment list: position, status, flags, source and English."""
-    return [{"#": r.segment.index + 1, "status": r.segment.status, "role": r.segment.role,
-             "English from": "people" if r.edited else ("MT" if r.origin == "mt" else "—"),
-             "flags": ", ".join(r.kinds), "worst": round(r.worst, 2), "source": r.segment.text,
+    return [{"#": r.segment.index + 1, "status": status_label(r.segment.status), "role": r.segment.role,
+             "risk": round(r.risk, 2), "flags": ", ".join(r.kinds), "source": r.segment.text,
              "English": r.english} for r in rows]
+
+
+def status_counts(rows: Sequence[EditorRow]) -> dict[str, int]:
+    """Segments per status (display words), boilerplate counted apart: the same figures on every page."""
+    out = {label: 0 for label in STATUS_LABELS.values()}
+    out["boilerplate"] = 0
+    for r in rows:
+        if r.segment.role == "boilerplate":
+            out["boilerplate"] += 1
+        else:
+            out[status_label(r.segment.status)] += 1
+    return out
 
 
 def tm_suggestions(store: Store, row: EditorRow, limit: int = 5) -> list[Any]:
@@ -205,3 +316,88 @@ def concordance(store: Store, phrase: str, lang: str) -> list[Any]:
     from ..tm import concordance as find
 
     return list(find(store, phrase, lang)) if phrase.strip() else []
+
+
+def run_qa(store: Store, config: Any, user: Any, doc_id: int) -> Any:
+    """Run every flag check on a document and store the result (the flag permission is checked)."""
+    from ..auth import require
+    from ..flags import flag_document_report
+
+    require(user, "flag")
+    return flag_document_report(store, config, doc_id)
+
+
+def recheck_segments(store: Store, config: Any, user: Any, doc_id: int, segment_ids: Sequence[str]) -> Any:
+    """Re-check just-saved segments (their flags; ones no longer raised close)."""
+    from ..auth import require
+    from ..flags import flag_segments
+
+    require(user, "flag")
+    return flag_segments(store, config, doc_id, segment_ids)
+
+
+def refresh_rows(store: Store, rows: Sequence[EditorRow], segment_ids: Sequence[str]) -> list[EditorRow]:
+    """The rows with these segments read again (English, status, flags): what a save changed."""
+    import dataclasses as dc
+
+    ids = [i for i in segment_ids if any(r.id == i for r in rows)]
+    if not ids:
+        return list(rows)
+    english = store.english_for(ids)
+    statuses = store.segment_statuses(ids)
+    flags: dict[str, list[Flag]] = {}
+    for f in store.flags(segment_ids=ids):
+        flags.setdefault(f.segment_id, []).append(f)
+    out = []
+    for r in rows:
+        if r.id in english:
+            en = english[r.id]
+            seg = dc.replace(r.segment, status=statuses.get(r.id, r.segment.status))
+            r = EditorRow(seg, en.text, en.origin, en.version, en.mt_text, en.engine,
+                          sorted(flags.get(r.id, []), key=lambda f: (f.status != "open", -f.severity)))
+            r.risk  # noqa: B018 - computed once here, not on every run
+        out.append(r)
+    return out
+
+
+def terms_in_segment(row: EditorRow, terms: Sequence[Term]) -> list[Any]:
+    """The approved terms (and known bad renderings) found in the segment's source."""
+    if row.segment.lang not in ("ru", "uk") or not terms:
+        return []
+    return match_terms(row.segment.text, row.segment.lang, list(terms))
+
+
+def terms_html(found: Sequence[Any]) -> str:
+    items = []
+    for tm in found:
+        t = tm.term
+        label = "avoid" if t.kind == "bad" else "term"
+        items.append(f'<li><span class="wb-badge wb-b-{"flag" if t.kind == "bad" else "approved"}">{label}</span>'
+                     f'{h.html.escape(t.source)} → <b>{h.html.escape(t.english)}</b></li>')
+    return '<ul class="wb-terms">' + "".join(items) + "</ul>"
+
+
+def match_html(n: int, sug: Any, source: str) -> str:
+    """One memory match: its number (Alt+n), score, the difference of its source from this one, its English."""
+    origin = h.html.escape(f"{sug.origin}" + (f" · {status_label(sug.status)}" if sug.status else ""))
+    diff = h.word_diff(sug.source, source) if sug.score < 100 else h.html.escape(sug.source)
+    return (f'<div class="wb-match"><span class="wb-badge wb-b-mt">{n}</span><b>{sug.score:.0f}%</b> '
+            f'<span class="wb-num">{origin}</span><div class="wb-match-src">{diff}</div>'
+            f'<div class="wb-match-en">{h.html.escape(sug.target)}</div></div>')
+
+
+def concordance_html(hits: Sequence[Any], limit: int = 20) -> str:
+    """Concordance hits as source (hit marked) → English, with where each came from."""
+    rows = []
+    for x in hits[:limit]:
+        if x.lang == "en":
+            src = h.html.escape(x.source)
+            en = (h.html.escape(x.target[:x.start]) + f"<mark>{h.html.escape(x.target[x.start:x.end])}</mark>"
+                  + h.html.escape(x.target[x.end:]))
+        else:
+            src = (h.html.escape(x.source[:x.start]) + f"<mark>{h.html.escape(x.source[x.start:x.end])}</mark>"
+                   + h.html.escape(x.source[x.end:]))
+            en = h.html.escape(x.target) if x.target else "<i>(no English yet)</i>"
+        rows.append(f"<tr><td>{src}</td><td>{en}</td><td class='wb-num'>{h.html.escape(x.origin)}</td></tr>")
+    more = f"<caption>first {limit} of {len(hits)}</caption>" if len(hits) > limit else ""
+    return f'<table class="wb-conc">{more}<tr><th>source</th><th>English</th><th>from</th></tr>{"".join(rows)}</table>'

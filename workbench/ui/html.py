@@ -42,6 +42,18 @@ CSS = """
 .wb-story{display:grid;gap:.6rem;padding:.3rem .4rem;border-bottom:1px solid #eee}
 .wb-story .wb-cell{white-space:pre-wrap}
 .wb-story .wb-empty{color:#b07000;font-style:italic}
+.wb-match{border-left:3px solid #9aa5b1;padding:.1rem .4rem;margin:.1rem 0;font-size:.88em;line-height:1.4}
+.wb-match-src{color:#555}.wb-match-en{font-weight:500}
+ul.wb-terms{margin:.2rem 0;padding-left:1rem;font-size:.88em}
+table.wb-conc{font-size:.85em;border-collapse:collapse;width:100%}
+table.wb-conc td,table.wb-conc th{border-bottom:1px solid #eee;padding:.15rem .3rem;vertical-align:top;text-align:left}
+table.wb-conc mark{background:#ffe27a}
+/* the editor fits 1280x800: less empty space above the work */
+.stMainBlockContainer{padding-top:3.6rem;padding-bottom:2rem;padding-left:2rem;padding-right:2rem}
+h1{font-size:1.5rem !important;padding:0 0 .2rem 0 !important}
+section[data-testid="stSidebar"]{width:13rem !important;min-width:13rem !important}
+/* the editor's buttons list their shortcuts in the caption below: no room for the key badges */
+.stForm button kbd{display:none}
 del.wb-del{background:#ffd7d5;text-decoration:line-through}ins.wb-ins{background:#c9efd4;text-decoration:none}
 </style>
 """

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from .. import safetext
+from .. import safetext, sessions
 from ..actions import Actor, require
 from ..actions import users as user_actions
 from ..config import Config, load_config
@@ -89,25 +89,75 @@ def clear_cached(by: User | None) -> int:
 
 def user() -> User | None:
     """The signed-in user, re-read from the store on every run: a changed role or password, a disabled or
-    deleted user, or an idle or too old session signs the tab out at once."""
+    deleted user, or an idle or too old session signs the tab out at once. A reload (a new tab session)
+    is signed in again from the signed, expiring cookie (`workbench.sessions`) when it is still valid."""
     session = st.session_state.get("wb_session")
     if not isinstance(session, user_actions.Session):
-        return None
+        session = None if st.session_state.get("wb_signed_out") else _session_from_cookie()
+        if session is None:
+            return None
     cfg = config()
     try:
         session = user_actions.check_session(store(), session, idle_seconds=cfg.session_idle_minutes * 60,
                                              max_seconds=cfg.session_max_hours * 3600)
     except WorkbenchError as exc:
         st.session_state.clear()
+        st.session_state["wb_signed_out"] = True  # and forget the cookie (sign_in_page)
         flash(str(exc), "warning")
         return None
     st.session_state["wb_session"] = session
     return session.actor
 
 
+def _session_from_cookie() -> user_actions.Session | None:
+    """The session a valid cookie stands for. The token carries the credentials counter seen at sign-in,
+    so a password reset (or a role change, checked by check_session) ends cookie sign-ins too."""
+    from ..store.errors import NotFound
+
+    token = _cookies().get(sessions.COOKIE, "")
+    subject = sessions.verify(sessions.secret(config().data_dir), token) if token else None
+    if not subject or ":" not in subject:
+        return None
+    counter, name = subject.split(":", 1)
+    try:
+        account = store().user_account(name)
+    except NotFound:
+        return None
+    if account.disabled or str(account.credentials) != counter:
+        return None
+    session = user_actions.open_session(store(), Actor(account.user.name, account.user.role, "password"))
+    st.session_state["wb_token"] = token
+    return session
+
+
 def _start_session(actor: Actor) -> None:
     st.session_state.clear()  # nothing of an earlier user survives in this tab
-    st.session_state["wb_session"] = user_actions.open_session(store(), actor)
+    session = user_actions.open_session(store(), actor)
+    st.session_state["wb_session"] = session
+    st.session_state["wb_token"] = sessions.issue(sessions.secret(config().data_dir),
+                                                  f"{session.credentials}:{actor.name}")
+
+
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # noqa: BLE001 - no browser connection (AppTest, bare script run)
+        return {}
+
+
+def session_cookie() -> None:
+    """Keep the sign-in in a signed, expiring cookie so that a reload does not sign the user out."""
+    token = st.session_state.get("wb_token")
+    if not token:
+        return
+    st.html(f"<script>{_cookie_js(token, sessions.LIFETIME_S)}</script>", unsafe_allow_javascript=True,
+            width=1)
+
+
+def _cookie_js(value: str, max_age: int) -> str:
+    # The value is hex, base64url and dots only (sessions.issue), so it needs no escaping.
+    return (f"document.cookie = '{sessions.COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict'"
+            " + (location.protocol === 'https:' ? '; Secure' : '');")
 
 
 def page_user() -> User:
@@ -168,6 +218,8 @@ def css() -> None:
 
 def sign_in_page() -> None:
     """The only thing an unauthenticated browser sees."""
+    if st.session_state.get("wb_signed_out"):
+        st.html(f"<script>{_cookie_js('', 0)}</script>", unsafe_allow_javascript=True, width=1)
     st.title("Workbench")
     st.caption("Machine translation and alignment of Russian and Ukrainian news")
     show_flashes()
@@ -212,12 +264,101 @@ def _oidc_sign_in(s: Store) -> None:
 
 
 def sign_out() -> None:
-    """Forget everything this tab held (the user, prepared downloads, form values)."""
+    """Forget everything this tab held (the user, prepared downloads, form values) and the cookie."""
     current = st.session_state.get("wb_session")
     st.session_state.clear()
+    st.session_state["wb_signed_out"] = True
     if isinstance(current, user_actions.Session):
         s = store()
         with s.transaction() as tx:
             s.log_event(tx, current.actor.name, "user.signout", f"user:{current.actor.name}")
     if config().oidc_enabled and getattr(st.user, "is_logged_in", False):
         st.logout()
+
+
+# --- the editor's cached views and live QA ------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _views() -> dict[tuple[str, int], tuple[tuple, Any, list[Any]]]:
+    """Per process: (store, document) -> (change marker, document, editor rows). The rows are shared
+    by every session and never modified in place (a save builds new rows)."""
+    return {}
+
+
+def document_view(s: Store, doc_id: int) -> tuple[Any, list[Any]]:
+    """A document and its editor rows, cached until anything in the store changes (see change_marker)."""
+    from . import editor
+
+    marker = editor.change_marker(s)
+    hit = _views().get((s.url, doc_id))
+    if hit is not None and hit[0] == marker:
+        return hit[1], hit[2]
+    doc, rows = editor.load_rows(s, doc_id)
+    views = _views()
+    if len(views) > 32:
+        views.clear()
+    views[(s.url, doc_id)] = (marker, doc, rows)
+    return doc, rows
+
+
+def view_after_save(s: Store, doc_id: int, segment_ids: list[str], marker_before: tuple) -> None:
+    """After this session's save: read again only the saved segments, when the cached view was
+    current just before the save (otherwise the next run reloads the whole document)."""
+    from . import editor
+
+    hit = _views().get((s.url, doc_id))
+    if hit is None or hit[0] != marker_before:
+        return
+    _views()[(s.url, doc_id)] = (editor.change_marker(s), hit[1], editor.refresh_rows(s, hit[2], segment_ids))
+
+
+# Memory matches may be a minute old: keyed by the marker they would be recomputed after every save.
+@st.cache_data(show_spinner=False, max_entries=2048, ttl=60)
+def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, _store: Store) -> list[Any]:
+    from ..tm import suggestions
+
+    return list(suggestions(_store, text, lang, limit=5, exclude=[segment_id]))
+
+
+def tm_suggestions(s: Store, row: Any) -> list[Any]:
+    """Memory matches for a segment; a failing memory (e.g. a bad file) shows nothing rather than an error."""
+    try:
+        return _tm_suggestions(s.url, row.id, row.segment.text, row.segment.lang, s)
+    except WorkbenchError as exc:
+        show_error(exc)
+        return []
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def _approved_terms(url: str, lang: str, marker: tuple, _store: Store) -> list[Any]:
+    return list(_store.terms(lang=lang, status="approved"))
+
+
+def approved_terms(s: Store, lang: str) -> list[Any]:
+    from . import editor
+
+    if lang not in ("ru", "uk"):
+        return []
+    return _approved_terms(s.url, lang, editor.change_marker(s), s)
+
+
+def next_run() -> int:
+    """A counter that differs on every run of this session (makes a script element run again)."""
+    st.session_state["wb_run"] = st.session_state.get("wb_run", 0) + 1
+    return st.session_state["wb_run"]
+
+
+def run_qa(s: Store, who: User | None, doc_id: int) -> Any:
+    """Every check on one document, now (the "Run QA" button)."""
+    from . import editor
+
+    return editor.run_qa(s, config(), who, doc_id)
+
+
+def recheck(s: Store, who: User | None, doc_id: int, segment_ids: list[str]) -> None:
+    """Re-check saved segments at once (their flags; resolved ones close)."""
+    from . import editor
+
+    try:
+        editor.recheck_segments(s, config(), who, doc_id, segment_ids)
+    except WorkbenchError as exc:
+        flash(f"QA after the save failed: {exc}", "warning")
