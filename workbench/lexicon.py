@@ -58,7 +58,7 @@ _UPOS_ORDER = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PRON", "ADP", "DET", "NUM",
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 
 
-def _core(word: str) -> str:
+def core_word(word: str) -> str:
     """The word without the punctuation a whitespace tokenisation leaves on it ("country." -> "country")."""
     return _EDGES.sub("", word) or word
 
@@ -67,7 +67,7 @@ def _core(word: str) -> str:
 def en_key(word: str) -> str:
     """The English lemma key: lemminflect's lemma (irregular forms too: "took" -> "take"), lowercase,
     Snowball-stemmed so that derived forms meet ("rapid", "rapidly" -> "rapid")."""
-    w = normalize(_core(word)).lower()
+    w = normalize(core_word(word)).lower()
     w = (w[:-2] if w.endswith("'s") else w).strip("'")  # the possessive: "children's" -> "children"
     if not w.isascii():
         return w
@@ -86,7 +86,7 @@ def src_key(word: str, lang: str) -> str:
     is the Ukrainian lemma, stemmed the Russian way: `Lexicon.key` bridges it to Russian."""
     if not _CYR.search(word):
         return en_key(word)
-    return _RU_STEMMER.stemWord(morph.lemma(_core(word), lang))
+    return _RU_STEMMER.stemWord(morph.lemma(core_word(word), lang))
 
 
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
@@ -149,7 +149,7 @@ class Lexicon:
         k = src_key(word, self.lang)
         if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab:
             return k
-        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(_core(word), "uk"))
+        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(core_word(word), "uk"))
                     if morph.is_known(v, "ru")}
         found = [v for v in variants if v in self.src_vocab]
         return max(found, key=lambda v: (self.src_vocab[v], v)) if found else k
@@ -230,7 +230,7 @@ class Lexicon:
 
 @lru_cache(maxsize=200_000)
 def _surface(word: str) -> str:
-    return normalize(_core(word)).lower()
+    return normalize(core_word(word)).lower()
 
 
 def _token_support(token: str, other: set[str]) -> float:
