@@ -17,18 +17,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..lexicon import Lexicon, core_word, load_lexicon, src_key
+from .. import morph
+from ..lexicon import Lexicon, core_word, load_lexicon
 from ..text import Token, numbers
 from .base import LIGHT_LEMMAS, Check, DocView, Emitter, check, grammemes, is_content_word, is_proper, tokens
 from .consistency import EN_STOPWORDS
 
-OMISSION = check("adequacy.omission", "adequacy_omission", "warning",
+# Notes by default: on human translations the checks fire more often than on MT (free rendering
+# looks like omission to a lexicon), so they point at words to look at, not at errors (README).
+OMISSION = check("adequacy.omission", "adequacy_omission", "note",
                  "a source content word that no English word renders by the translation lexicon (omission, "
                  "wrong sense)", needs="translation")
 ADDITION = check("adequacy.addition", "adequacy_addition", "note",
                  "an English content word that no source word accounts for by the translation lexicon",
                  needs="translation")
-ORIGINAL = check("adequacy.original", "unsupported_by_original", "warning",
+ORIGINAL = check("adequacy.original", "unsupported_by_original", "note",
                  "a source content word that the aligned English original of the story does not support "
                  "(the article may be a machine translation)", needs="sentence_alignment")
 
@@ -50,7 +53,7 @@ def judged_source(word: str, lang: str, *, first: bool = False) -> bool:
         return False
     if is_proper(word, lang) or (word[:1].isupper() and not first and "UNKN" in grammemes(word, lang)):
         return False
-    return src_key(word, lang) not in LIGHT_LEMMAS
+    return morph.lemma(word, lang) not in LIGHT_LEMMAS
 
 
 def judged_english(word: str, *, first: bool = False) -> bool:
