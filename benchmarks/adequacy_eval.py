@@ -27,9 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.flags.adequacy import SOURCE_MIN, TARGET_MIN, source_gaps, target_gaps  # noqa: E402
+from workbench.flags.adequacy import SOURCE_MIN, TARGET_MIN, segment_words, source_gaps, target_gaps  # noqa: E402
 from workbench.lexicon import Lexicon, load_lexicon, read_lexicon_file  # noqa: E402
-from workbench.text import words  # noqa: E402
 
 GRID = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2)
 
@@ -39,8 +38,8 @@ def _lines(path: Path) -> list[list[str]]:
 
 
 def _strip_eos(rows: list[list[str]]) -> list[list[str]]:
-    """The untagged side, as the product reads it: words of the line."""
-    return [[t.text for t in words(" ".join(w for w in r if w != "<EOS>"))] for r in rows]
+    """The untagged side, as the product reads it: words and numbers of the line."""
+    return [[t.text for t in segment_words(" ".join(w for w in r if w != "<EOS>"))] for r in rows]
 
 
 def mcc(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
@@ -82,10 +81,10 @@ def report(name: str, preds: dict[float, list[bool]], gold: list[bool], rng: ran
 
 def rates(lex: Lexicon, qe: Path, threshold: float) -> None:
     news = qe / "wmt21-news"
-    en = _strip_eos(_lines(news / "newstest2021.en-ru.src.en"))
+    en = [[t.text for t in segment_words(line)] for line in (news / "newstest2021.en-ru.src.en").open(encoding="utf-8")]
     out = []
     for path in sorted(news.glob("newstest2021.en-ru.re[f]*.ru")) + sorted(news.glob("newstest2021.en-ru.hyp.*.ru")):
-        ru = _lines(path)
+        ru = [[t.text for t in segment_words(line)] for line in path.open(encoding="utf-8")]
         flags = sum(sum(x is not None for x in source_gaps(lex, r, e, threshold)) for r, e in zip(ru, en, strict=True))
         out.append((path.name.split(".")[-2], ".ref." in path.name, 100 * flags / len(ru)))
     human = [r for _, h, r in out if h]

@@ -58,7 +58,7 @@ _UPOS_ORDER = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PRON", "ADP", "DET", "NUM",
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 
 
-def _core(word: str) -> str:
+def core_word(word: str) -> str:
     """The word without the punctuation a whitespace tokenisation leaves on it ("country." -> "country")."""
     return _EDGES.sub("", word) or word
 
@@ -67,7 +67,7 @@ def _core(word: str) -> str:
 def en_key(word: str) -> str:
     """The English lemma key: lemminflect's lemma (irregular forms too: "took" -> "take"), lowercase,
     Snowball-stemmed so that derived forms meet ("rapid", "rapidly" -> "rapid")."""
-    w = normalize(_core(word)).lower()
+    w = normalize(core_word(word)).lower()
     w = (w[:-2] if w.endswith("'s") else w).strip("'")  # the possessive: "children's" -> "children"
     if not w.isascii():
         return w
@@ -86,7 +86,7 @@ def src_key(word: str, lang: str) -> str:
     is the Ukrainian lemma, stemmed the Russian way: `Lexicon.key` bridges it to Russian."""
     if not _CYR.search(word):
         return en_key(word)
-    return _RU_STEMMER.stemWord(morph.lemma(_core(word), lang))
+    return _RU_STEMMER.stemWord(morph.lemma(core_word(word), lang))
 
 
 # --- Ukrainian -> Russian spelling bridge ----------------------------------------------------------
@@ -149,7 +149,7 @@ class Lexicon:
         k = src_key(word, self.lang)
         if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab:
             return k
-        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(_core(word), "uk"))
+        variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(core_word(word), "uk"))
                     if morph.is_known(v, "ru")}
         found = [v for v in variants if v in self.src_vocab]
         return max(found, key=lambda v: (self.src_vocab[v], v)) if found else k
@@ -171,46 +171,66 @@ class Lexicon:
     # support ------------------------------------------------------------------------------------
     def source_support(self, src_words: list[str], en_words: list[str]) -> list[float]:
         """Per source word, in [0, 1]: how well the English renders it (the best English word)."""
-        en_keys = {en_key(w) for w in en_words if _LETTER.search(w)}
-        en_plain = {_surface(w) for w in en_words}
-        out = []
-        for w in src_words:
-            if not _LETTER.search(w):
-                out.append(_token_support(w, en_plain))
-                continue
-            k = self.key(w)
-            row = self.by_src.get(k, {})
-            best = max((row.get(e, 0.0) for e in en_keys), default=0.0)
-            if best < 1.0:
-                best = max(best, _identical_support(w, k, en_plain, en_keys))
-            if best == 0.0 and not self._src_known(w):
-                best = UNKNOWN
-            out.append(min(1.0, best))
-        return out
+        return list(self._score(tuple(src_words), tuple(en_words))[0])
 
     def target_support(self, src_words: list[str], en_words: list[str]) -> list[float]:
         """Per English word, in [0, 1]: how well some source word accounts for it."""
-        src_keys = {self.key(w) for w in src_words if _LETTER.search(w)}
-        src_plain = {_surface(w) for w in src_words}
-        src_pairs = [(w, self.key(w)) for w in src_words if _LETTER.search(w)]
-        out = []
-        for w in en_words:
-            if not _LETTER.search(w):
-                out.append(_token_support(w, src_plain))
+        return list(self._score(tuple(src_words), tuple(en_words))[1])
+
+    @lru_cache(maxsize=256)  # noqa: B019 - callers ask for both directions of the same pair in turn
+    def _score(self, src_words: tuple[str, ...], en_words: tuple[str, ...]) -> tuple[tuple[float, ...], ...]:
+        src = [(w, self.key(w), _surface(w), _LETTER.search(w) is not None) for w in src_words]
+        en = [(w, en_key(w), _surface(w), _LETTER.search(w) is not None) for w in en_words]
+        src_support = [0.0] * len(src)
+        en_support = [0.0] * len(en)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_plain: dict[str, list[int]] = defaultdict(list)
+        by_initial: dict[str, list[int]] = defaultdict(list)
+        for j, (_e, ek, eplain, eletters) in enumerate(en):
+            if eletters:
+                by_key[ek].append(j)
+                by_plain[eplain].append(j)
+                by_initial[eplain[:1]].append(j)
+
+        def link(i: int, j: int, p: float) -> None:
+            if p > src_support[i]:
+                src_support[i] = p
+            if p > en_support[j]:
+                en_support[j] = p
+
+        for i, (_w, k, plain, letters) in enumerate(src):
+            if not letters:
                 continue
-            e = en_key(w)
-            row = self.by_en.get(e, {})
-            best = max((row.get(k, 0.0) for k in src_keys), default=0.0)
-            if best < 1.0:
-                best = max([best] + [_identical_support(s, k, {_surface(w)}, {e}) for s, k in src_pairs])
-            if best == 0.0 and not self._en_known(w):
-                best = UNKNOWN
-            out.append(min(1.0, best))
-        return out
+            row = self.by_src.get(k)
+            if row:
+                for ek in row.keys() & by_key.keys():
+                    for j in by_key[ek]:
+                        link(i, j, row[ek])
+            for j in (*by_key.get(k, ()), *by_plain.get(plain, ())):
+                link(i, j, 1.0)
+            for form in _forms(plain, k):
+                for j in by_initial.get(form[:1], ()):
+                    if en_support[j] < 1.0 or src_support[i] < 1.0:
+                        if _cognate(form, en[j][2]):
+                            link(i, j, 1.0)
+        src_plain = {x[2] for x in src}
+        en_plain = {x[2] for x in en}
+        for i, (w, _k, _plain, letters) in enumerate(src):
+            if not letters:
+                src_support[i] = _token_support(w, en_plain)
+            elif src_support[i] == 0.0 and not self._src_known(w):
+                src_support[i] = UNKNOWN
+        for j, (w, _k, _plain, letters) in enumerate(en):
+            if not letters:
+                en_support[j] = _token_support(w, src_plain)
+            elif en_support[j] == 0.0 and not self._en_known(w):
+                en_support[j] = UNKNOWN
+        return tuple(min(1.0, x) for x in src_support), tuple(min(1.0, x) for x in en_support)
 
 
+@lru_cache(maxsize=200_000)
 def _surface(word: str) -> str:
-    return normalize(_core(word)).lower()
+    return normalize(core_word(word)).lower()
 
 
 def _token_support(token: str, other: set[str]) -> float:
@@ -221,26 +241,19 @@ def _token_support(token: str, other: set[str]) -> float:
     return 1.0 if any(digits == "".join(_DIGITS.findall(o)) for o in other if _DIGITS.search(o)) else 0.0
 
 
-@lru_cache(maxsize=500_000)
-def _similar(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    return Levenshtein.normalized_similarity(a, b)
-
-
-def _identical_support(word: str, key: str, en_plain: set[str], en_keys: set[str]) -> float:
-    """1.0 for the same string, a cognate or a transliterated name (transliterations this similar)."""
-    plain = _surface(word)
-    if plain in en_plain or key in en_keys:
-        return 1.0
+@lru_cache(maxsize=200_000)
+def _forms(plain: str, key: str) -> tuple[str, ...]:
+    """Latin transliterations of a Cyrillic word and its lemma key (none for a Latin word)."""
     if not _CYR.search(plain):
-        return 0.0
-    best = 0.0
-    for form in {translit(plain), translit(key)}:
-        for e in en_plain:
-            if abs(len(e) - len(form)) <= max(2, len(form) // 3):
-                best = max(best, _similar(form, e))
-    return 1.0 if best >= COGNATE_MIN else 0.0
+        return ()
+    return tuple({translit(plain), translit(key)})
+
+
+def _cognate(form: str, english: str) -> bool:
+    """A cognate or a transliterated name: a transliteration this similar to the English word
+    (callers pair only words that begin alike, as "президент"/"president" do)."""
+    return abs(len(english) - len(form)) <= max(2, len(form) // 3) and \
+        Levenshtein.normalized_similarity(form, english, score_cutoff=COGNATE_MIN) > 0
 
 
 def read_lexicon_file(path: Path, pair: str) -> Lexicon:
