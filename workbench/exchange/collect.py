@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..records import SEGMENT_STATUSES, Document, Edit, Segment, Translation
+from ..records import SEGMENT_STATUS_RANK as _RANK
+from ..records import Document, Edit, Segment, Translation
 from ..store import Store
 from ..store.edits import English
 from ..store.errors import NotFound
 from .safexml import ExchangeError
 
 STATUS_FILTERS = ("approved", "edited", "all")
-_RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}  # new < translated < edited < approved
 SOURCE_LANGS = ("ru", "uk")
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import __version__
+from ..records import SEGMENT_STATUS_RANK as _RANK
 from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
 from ..store.edits import English
@@ -47,7 +48,6 @@ STATE12_BACK = {"new": "new", "needs-translation": "new", "translated": "transla
                 "needs-review-translation": "translated", "needs-adaptation": "translated",
                 "needs-l10n": "translated", "needs-review-adaptation": "translated",
                 "needs-review-l10n": "translated", "signed-off": "edited", "final": "approved"}
-_RANK = {"new": 0, "translated": 1, "edited": 2, "approved": 3}
 # Inline elements whose content is native code (XLIFF 1.2 bpt/ept/ph/it/sub; 2.0 has empty ones).
 _CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "sub", "x", "bx", "ex", "sc", "ec", "cp"}
 _PRIORITY = {"error": 1, "warning": 5, "note": 9}
