@@ -211,7 +211,7 @@ hist = editor.history(store, row)
 with st.expander(f"History ({len(hist)} versions)", expanded=False):
     for v in hist:
         when = v["when"].strftime("%Y-%m-%d %H:%M UTC") if v["when"] else ""
-        st.markdown(f"**v{v['version']}** · {v['origin']} · {wa.md(v['author'])} · {when}"
+        st.markdown(f"**v{v['version']}** · {wa.md(v['origin'])} · {wa.md(v['author'])} · {when}"
                     + (f" · _{wa.md(v['comment'])}_" if v["comment"] else ""))
         st.html(f'<div class="wb-src">{v["diff"]}</div>')
     if row.version > 0 and st.button("Undo the last version", key="editor_undo"):
