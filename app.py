@@ -4,12 +4,16 @@ An unauthenticated browser gets only the sign-in form: the other pages are not e
 with the navigation until someone has signed in, and every page checks again.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from workbench.actions import can
 from workbench.ui import streamlit_app as wa
 
-st.set_page_config(page_title="Workbench", page_icon=":material/translate:", layout="wide")
+# A local icon: a ":material/...:" page icon makes every browser fetch it from fonts.gstatic.com.
+st.set_page_config(page_title="Workbench", page_icon=str(Path(__file__).parent / "workbench" / "ui" / "favicon.png"),
+                   layout="wide")
 
 user = wa.user()
 if user is None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from workbench.actions import documents
 from workbench.ui import story as sv
 from workbench.ui import streamlit_app as wa
 
@@ -22,7 +23,7 @@ story = c1.selectbox("Story", names, key="story_name",
 c2.write("")
 if c2.button("Align this story", key="story_align", help="Runs the sentence aligner; your corrections are kept."):
     with st.spinner("Aligning…"):
-        done = wa.attempt(sv.align, store, wa.config(), user, story)
+        done = wa.attempt(documents.align_story, store, wa.config(), user, story)
     if done is not None:
         wa.flash(f"Aligned {len(done)} document pair(s)")
         st.rerun()
@@ -50,6 +51,7 @@ cut_a = a3.number_input("Split after A segments", min_value=0, value=1, key="sto
                         disabled=action != "split")
 cut_b = a4.number_input("… and B segments", min_value=0, value=1, key="story_cut_b", disabled=action != "split")
 if st.button("Apply", key="story_apply", type="primary"):
-    if wa.attempt(sv.correct, store, user, view, action, numbers, int(cut_a), int(cut_b)) is not None:
+    if wa.attempt(documents.correct_alignment, store, user, view.doc_a.id, view.doc_b.id, view.beads, action,
+                  numbers, int(cut_a), int(cut_b)) is not None:
         wa.flash(f"{action}: done")
         st.rerun()

@@ -5,6 +5,7 @@ the password policy, the audit log filter, spreadsheet-safe exports, and the saf
 from __future__ import annotations
 
 import csv
+import re
 import time
 from pathlib import Path
 
@@ -297,5 +298,36 @@ def test_terminal_output_has_no_control_characters():
 
 def test_markdown_escape_makes_images_links_and_headings_inert():
     out = md("# Title ![x](http://203.0.113.9/p.png) [link](http://example.invalid) :red[big] <b>")
-    assert "![" not in out and "](" not in out and ":red[" not in out and "<b>" not in out
-    assert out.replace("\\", "") == "# Title ![x](http://203.0.113.9/p.png) [link](http://example.invalid) :red[big] <b>"
+    assert not re.search(r"(?<!\\)[!\[\]<]", out)  # every ! [ ] < escaped: no image, link, directive or tag
+    assert "\\# Title" in out
+    assert "http://" not in out.replace("\\", "")  # a bare address is not made a link either
+    assert out.replace("\\", "").replace("\u2060", "") == "# Title ![x](http://203.0.113.9/p.png) [link](http://example.invalid) :red[big] <b>"
+
+
+def test_a_translators_xliff_edits_are_theirs_and_leave_approval_to_a_reviewer(seeded, tmp_path: Path):
+    from lxml import etree
+
+    from tests.test_exchange_scenario import build_project
+    from tests.test_exchange_xliff import X2
+    from workbench.exchange.xliff import export_xliff
+
+    project = build_project(seeded)
+    store, seg = project.store, project.ru[0]
+    out = tmp_path / "ru.xlf"
+    export_xliff(store, "000_", out)
+    tree = etree.parse(str(out))
+    unit = tree.find(f".//x:unit[@id='{seg.id}']/x:segment", X2)
+    unit.set("state", "final")
+    unit.find("x:target", X2).text = "A sentence corrected in a CAT tool."
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    report = imports.import_xliff(store, TINA, out)
+    (result,) = [r for r in report.results if r.unit_id == seg.id]
+    assert "left to a reviewer" in result.detail and store.segment(seg.id).status != "approved"
+    assert store.history(seg.id)[-1].author == "tina"
+    # A reviewer's file (exported after the translator's edit) signs the segment off.
+    export_xliff(store, "000_", out)
+    tree = etree.parse(str(out))
+    tree.find(f".//x:unit[@id='{seg.id}']/x:segment", X2).set("state", "final")
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    imports.import_xliff(store, RITA, out)
+    assert store.segment(seg.id).status == "approved"

@@ -134,7 +134,9 @@ def test_terminal_escape_sequences_never_reach_the_terminal(run_cli, project):
     assert "Kremlin[2J" in listed.stdout
     assert not any(c in listed.stdout for c in "\x1b\x07\x9b")
     as_json = run_cli("glossary", "list", "--format", "jsonl", data_dir=data)
-    assert json.loads(as_json.stdout.splitlines()[0])["english"] == "Kremlin\x1b[2J"  # data itself unchanged
+    assert not any(c in as_json.stdout for c in "\x1b\x07\x9b")
+    record = json.loads(as_json.stdout.splitlines()[0])
+    assert (record["english"], record["note"]) == ("Kremlin\x1b[2J", "\x1b]0;owned\x07\x9b31m")  # data unchanged
 
 
 def test_the_cli_import_refuses_look_alike_names(run_cli, tmp_path: Path):

@@ -14,6 +14,8 @@ TERM_STATUSES = ("proposed", "approved", "rejected")
 TERM_KINDS = ("term", "bad")  # bad: a known bad rendering, with its correction in `english`
 USER_ROLES = ("translator", "reviewer", "admin")
 SEGMENT_STATUSES = ("new", "translated", "edited", "approved")
+# How far along a segment is (new < translated < edited < approved): the one ranking every stage uses.
+SEGMENT_STATUS_RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}
 
 
 @dataclass

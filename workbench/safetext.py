@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import string
 import unicodedata
 
 # Bidirectional overrides and isolates: they make a name or a line display as something else.
@@ -15,14 +14,23 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # Invisible characters that make look-alike names ("report.txt" and "re\u200bport.txt").
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad")
 
-_MD_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+# Markdown's inline syntax (emphasis, code, links and images, HTML, tables, strikethrough, maths) and
+# Streamlit's directives (":red[...]"), escaped wherever they occur; block markers only at a line start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>#|~$!^{}])")
+_MD_LINE_START = re.compile(r"(?m)^(\s*)(\d+)?([-+=.)])")
+# Streamlit's Markdown also turns bare addresses into links (GFM autolink literals: http://, www., e-mail)
+# after escapes are resolved; an invisible WORD JOINER inside the marker keeps them text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto)(?=:)|\b(www)(?=\.)|(?<=[\w.+-])(?=@[\w-]+\.)")
+WORD_JOINER = "\u2060"
 
 
 def md(text: object) -> str:
-    """Text from documents, users or detectors made inert inside Markdown: every ASCII punctuation mark is
-    backslash-escaped (CommonMark allows it for all of them), so there are no links, images, emphasis,
-    headings, lists, HTML or Streamlit directives."""
-    return _MD_PUNCT.sub(r"\\\1", str(text))
+    """Text from documents, users or detectors made inert inside Markdown: no links, images, emphasis,
+    headings, lists, HTML or Streamlit directives (their characters are backslash-escaped), and bare
+    addresses get a WORD JOINER (U+2060) so that they are not made into links."""
+    out = _MD_INLINE.sub(r"\\\1", str(text))
+    out = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), out)
+    return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or "") + WORD_JOINER, out)
 
 
 def html_text(text: object) -> str:

@@ -50,12 +50,13 @@ def import_memory(store: Store, user: User | None, path: str | Path) -> Any:
 
 
 def import_xliff(store: Store, user: User | None, path: str | Path) -> Any:
-    """Targets corrected in a CAT tool, applied as the acting user's edits. Approving a segment there is
-    what accepting it in the editor is, so `edit` is the permission."""
+    """Targets corrected in a CAT tool, applied as the acting user's edits. A `final` state in the file
+    approves the segment only for a user who may sign off (`approve_document`: reviewers, admins); a
+    translator's file arrives as edits, the approval left to a reviewer (like a term import)."""
     from ..exchange import xliff
 
     who = require(user, "edit")
-    return xliff.import_xliff(store, path, author(who))
+    return xliff.import_xliff(store, path, author(who), approve=can(who, "approve_document"))
 
 
 def import_glossary_files(store: Store, user: User | None, paths: list[Path], *, as_proposed: bool = False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -86,14 +87,23 @@ def emit(records: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
     """Print records as JSON lines or as an aligned table of the given columns."""
     rows = [_plain(r) for r in records]
     if fmt == "jsonl":
-        for r in rows:  # JSON escapes control characters itself
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        for r in rows:
+            sys.stdout.write(_json_line(r) + "\n")
         return
     cells = [[_cell(r.get(c, "")) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
     for row in cells:
         sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+_UNSAFE_IN_JSON = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_line(record: Any) -> str:
+    """One JSON object; JSON escapes C0 controls itself, and here also DEL, C1 controls and bidi controls
+    (valid JSON either way: the same string for a program, no escape sequence for a terminal)."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(record, ensure_ascii=False))
 
 
 def out(*parts: object, err: bool = False) -> None:

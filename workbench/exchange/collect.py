@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..records import SEGMENT_STATUSES, Bead, Document, Edit, Segment, Translation
+from ..records import SEGMENT_STATUS_RANK as _RANK
+from ..records import Bead, Document, Edit, Segment, Translation
 from ..store import Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
 from . import STATUS_FILTERS
 from .safexml import ExchangeError
 
-_RANK = {s: i for i, s in enumerate(SEGMENT_STATUSES)}  # new < translated < edited < approved
 SOURCE_LANGS = ("ru", "uk")
 
 

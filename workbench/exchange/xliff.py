@@ -24,6 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import __version__
+from ..records import SEGMENT_STATUS_RANK as _RANK
 from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
 from ..store.edits import English
@@ -48,7 +49,6 @@ STATE12_BACK = {"new": "new", "needs-translation": "new", "translated": "transla
                 "needs-review-translation": "translated", "needs-adaptation": "translated",
                 "needs-l10n": "translated", "needs-review-adaptation": "translated",
                 "needs-review-l10n": "translated", "signed-off": "edited", "final": "approved"}
-_RANK = {"new": 0, "translated": 1, "edited": 2, "approved": 3}
 # Inline elements whose content is native code (XLIFF 1.2 bpt/ept/ph/it/sub; 2.0 has empty ones).
 _CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "sub", "x", "bx", "ex", "sc", "ec", "cp"}
 _PRIORITY = {"error": 1, "warning": 5, "note": 9}
@@ -435,8 +435,11 @@ def _same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def import_xliff(store: Store, path: str | Path, actor: str) -> ImportReport:
-    """Apply the targets changed in a CAT tool as edits; report what was done to each unit."""
+def import_xliff(store: Store, path: str | Path, actor: str, *, approve: bool = True) -> ImportReport:
+    """Apply the targets changed in a CAT tool as edits; report what was done to each unit.
+
+    With `approve=False` (an importer who may not sign off) a `final` state is not applied: the
+    target still arrives as an edit, and the unit's detail says the approval was left to a reviewer."""
     xf = read_xliff(path)
     report = ImportReport(xf.path)
     segments = {}
@@ -455,7 +458,7 @@ def import_xliff(store: Store, path: str | Path, actor: str) -> ImportReport:
             report.results.append(UnitResult(u.id, "refused", "source no longer matches the segment"))
             continue
         try:
-            report.results.append(_apply(store, xf, u, seg.text, english[u.id], actor))
+            report.results.append(_apply(store, xf, u, seg.text, english[u.id], actor, approve))
         except EditConflict as exc:
             report.results.append(UnitResult(u.id, "refused", f"changed by {exc.current.author} during the import"))
         except StoreError as exc:
@@ -463,7 +466,8 @@ def import_xliff(store: Store, path: str | Path, actor: str) -> ImportReport:
     return report
 
 
-def _apply(store: Store, xf: XliffFile, u: XliffUnit, source: str, cur: English, actor: str) -> UnitResult:
+def _apply(store: Store, xf: XliffFile, u: XliffUnit, source: str, cur: English, actor: str,
+           approve: bool = True) -> UnitResult:
     name = xf.path.name
     revs = {r.version: r for r in u.revisions}
     file_v = u.version if u.version is not None else (max(revs) if revs else None)
@@ -517,7 +521,9 @@ def _apply(store: Store, xf: XliffFile, u: XliffUnit, source: str, cur: English,
     if u.status is not None and target is not None and not ahead:
         now = store.segment(u.id).status
         want = u.status
-        if want == "approved" and now != "approved":
+        if want == "approved" and now != "approved" and not approve:
+            done.append("approval in the file not applied (left to a reviewer)")
+        elif want == "approved" and now != "approved":
             store.set_segment_status(u.id, "approved", actor)
             done.append("approved")
         elif want in ("translated", "edited") and now == "approved" and not edited:

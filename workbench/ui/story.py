@@ -6,17 +6,12 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..auth import require
-from ..config import Config
-from ..errors import WorkbenchError
+from ..actions.documents import AlignmentEditError, correct_alignment  # noqa: F401
+from ..actions.documents import align_story as align  # noqa: F401
 from ..records import Bead, Document, User
 
 if TYPE_CHECKING:
     from ..store import Store
-
-
-class AlignmentEditError(WorkbenchError):
-    """A correction that does not fit the beads chosen."""
 
 
 @dataclass
@@ -80,55 +75,8 @@ def pairs(store: Store, story_ref: int | str) -> list[PairView]:
     return out
 
 
-def align(store: Store, config: Config, user: User | None, story_ref: str) -> list[Any]:
-    """Run the sentence aligner over the story (user corrections are kept)."""
-    require(user, "align")
-    assert user is not None
-    from ..align import align_story
-
-    return list(align_story(store, config, story_ref, user.name))
-
-
-def _pick(beads: list[Bead], numbers: list[int]) -> list[Bead]:
-    picked = []
-    for n in numbers:
-        if not 1 <= n <= len(beads):
-            raise AlignmentEditError(f"bead {n}: there are beads 1 to {len(beads)}")
-        picked.append(beads[n - 1])
-    return picked
-
-
 def correct(store: Store, user: User | None, view: PairView, action: str, numbers: list[int],
             split_src: int = 1, split_tgt: int = 1) -> list[Bead]:
-    """Apply a correction to beads chosen by their numbers (1-based, as shown):
-
-    - link: join the chosen beads into one (e.g. a 1-0 and a 0-1 into a 1-1; also "merge" of neighbours)
-    - unlink: break one bead into "only in A" and "only in B" beads
-    - split: cut one bead after `split_src` segments of A and `split_tgt` segments of B
-    """
-    require(user, "align")
-    assert user is not None
-    beads = view.beads
-    if action in ("link", "merge"):
-        chosen = _pick(beads, sorted(set(numbers)))
-        if len(chosen) < 2:
-            raise AlignmentEditError(f"{action}: choose two or more beads")
-        add = [Bead([x for b in chosen for x in b.src], [x for b in chosen for x in b.tgt], 1.0)]
-    elif action == "unlink":
-        chosen = _pick(beads, numbers[:1]) if len(numbers) == 1 else []
-        if not chosen or not chosen[0].src or not chosen[0].tgt:
-            raise AlignmentEditError("unlink: choose one bead that links both versions")
-        add = [Bead(chosen[0].src, [], 1.0), Bead([], chosen[0].tgt, 1.0)]
-    elif action == "split":
-        chosen = _pick(beads, numbers[:1]) if len(numbers) == 1 else []
-        if not chosen:
-            raise AlignmentEditError("split: choose one bead")
-        b = chosen[0]
-        first, second = Bead(b.src[:split_src], b.tgt[:split_tgt], 1.0), Bead(b.src[split_src:], b.tgt[split_tgt:], 1.0)
-        if not (first.src or first.tgt) or not (second.src or second.tgt):
-            raise AlignmentEditError(f"split: bead {numbers[0]} ({len(b.src)}-{len(b.tgt)}) has nothing on one "
-                                     "side of that cut")
-        add = [first, second]
-    else:
-        raise AlignmentEditError(f"correction {action!r}: link, merge, unlink or split")
-    return store.correct_alignment(view.doc_a.id, view.doc_b.id, chosen, add, user.name)
+    """A correction of the shown pair's beads (see `workbench.actions.documents.correct_alignment`)."""
+    return correct_alignment(store, user, view.doc_a.id or 0, view.doc_b.id or 0, view.beads, action, numbers,
+                             split_src, split_tgt)
