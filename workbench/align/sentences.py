@@ -398,8 +398,8 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
 
     A merge must be paid for by content on both halves: a sentence that shares nothing but one
     name with the bead (an omission next to it, an off-topic insertion) stays a bead of its own.
-    Text without shared content at all (every half below the threshold) leaves the choice to the
-    length prior: the shortfall is measured against the bead's own similarity then.
+    The shortfall is measured against the stronger half (at most the threshold), so that where
+    neither half shares much (text in two scripts) the one that shares less still pays.
     """
     halves = []
     for k in range(len(rows)) if len(rows) == 2 else []:
@@ -408,8 +408,9 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
         halves.append(excess(rows, [cols[k]]))
     weak = np.minimum.reduce(halves)
     strong = np.maximum.reduce(halves)
-    # Only a strong half next to a weak one is the pattern of a merge bought by one side.
-    return np.where(strong > threshold, np.maximum(threshold - weak, 0.0), 0.0)
+    # A half that brings less than its partner (up to the threshold) did not earn its place: with
+    # little shared wording (informal lines, other scripts) the gap between the halves still shows.
+    return np.maximum(np.minimum(strong, threshold) - weak, 0.0)
 
 
 def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray, base_b: np.ndarray,
