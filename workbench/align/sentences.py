@@ -64,6 +64,7 @@ class AlignParams:
     half_penalty: float = 5.0  # per unit the weaker half of a merge falls short of the threshold
     calibration: float = 0.3  # a typical true pair's similarity excess after stretching (see _calibration)
     max_stretch: float = 2.0
+    weak_span: float = 2.0  # wanted stretch above 1 at which length and position alone decide
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
     contentless_swap: float = 1.0  # a swap with no shared content: both crossed pairs below this × threshold
 
@@ -340,7 +341,8 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
     sim11 = np.zeros(band.total)
     base_a, base_b = _baselines(scorer, cells, band, params)
-    scale = _calibration(scorer, cells, band, base_a, base_b, params)
+    wanted = _calibration(scorer, cells, band, base_a, base_b, params)
+    scale = float(np.clip(wanted, 1.0, params.max_stretch))
 
     def excess(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
         return (scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)) * scale
@@ -348,7 +350,7 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     w = params.prior_weight
     # Where the versions share much wording (no stretch), sharing nothing is strong evidence of an
     # omission; where they share little (stretched), length and position decide.
-    weak_content = (scale - 1.0) / max(params.max_stretch - 1.0, 1e-9)
+    weak_content = float(np.clip((wanted - 1.0) / params.weak_span, 0.0, 1.0))
     slope = 1.0 + (params.below_slope - 1.0) * (1.0 - weak_content)
     for na, nb, kind in BEAD_TYPES:
         pred, ok = band.index(si - na, sj - nb)
@@ -415,7 +417,7 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
 
 def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray, base_b: np.ndarray,
                  params: AlignParams) -> float:
-    """How much to stretch similarities so that a typical true pair scores as in related languages.
+    """How much similarities would need stretching (unbounded; the caller caps it) so that a typical true pair scores as in related languages.
 
     Versions in two related languages (ru/uk) share many stems, so a sentence's best match is far
     above its baseline; across scripts (ru/en) or in short informal lines the same evidence is
@@ -430,9 +432,7 @@ def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray
     best = np.full(scorer.a.size, -np.inf)
     np.maximum.at(best, r, s11)
     typical = float(np.median(best[np.isfinite(best)])) if np.isfinite(best).any() else 0.0
-    if typical <= 0:
-        return params.max_stretch
-    return float(np.clip(params.calibration / typical, 1.0, params.max_stretch))
+    return params.calibration / typical if typical > 0 else math.inf
 
 
 def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
