@@ -339,13 +339,28 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     si, sj = band.rows, band.cols
     gains, preds, sims = [], [], []
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
-    sim11 = np.zeros(band.total)
+    sim11: np.ndarray | None = None
     base_a, base_b = _baselines(scorer, cells, band, params)
-    wanted = _calibration(scorer, cells, band, base_a, base_b, params)
+    # The 1-1 excess of every state, unstretched: the calibration and the 1-1 beads share it.
+    raw11 = scorer.similarity(cells, [si - 1], [sj - 1]) - _base(base_a, base_b, [si - 1], [sj - 1])
+    wanted = _calibration(raw11, band, scorer.a.size, params)
     scale = float(np.clip(wanted, 1.0, params.max_stretch))
 
-    def excess(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+    def computed(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
         return (scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)) * scale
+
+    def excess(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+        """A bead's stretched similarity excess; 1-1 pairs are looked up in the 1-1 beads' values
+        (the 1-1 type is scored first), which halves the cost of merges and swaps."""
+        if len(rows) > 1 or len(cols) > 1 or sim11 is None:
+            return computed(rows, cols)
+        r, c = rows[0], cols[0]
+        idx, inside = band.index(r + 1, c + 1)
+        out = np.where(inside, sim11[idx], 0.0)
+        miss = ~inside
+        if miss.any():
+            out[miss] = computed([r[miss]], [c[miss]])
+        return out
 
     w = params.prior_weight
     # Where the versions share much wording (no stretch), sharing nothing is strong evidence of an
@@ -372,7 +387,7 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
             ok &= ((s1 > params.threshold) & (s2 > params.threshold)) | (
                 np.maximum(s1, s2) < params.threshold * params.contentless_swap)
         else:
-            sim = excess(rows, cols)
+            sim = raw11 * scale if (na, nb) == (1, 1) else excess(rows, cols)
             gain = _content_gain(sim, params, slope) * (na + nb) + w * _prior(scorer, na, nb, rows, cols)
             if (na, nb) == (1, 1):
                 sim11 = sim
@@ -382,6 +397,7 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
         gains.append(np.where(ok, gain, -np.inf))
         preds.append(pred)
         sims.append(sim)
+    assert sim11 is not None  # BEAD_TYPES has a 1-1 type
     return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11,
                    gain01=w * math.log(TYPE_PRIORS[(0, 1)]), scale=scale)
 
@@ -415,8 +431,7 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
     return np.maximum(np.minimum(strong, threshold) - weak, 0.0)
 
 
-def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray, base_b: np.ndarray,
-                 params: AlignParams) -> float:
+def _calibration(raw11: np.ndarray, band: _Band, n: int, params: AlignParams) -> float:
     """How much similarities would need stretching (unbounded; the caller caps it) so that a typical true pair scores as in related languages.
 
     Versions in two related languages (ru/uk) share many stems, so a sentence's best match is far
@@ -427,10 +442,8 @@ def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray
     sel = (band.rows >= 1) & (band.cols >= 1)
     if not sel.any():
         return 1.0
-    r, c = band.rows[sel] - 1, band.cols[sel] - 1
-    s11 = scorer.similarity(cells, [r], [c]) - _base(base_a, base_b, [r], [c])
-    best = np.full(scorer.a.size, -np.inf)
-    np.maximum.at(best, r, s11)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, band.rows[sel] - 1, raw11[sel])
     typical = float(np.median(best[np.isfinite(best)])) if np.isfinite(best).any() else 0.0
     return params.calibration / typical if typical > 0 else math.inf
 
