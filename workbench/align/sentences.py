@@ -46,7 +46,7 @@ class AlignParams:
     english_weight: float = 0.5  # share of chrF between English translations, when both have them
     merge_penalty: float = 0.1  # 1-2 and 2-1 beads
     double_penalty: float = 1.0  # 2-2 beads (rare in news; a swap or two 1-1 beads usually fit better)
-    swap_penalty: float = 0.1
+    swap_penalty: float = 0.0  # beyond its prior (a swap is as rare as a 2-2 bead)
     corridor: int = 6  # half-width of the band around the anchor line
     max_rectangle: int = 40_000  # largest anchor-to-anchor rectangle searched in full (cells)
     full_grid: int = 10_000  # documents with at most this many cells are searched in full
@@ -66,7 +66,6 @@ class AlignParams:
     max_stretch: float = 2.0
     weak_span: float = 2.0  # wanted stretch above 1 at which length and position alone decide
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
-    contentless_swap: float = 1.0  # a swap with no shared content: both crossed pairs below this × threshold
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -382,10 +381,9 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
             sim = (s1 + s2) / 2
             gain = 2 * _content_gain(s1, params, slope) + 2 * _content_gain(s2, params, slope) - params.swap_penalty
             gain = gain + w * _prior(scorer, 2, 2, rows, cols, swap=True)
-            # A swap only makes sense when both crossed pairs are links on their own, or when
-            # neither side shares content with the other and the lengths alone cross.
-            ok &= ((s1 > params.threshold) & (s2 > params.threshold)) | (
-                np.maximum(s1, s2) < params.threshold * params.contentless_swap)
+            # No gate on the crossed pairs: the search weighs the swap against the straight 1-1
+            # beads, so two crossed pairs that each share a little (below the threshold, as across
+            # scripts) are still linked both ways when they fit better than the straight ones.
         else:
             sim = raw11 * scale if (na, nb) == (1, 1) else excess(rows, cols)
             gain = _content_gain(sim, params, slope) * (na + nb) + w * _prior(scorer, na, nb, rows, cols)
