@@ -11,9 +11,12 @@ dynamic programme over a band of the (A position, B position) grid:
    else a corridor around the straight line), so the cost grows about linearly with length;
 3. each bead's similarity is the cosine of its segments' summed feature vectors (see `features`),
    scaled by a Gale–Church length match, minus the segments' usual similarity to the other side
-   (a hubness correction), and blended with sacrebleu chrF between English translations when both
-   sides have them; a bead gains (similarity − threshold) per segment it covers, null beads gain
-   nothing, merges, 2-2 beads and swaps pay a small penalty;
+   (a hubness correction), stretched where the versions share little wording overall, and blended
+   with sacrebleu chrF between English translations when both sides have them; a bead gains
+   (similarity − threshold) per segment it covers (a steeper loss below the threshold where the
+   versions share much), plus a share of its Gale–Church log-probability (bead type and length
+   difference: position and length as a prior, so null beads cost something); a merge also pays
+   for the half that brings less content than its partner, 2-2 beads pay a penalty;
 4. when the best path runs along the band's edge the band is widened and the search repeated.
 
 With English, a first pass without it fixes a narrow band around its path and a second pass
