@@ -11,9 +11,12 @@ dynamic programme over a band of the (A position, B position) grid:
    else a corridor around the straight line), so the cost grows about linearly with length;
 3. each bead's similarity is the cosine of its segments' summed feature vectors (see `features`),
    scaled by a Gale–Church length match, minus the segments' usual similarity to the other side
-   (a hubness correction), and blended with sacrebleu chrF between English translations when both
-   sides have them; a bead gains (similarity − threshold) per segment it covers, null beads gain
-   nothing, merges, 2-2 beads and swaps pay a small penalty;
+   (a hubness correction), stretched where the versions share little wording overall, and blended
+   with sacrebleu chrF between English translations when both sides have them; a bead gains
+   (similarity − threshold) per segment it covers (a steeper loss below the threshold where the
+   versions share much), plus a share of its Gale–Church log-probability (bead type and length
+   difference: position and length as a prior, so null beads cost something); a merge also pays
+   for the half that brings less content than its partner, 2-2 beads pay a penalty;
 4. when the best path runs along the band's edge the band is widened and the search repeated.
 
 With English, a first pass without it fixes a narrow band around its path and a second pass
@@ -46,7 +49,7 @@ class AlignParams:
     english_weight: float = 0.5  # share of chrF between English translations, when both have them
     merge_penalty: float = 0.1  # 1-2 and 2-1 beads
     double_penalty: float = 1.0  # 2-2 beads (rare in news; a swap or two 1-1 beads usually fit better)
-    swap_penalty: float = 0.1
+    swap_penalty: float = 0.0  # beyond its prior (a swap is as rare as a 2-2 bead)
     corridor: int = 6  # half-width of the band around the anchor line
     max_rectangle: int = 40_000  # largest anchor-to-anchor rectangle searched in full (cells)
     full_grid: int = 10_000  # documents with at most this many cells are searched in full
@@ -64,8 +67,8 @@ class AlignParams:
     half_penalty: float = 5.0  # per unit the weaker half of a merge falls short of the threshold
     calibration: float = 0.3  # a typical true pair's similarity excess after stretching (see _calibration)
     max_stretch: float = 2.0
+    weak_span: float = 2.0  # wanted stretch above 1 at which length and position alone decide
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
-    contentless_swap: float = 1.0  # a swap with no shared content: both crossed pairs below this × threshold
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -338,17 +341,33 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
     si, sj = band.rows, band.cols
     gains, preds, sims = [], [], []
     swap_sims = (np.zeros(band.total), np.zeros(band.total))
-    sim11 = np.zeros(band.total)
+    sim11: np.ndarray | None = None
     base_a, base_b = _baselines(scorer, cells, band, params)
-    scale = _calibration(scorer, cells, band, base_a, base_b, params)
+    # The 1-1 excess of every state, unstretched: the calibration and the 1-1 beads share it.
+    raw11 = scorer.similarity(cells, [si - 1], [sj - 1]) - _base(base_a, base_b, [si - 1], [sj - 1])
+    wanted = _calibration(raw11, band, scorer.a.size, params)
+    scale = float(np.clip(wanted, 1.0, params.max_stretch))
+
+    def computed(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
+        return (scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)) * scale
 
     def excess(rows: list[np.ndarray], cols: list[np.ndarray]) -> np.ndarray:
-        return (scorer.similarity(cells, rows, cols) - _base(base_a, base_b, rows, cols)) * scale
+        """A bead's stretched similarity excess; 1-1 pairs are looked up in the 1-1 beads' values
+        (the 1-1 type is scored first), which halves the cost of merges and swaps."""
+        if len(rows) > 1 or len(cols) > 1 or sim11 is None:
+            return computed(rows, cols)
+        r, c = rows[0], cols[0]
+        idx, inside = band.index(r + 1, c + 1)
+        out = np.where(inside, sim11[idx], 0.0)
+        miss = ~inside
+        if miss.any():
+            out[miss] = computed([r[miss]], [c[miss]])
+        return out
 
     w = params.prior_weight
     # Where the versions share much wording (no stretch), sharing nothing is strong evidence of an
     # omission; where they share little (stretched), length and position decide.
-    weak_content = (scale - 1.0) / max(params.max_stretch - 1.0, 1e-9)
+    weak_content = float(np.clip((wanted - 1.0) / params.weak_span, 0.0, 1.0))
     slope = 1.0 + (params.below_slope - 1.0) * (1.0 - weak_content)
     for na, nb, kind in BEAD_TYPES:
         pred, ok = band.index(si - na, sj - nb)
@@ -365,12 +384,11 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
             sim = (s1 + s2) / 2
             gain = 2 * _content_gain(s1, params, slope) + 2 * _content_gain(s2, params, slope) - params.swap_penalty
             gain = gain + w * _prior(scorer, 2, 2, rows, cols, swap=True)
-            # A swap only makes sense when both crossed pairs are links on their own, or when
-            # neither side shares content with the other and the lengths alone cross.
-            ok &= ((s1 > params.threshold) & (s2 > params.threshold)) | (
-                np.maximum(s1, s2) < params.threshold * params.contentless_swap)
+            # No gate on the crossed pairs: the search weighs the swap against the straight 1-1
+            # beads, so two crossed pairs that each share a little (below the threshold, as across
+            # scripts) are still linked both ways when they fit better than the straight ones.
         else:
-            sim = excess(rows, cols)
+            sim = raw11 * scale if (na, nb) == (1, 1) else excess(rows, cols)
             gain = _content_gain(sim, params, slope) * (na + nb) + w * _prior(scorer, na, nb, rows, cols)
             if (na, nb) == (1, 1):
                 sim11 = sim
@@ -380,6 +398,7 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
         gains.append(np.where(ok, gain, -np.inf))
         preds.append(pred)
         sims.append(sim)
+    assert sim11 is not None  # BEAD_TYPES has a 1-1 type
     return _Search(band, list(BEAD_TYPES), gains, preds, sims, swap_sims, sim11,
                    gain01=w * math.log(TYPE_PRIORS[(0, 1)]), scale=scale)
 
@@ -398,8 +417,8 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
 
     A merge must be paid for by content on both halves: a sentence that shares nothing but one
     name with the bead (an omission next to it, an off-topic insertion) stays a bead of its own.
-    Text without shared content at all (every half below the threshold) leaves the choice to the
-    length prior: the shortfall is measured against the bead's own similarity then.
+    The shortfall is measured against the stronger half (at most the threshold), so that where
+    neither half shares much (text in two scripts) the one that shares less still pays.
     """
     halves = []
     for k in range(len(rows)) if len(rows) == 2 else []:
@@ -408,13 +427,13 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
         halves.append(excess(rows, [cols[k]]))
     weak = np.minimum.reduce(halves)
     strong = np.maximum.reduce(halves)
-    # Only a strong half next to a weak one is the pattern of a merge bought by one side.
-    return np.where(strong > threshold, np.maximum(threshold - weak, 0.0), 0.0)
+    # A half that brings less than its partner (up to the threshold) did not earn its place: with
+    # little shared wording (informal lines, other scripts) the gap between the halves still shows.
+    return np.maximum(np.minimum(strong, threshold) - weak, 0.0)
 
 
-def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray, base_b: np.ndarray,
-                 params: AlignParams) -> float:
-    """How much to stretch similarities so that a typical true pair scores as in related languages.
+def _calibration(raw11: np.ndarray, band: _Band, n: int, params: AlignParams) -> float:
+    """How much similarities would need stretching (unbounded; the caller caps it) so that a typical true pair scores as in related languages.
 
     Versions in two related languages (ru/uk) share many stems, so a sentence's best match is far
     above its baseline; across scripts (ru/en) or in short informal lines the same evidence is
@@ -424,14 +443,10 @@ def _calibration(scorer: _Scorer, cells: _Cells, band: _Band, base_a: np.ndarray
     sel = (band.rows >= 1) & (band.cols >= 1)
     if not sel.any():
         return 1.0
-    r, c = band.rows[sel] - 1, band.cols[sel] - 1
-    s11 = scorer.similarity(cells, [r], [c]) - _base(base_a, base_b, [r], [c])
-    best = np.full(scorer.a.size, -np.inf)
-    np.maximum.at(best, r, s11)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, band.rows[sel] - 1, raw11[sel])
     typical = float(np.median(best[np.isfinite(best)])) if np.isfinite(best).any() else 0.0
-    if typical <= 0:
-        return params.max_stretch
-    return float(np.clip(params.calibration / typical, 1.0, params.max_stretch))
+    return params.calibration / typical if typical > 0 else math.inf
 
 
 def _baselines(scorer: _Scorer, cells: _Cells, band: _Band,
