@@ -115,7 +115,9 @@ def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
     from ..exchange import tabular
 
     report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
-                                        include_mt=args.include_mt, raw_cells=args.raw_cells)
+                                        include_mt=args.include_mt, min_score=args.min_score,
+                                        raw_cells=args.raw_cells)
+    _warn(report.warnings)
     out(f"wrote {report.rows} unit(s) to {report.path}")
     return 0
 
