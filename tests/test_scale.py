@@ -102,7 +102,9 @@ def test_two_workers_store_exactly_the_local_translations(ray_session, local_run
     assert report.batches == local_report.batches  # the same length-sorted batches, spread over two workers
     assert seen[-1] == (report.segments, report.segments) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     # A re-run on the same store finds everything done and decodes nothing.
-    again = translate_job(store, config, RAY, all_docs=True)
+    with RayTranslator(config, store, RAY) as idle:
+        again = idle.translate(store, config, all_docs=True)
+        assert idle._actors is None  # the cache answered everything: no worker was started
     assert (again.translated, again.cached) == (0, report.segments)
     assert stored_translations(store)[1] == counts
     store.close()
@@ -228,7 +230,7 @@ def test_a_pool_larger_than_the_ray_instance_is_refused(ray_session, marian, tmp
 
     store, config = seeded_store(tmp_path / "data", marian)
     with pytest.raises(ExecutorError, match=r"^--workers 3: needs 3 CPUs \(1 per worker\), the cluster has 2$"):
-        RayTranslator(config, store, ExecutorOptions(kind="ray", workers=3))
+        RayTranslator(config, store, ExecutorOptions(kind="ray", workers=3)).start()
     with pytest.raises(ExecutorError, match=r"needs 1 GPUs, the cluster has 0"):
         flag_documents(store, config, [1], ExecutorOptions(kind="ray", workers=1, gpus_per_worker=1))
     store.close()
