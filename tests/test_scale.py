@@ -35,6 +35,7 @@ from workbench.store.schema import TranslationRow
 
 from . import reliability_db
 from .conftest import CORPUS, ROOT
+from .scale_workers import save_once
 from .tiny_mt import build_tiny_marian
 
 RAY = ExecutorOptions(kind="ray", workers=2)
@@ -101,7 +102,9 @@ def test_two_workers_store_exactly_the_local_translations(ray_session, local_run
     assert report.batches == local_report.batches  # the same length-sorted batches, spread over two workers
     assert seen[-1] == (report.segments, report.segments) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     # A re-run on the same store finds everything done and decodes nothing.
-    again = translate_job(store, config, RAY, all_docs=True)
+    with RayTranslator(config, store, RAY) as idle:
+        again = idle.translate(store, config, all_docs=True)
+        assert idle._actors is None  # the cache answered everything: no worker was started
     assert (again.translated, again.cached) == (0, report.segments)
     assert stored_translations(store)[1] == counts
     store.close()
@@ -227,7 +230,7 @@ def test_a_pool_larger_than_the_ray_instance_is_refused(ray_session, marian, tmp
 
     store, config = seeded_store(tmp_path / "data", marian)
     with pytest.raises(ExecutorError, match=r"^--workers 3: needs 3 CPUs \(1 per worker\), the cluster has 2$"):
-        RayTranslator(config, store, ExecutorOptions(kind="ray", workers=3))
+        RayTranslator(config, store, ExecutorOptions(kind="ray", workers=3)).start()
     with pytest.raises(ExecutorError, match=r"needs 1 GPUs, the cluster has 0"):
         flag_documents(store, config, [1], ExecutorOptions(kind="ray", workers=1, gpus_per_worker=1))
     store.close()
@@ -269,13 +272,6 @@ def test_a_workers_own_error_reaches_the_console_as_one_line(ray_session, marian
     store.close()
 
 
-def _save_once(url: str, items: list, barrier, results) -> None:
-    store = Store(url, migrate=False)
-    barrier.wait(timeout=60)
-    results.put(store.save_translations_once(items))
-    store.close()
-
-
 def test_two_processes_saving_the_same_batch_at_once_store_it_once(db_url: str, config: Config, monkeypatch):
     """A retried batch racing its first attempt (a worker thought dead, a preempted node coming back)."""
     import multiprocessing as mp
@@ -288,7 +284,7 @@ def test_two_processes_saving_the_same_batch_at_once_store_it_once(db_url: str, 
     items = [(Translation(s.id, f"english {i}", "marian", "m1", options_key="k1"), s.text) for i, s in enumerate(segs)]
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(4), ctx.Queue()
-    procs = [ctx.Process(target=_save_once, args=(db_url, items, barrier, results)) for _ in range(4)]
+    procs = [ctx.Process(target=save_once, args=(db_url, items, barrier, results)) for _ in range(4)]
     for p in procs:
         p.start()
     stored = sorted(results.get(timeout=120) for _ in procs)
@@ -313,3 +309,6 @@ def test_flag_and_align_many_on_the_command_line(run_cli, tmp_path):
     assert rows and all(r["pairs"] >= 1 and r["beads"] > 0 for r in rows)
     proc = run_cli("flag", "--all", "000", data_dir=data)
     assert proc.returncode == 2 and "give no TARGET" in proc.stderr
+    proc = run_cli("flag", "000", "--executor", "ray", data_dir=data)
+    assert proc.returncode == 2 and proc.stderr.strip().endswith("runs --all or --story; one document or file is "
+                                                                 "flagged here")

@@ -142,8 +142,8 @@ def _cpus_per_worker(config: Config) -> int:
     return max(1, config.cpu_threads)
 
 
-def _warn_sqlite(opts: ExecutorOptions, store: Store) -> None:
-    if opts.address and store.url.startswith("sqlite"):
+def _warn_sqlite(opts: ExecutorOptions, url: str) -> None:
+    if opts.address and url.startswith("sqlite"):
         print("workbench: warning: the store is an SQLite file; workers on other machines cannot reach it "
               "(set WORKBENCH_DB to a PostgreSQL URL)", file=sys.stderr)
 
@@ -237,18 +237,41 @@ def _task_error(ray: Any, exc: Exception) -> Exception:
 
 # --- translate ------------------------------------------------------------------------------
 class RayTranslator:
-    """A pool of `TranslateWorker` actors for one configuration; reusable for several jobs."""
+    """A pool of `TranslateWorker` actors for one configuration; reusable for several jobs.
+
+    Ray and the workers start on first use: a job the cache answers entirely never starts them.
+    """
 
     def __init__(self, config: Config, store: Store, opts: ExecutorOptions, engine: str | None = None) -> None:
+        opts.check()
         self.opts = opts
+        self.engine = engine
         self.config = worker_config(config, store)
-        self.ray = ensure_ray(opts, opts.workers * _cpus_per_worker(config))
-        check_resources(self.ray, opts, _cpus_per_worker(config))
-        _warn_sqlite(opts, store)
-        cls = _remote_worker(self.ray, opts, self.config)
-        self.actors = [cls.remote(self.config, engine) for _ in range(opts.workers)]
-        self.pids: list[int] = self._get([a.pid.remote() for a in self.actors])
+        self.cpus = _cpus_per_worker(config)
+        self._actors: list[Any] | None = None
+        self._pids: list[int] = []
         self.batch_pids: set[int] = set()  # worker processes that returned batches (restarts show here)
+
+    @property
+    def actors(self) -> list[Any]:
+        return self.start()
+
+    def start(self) -> list[Any]:
+        """Start Ray (or connect) and the workers, once; returns the workers."""
+        if self._actors is None:
+            self.ray = ensure_ray(self.opts, self.opts.workers * self.cpus)
+            check_resources(self.ray, self.opts, self.cpus)
+            _warn_sqlite(self.opts, self.config.database_url)
+            cls = _remote_worker(self.ray, self.opts, self.config)
+            self._actors = [cls.remote(self.config, self.engine) for _ in range(self.opts.workers)]
+            self._pids = self._get([a.pid.remote() for a in self._actors])
+        return self._actors
+
+    @property
+    def pids(self) -> list[int]:
+        """The workers' process ids as started (a restarted worker has a new one: see `batch_pids`)."""
+        self.start()
+        return self._pids
 
     def _get(self, refs: Any) -> Any:
         try:
@@ -257,9 +280,9 @@ class RayTranslator:
             raise _task_error(self.ray, exc) from exc
 
     def close(self) -> None:
-        for actor in self.actors:
+        for actor in self._actors or []:
             self.ray.kill(actor)
-        self.actors = []
+        self._actors = None
 
     def __enter__(self) -> RayTranslator:
         return self
@@ -276,6 +299,8 @@ class RayTranslator:
         size = config.batch_size if batch_size is None else batch_size
         if size < 1:
             raise WorkbenchError("batch size: must be at least 1")
+        if engine != self.engine:
+            raise ExecutorError(f"engine {engine!r}: this pool's workers run {self.engine!r}")
         doc_ids = select_documents(store, doc_refs, story, all_docs)
         report = TranslateReport(documents=len(doc_ids))
         boilerplate = include_boilerplate or config.translate_boilerplate
@@ -323,6 +348,8 @@ class RayTranslator:
     def _run(self, work: list[tuple[str, Batch]], progress: Progress | None, done: int,
              total: int) -> list[BatchResult]:
         """Keep DEPTH batches queued on every worker until all are back; results in completion order."""
+        if not work:
+            return []
         pending = list(reversed(work))
         inflight: dict[Any, tuple[int, int]] = {}  # ref -> (actor index, segments in the batch)
 
@@ -414,7 +441,7 @@ def _run_tasks(store: Store, config: Config, opts: ExecutorOptions, fn: Callable
         return results
     ray = ensure_ray(opts, opts.workers * _cpus_per_worker(config))
     check_resources(ray, replace(opts, workers=1), _cpus_per_worker(config))  # tasks queue; one must fit
-    _warn_sqlite(opts, store)
+    _warn_sqlite(opts, store.url)
     cfg = ray.put(worker_config(config, store))
     task = ray.remote(num_cpus=_cpus_per_worker(config), num_gpus=opts.gpus_per_worker,
                       max_retries=MAX_RESTARTS)(_in_worker)

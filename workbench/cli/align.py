@@ -57,6 +57,8 @@ def _lang(lines: list[str], given: str | None) -> str:
 def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
     if args.all_stories:
         return _align_all(ctx, args)
+    if args.executor != "local":
+        raise AlignInputError("align: --executor ray runs --all; one story is aligned here")
     if args.presegmented and args.story:
         raise AlignInputError("align: give a STORY or --presegmented A B, not both")
     # The aligner (NumPy, SciPy) and the word aligner (simalign, torch) load only when used.

@@ -54,6 +54,8 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     if args.all_docs or args.story:
         return _flag_many(ctx, args)
+    if args.executor != "local":
+        raise WorkbenchError("flag: --executor ray runs --all or --story; one document or file is flagged here")
     if not args.target:
         raise WorkbenchError("flag: name a stored document or a text file (or use --checks)")
     path = Path(args.target)
