@@ -169,6 +169,14 @@ PRONOUNS = {
     "uk": frozenset("я ти він вона воно ми ви вони себе свій своя своє свої цей ця це ці той та те ті такий "
                     "який весь вся все всі його її їх їхній наш ваш мій твій сам самий хто що чий".split()),
 }
+# English closed-class words: what a title or a name may hold in lowercase ("State of the Union").
+EN_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with without about as into onto over under than then that this these "
+    "those it its is are was were be been being am do does did done have has had having will would shall should "
+    "can could may might must not no nor and or but if so because while when where which who whom whose what "
+    "how why there here their they them he him his she her we us our you your i me my also too very just only "
+    "even still yet such some any all each both either neither other another more most much many few up out "
+    "off again further once own same s t".split())
 LIGHT_LEMMAS = frozenset("быть бути мочь могти стать стати иметь мати".split())
 CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "COMP", "VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB"})
 PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})

@@ -1,8 +1,8 @@
 """Source <-> English consistency: what a reviewer checks first when comparing a segment with its English.
 
-Numbers, dates, quotations and names of the source must reappear in the English; Cyrillic must
-not; the length must be plausible. With the MT's token log-probabilities, the least confident
-English words are flagged (on the source words they align to, when a word alignment exists);
+Numbers, dates, quotations and names of the source must reappear in the English (Cyrillic left
+in the English is `untranslated`'s); the length must be plausible. With the MT's token
+log-probabilities, the least confident English words are flagged (on the source words they align to, when a word alignment exists);
 with a word alignment, source content words aligned to nothing are possible omissions and English
 content words aligned to nothing possible additions.
 """
@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from ..text import Token, dates, words
 from .base import (
-    CYRILLIC,
+    EN_FUNCTION_WORDS,
     DocView,
     Emitter,
     SegmentView,
@@ -37,8 +37,6 @@ QUOTE = check("consistency.quote", "quote_missing", "warning",
               "a quotation of the source not marked as a quotation in the English", needs="translation")
 NAME = check("consistency.name", "name_mismatch", "warning",
              "a person or foreign name of the source with no similar name in the English", needs="translation")
-CYRILLIC_LEFT = check("consistency.untranslated", "untranslated", "error", "Cyrillic words left in the English",
-                      needs="translation")
 LENGTH = check("consistency.length", "length_ratio", "warning",
                "English much shorter or longer than the source (characters, outside 0.5-2.0)", needs="translation")
 CONFIDENCE = check("consistency.confidence", "low_confidence", "warning",
@@ -49,7 +47,7 @@ OMISSION = check("consistency.omission", "omission", "warning",
 ADDITION = check("consistency.addition", "addition", "note", "English content words aligned to no source word",
                  needs="word_alignment")
 
-CHECKS = (NUMBER, DATE, QUOTE, NAME, CYRILLIC_LEFT, LENGTH, CONFIDENCE, OMISSION, ADDITION)
+CHECKS = (NUMBER, DATE, QUOTE, NAME, LENGTH, CONFIDENCE, OMISSION, ADDITION)
 
 LENGTH_BAND = (0.5, 2.0)
 OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
@@ -60,13 +58,7 @@ _MONTHS = {m[:3]: m for m in ("January", "February", "March", "April", "June", "
 _MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
-EN_STOPWORDS = frozenset(
-    "a an the of to in on at by for from with without about as into onto over under than then that this these "
-    "those it its is are was were be been being am do does did done have has had having will would shall should "
-    "can could may might must not no nor and or but if so because while when where which who whom whose what "
-    "how why there here their they them he him his she her we us our you your i me my also too very just only "
-    "even still yet such some any all each both either neither other another more most much many few up out "
-    "off again further once own same s t".split())
+EN_STOPWORDS = EN_FUNCTION_WORDS
 
 
 def _english_names(english: str) -> list[str]:
@@ -159,11 +151,6 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
                 emit.flag(NAME, sid, "source", t.start, t.end,
                           f"the name '{t.text}' has no similar name in the English: missing or misspelled",
                           confidence=0.6)
-    if emit.on(CYRILLIC_LEFT):
-        for t in words(en):
-            if CYRILLIC.search(t.text):
-                emit.flag(CYRILLIC_LEFT, sid, "target", t.start, t.end,
-                          f"'{t.text}' is Cyrillic left untranslated in the English", confidence=0.9)
     if emit.on(LENGTH) and len(src.strip()) >= 20:
         ratio = len(en.strip()) / len(src.strip())
         lo, hi = LENGTH_BAND

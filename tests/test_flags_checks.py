@@ -1,0 +1,72 @@
+"""The quality-estimation checks, one rule at a time, on sentences written for these tests.
+
+Each check gets broken sentences it must flag and clean ones (ru, uk, en) it must leave alone.
+The Hunspell dictionaries are the system's (scripts/system-deps.sh installs them).
+"""
+
+from __future__ import annotations
+
+from workbench.config import Config
+from workbench.flags import DocView, SegmentView, _run
+from workbench.records import Document, Segment
+
+
+def flags_of(lines: list[str], lang: str = "ru", english: list[str] | None = None, *, checks: str = "",
+             paragraph_per_line: bool = True) -> list:
+    """Run every check (or the named check/family) over the lines as one document."""
+    segs, start = [], 0
+    for i, line in enumerate(lines):
+        segs.append(Segment(id=str(i), doc_id=1, index=i, start=start, end=start + len(line), text=line, lang=lang,
+                            paragraph=i if paragraph_per_line else 0))
+        start += len(line) + 1
+    doc = Document(id=1, name="t", sha256="", text="\n".join(lines), lang=lang, encoding="utf-8", segments=segs)
+    view = DocView(doc, [SegmentView(s, english[i] if english else "") for i, s in enumerate(segs)])
+    flags, _ = _run(view, Config())
+    if checks:
+        flags = [f for f in flags if f.detector == checks or f.detector.split(".")[0] == checks]
+    return flags
+
+
+def spans(lines: list[str], checks: str, lang: str = "ru", english: list[str] | None = None,
+          side: str = "source") -> list[str]:
+    out = []
+    for f in flags_of(lines, lang, english, checks=checks):
+        if f.side != side:
+            continue
+        text = lines[int(f.segment_id)] if side == "source" else (english or [])[int(f.segment_id)]
+        out.append(text[f.start:f.end])
+    return out
+
+
+# --- untranslated ---------------------------------------------------------------------------------
+def test_english_words_left_in_russian_and_ukrainian_are_flagged() -> None:
+    assert spans(["Врачи рекомендуют делать booster shots каждые полгода."], "untranslated.latin") == \
+        ["booster shots"]
+    assert spans(["Уряд пообіцяв підтримати farmers у західних областях."], "untranslated.latin", "uk") == \
+        ["farmers"]
+    # A whole English phrase under a title-case name is still English, not a name.
+    assert spans(["Газета пишет: Sunday Herald reports strong growth in exports."], "untranslated.latin")
+
+
+def test_names_acronyms_urls_code_and_units_are_not_untranslated_words() -> None:
+    clean = ["Интервью вышло в программе Meet the Press на канале NBC.",
+             "Новый iPhone продается на сайте shop.example.com и через @store_news.",
+             "Скорость достигла 120 km/h, а расход — 5 l на сотню.",
+             "Запустите команду git_status в терминале, тег #travel набрал тысячу отметок.",
+             "Модель X5 выпускается с 2019 года, пишет e-mail рассылка компании.",
+             "Компанія Apple відкрила магазин у Києві."]
+    assert spans(clean, "untranslated.latin") == []
+
+
+def test_latin_names_in_russian_are_a_note() -> None:
+    found = flags_of(["Премьер-министр Johnson встретился с коллегами."], checks="untranslated.latin_name")
+    assert [f.level for f in found] == ["note"]
+    assert flags_of(["Премьер-министр Джонсон встретился с коллегами."], checks="untranslated") == []
+
+
+def test_cyrillic_left_in_english_is_flagged_but_not_domains_or_unit_letters() -> None:
+    assert spans(["Мэр заявил о мерах."], "untranslated.cyrillic", english=["The mayor announced мерах."],
+                 side="target") == ["мерах"]
+    clean = ["Forecasters expect 22°С in the capital, the site погода.рф reports."]
+    assert spans(["Синоптики ждут 22°С, сообщает сайт погода.рф."], "untranslated.cyrillic", english=clean,
+                 side="target") == []
