@@ -6,9 +6,18 @@ The Hunspell dictionaries are the system's (scripts/system-deps.sh installs them
 
 from __future__ import annotations
 
+import pytest
+
+from workbench import hunspell
 from workbench.config import Config
 from workbench.flags import DocView, SegmentView, _run
 from workbench.records import Document, Segment
+
+
+def notes_of(lines: list[str], lang: str = "ru") -> list[str]:
+    segs = [Segment(id=str(i), doc_id=1, index=i, start=0, end=len(t), text=t, lang=lang) for i, t in enumerate(lines)]
+    doc = Document(id=1, name="t", sha256="", text="\n".join(lines), lang=lang, encoding="utf-8", segments=segs)
+    return _run(DocView(doc, [SegmentView(s) for s in segs]), Config())[1]
 
 
 def flags_of(lines: list[str], lang: str = "ru", english: list[str] | None = None, *, checks: str = "",
@@ -70,3 +79,36 @@ def test_cyrillic_left_in_english_is_flagged_but_not_domains_or_unit_letters() -
     clean = ["Forecasters expect 22°С in the capital, the site погода.рф reports."]
     assert spans(["Синоптики ждут 22°С, сообщает сайт погода.рф."], "untranslated.cyrillic", english=clean,
                  side="target") == []
+
+
+# --- spelling -------------------------------------------------------------------------------------
+def test_misspellings_one_letter_from_a_word_are_flagged_with_the_word() -> None:
+    line = "Правительство обещало, что армия не вторгется в соседнюю страну."
+    found = flags_of([line], checks="spelling")
+    assert [line[f.start:f.end] for f in found] == ["вторгется"]
+    assert found[0].suggestion in {"вторгнется", "вторгается"}
+    assert spans(["Міністр сказав, що ситуаця покращилася після зустрічі."], "spelling", "uk") == ["ситуаця"]
+    assert spans(["Компания опубликовала огранизованный отчет."], "spelling") == ["огранизованный"]
+
+
+def test_known_words_names_abbreviations_and_loanwords_are_not_misspellings() -> None:
+    clean = ["Губернатор Тихомиров посетил обл. больницу и встретился с врачами.",
+             "Спортсмены сделали тачдаун, сообщает ТАСС.",
+             "Еще одна новость: ёлку поставили на площади.",
+             "Сине-зеленые водоросли заполнили пруд."]
+    assert spans(clean, "spelling") == []
+    assert spans(["Президент підписав указ про підтримку фермерів."], "spelling", "uk") == []
+
+
+def test_without_dictionaries_the_hunspell_checks_are_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path) -> None:
+    monkeypatch.setattr(hunspell, "_DEFAULT_DIRS", ())
+    monkeypatch.setenv("DICPATH", str(tmp_path))
+    hunspell.forget()
+    try:
+        notes = notes_of(["Армия не вторгется, сказал он про booster shots."])
+    finally:
+        monkeypatch.undo()
+        hunspell.forget()
+    assert any("spelling.non_word" in n and "hunspell-ru" in n for n in notes)
+    assert any("untranslated.latin" in n and "hunspell-en-us" in n for n in notes)

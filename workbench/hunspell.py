@@ -81,3 +81,9 @@ def known(word: str, lang: str) -> bool:
     except (IndexError, KeyError, ValueError, RecursionError):
         return False  # spylls trips over a few odd inputs; an unreadable word is not a known one
     return False
+
+
+def forget() -> None:
+    """Drop the loaded dictionaries and cached lookups (after DICPATH or the system's files change)."""
+    dictionary.cache_clear()
+    known.cache_clear()
