@@ -112,3 +112,42 @@ def test_without_dictionaries_the_hunspell_checks_are_skipped_with_a_note(monkey
         hunspell.forget()
     assert any("spelling.non_word" in n and "hunspell-ru" in n for n in notes)
     assert any("untranslated.latin" in n and "hunspell-en-us" in n for n in notes)
+
+
+# --- grammar --------------------------------------------------------------------------------------
+def test_adjective_noun_disagreement_is_flagged() -> None:
+    assert spans(["Он купил новый машину у соседа."], "grammar.agreement") == ["новый машину"]
+    assert spans(["Министр говорил о туристической отраслей страны."], "grammar.agreement") == \
+        ["туристической отраслей"]
+    assert spans(["Вона купила новий машину в сусіда."], "grammar.agreement", "uk") == ["новий машину"]
+
+
+def test_agreeing_adjectives_complements_and_numerals_are_not_flagged() -> None:
+    clean = ["Он купил новую машину у соседа.",
+             "Зал был полон людей, и все выглядели довольными жизнью.",  # complements of adjectives
+             "Два новых дома построили за год.",  # numerals govern the noun
+             "Врачи лечат больных коронавирусом в новой больнице.",
+             "Вызвавший беспокойство доклад обсудили в среду."]  # a participle and its object
+    assert spans(clean, "grammar.agreement") == []
+    assert spans(["Вона купила нову машину в сусіда."], "grammar.agreement", "uk") == []
+
+
+def test_preposition_followed_by_a_case_it_does_not_govern_is_flagged() -> None:
+    assert spans(["Рейсы отменили из-за карантины в регионе."], "grammar.government") == ["из-за карантины"]
+    assert spans(["Письмо передали в полицией вчера."], "grammar.government") == ["в полицией"]
+    assert spans(["Лист передали до поліцією вчора."], "grammar.government", "uk") == ["до поліцією"]
+    clean = ["Рейсы отменили из-за карантина в регионе.", "Он пришел к нему с новостями о выборах.",
+             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь."]
+    assert spans(clean, "grammar.government") == []
+    assert spans(["У нього є план, і до нього прийшли по допомогу."], "grammar.government", "uk") == []
+
+
+def test_subject_verb_disagreement_is_flagged_but_not_coordination_or_meaning() -> None:
+    assert spans(["Вчера мама сказал, что придет позже."], "grammar.subject_verb") == ["мама сказал"]
+    assert spans(["Они говорит о новых планах."], "grammar.subject_verb") == ["Они говорит"]
+    assert spans(["Учора мама сказав, що прийде пізніше."], "grammar.subject_verb", "uk") == ["мама сказав"]
+    clean = ["Вчера мама сказала, что придет позже.", "Мама и папа пришли домой.",
+             "Министр заявила о новых мерах.", "Большинство проголосовали за закон.",
+             "Они говорят о новых планах."]
+    assert spans(clean, "grammar.subject_verb") == []
+    assert spans(["Мама і тато прийшли додому."], "grammar.subject_verb", "uk") == []
