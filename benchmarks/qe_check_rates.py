@@ -85,8 +85,9 @@ def side_rates(folder: Path, pair: str, lang: str, target: str, limit: int, conf
         lines = _read(path, limit)
         if pair == "en-ru":
             flags = _flags(lines, "ru", src if with_english else None, config, "source")
-        else:
-            flags = _flags(src, "ru", lines, config, "target")
+        else:  # English flags, and source flags that compare with the English (the source is the same)
+            flags = [f for f in _run(_view(src, "ru", lines), config)[0]
+                     if f.side == "target" or CHECKS[f.detector].needs]
         groups[group].append(flags)
         n[group] += len(lines)
     _print_rates(f"{pair}: {target} flagged, human ({n['human']} sentences) vs MT ({n['mt']})", _rates(groups, n))

@@ -151,3 +151,57 @@ def test_subject_verb_disagreement_is_flagged_but_not_coordination_or_meaning() 
              "Они говорят о новых планах."]
     assert spans(clean, "grammar.subject_verb") == []
     assert spans(["Мама і тато прийшли додому."], "grammar.subject_verb", "uk") == []
+
+
+# --- numbers, dates, times, names -----------------------------------------------------------------
+NUMBER_PAIRS = [  # (source, lang, English): the same numbers written the way each language writes them
+    ("Компания продала 2.256 машин.", "ru", "The company sold 2,256 cars."),
+    ("Книгу купили 6 152 524 читателя.", "ru", "The book was bought by 6,152,524 readers."),
+    ("Клуб заплатил 75 млн фунтов, а спонсор добавил 1,2 млрд долларов.", "ru",
+     "The club paid £75m and the sponsor added $1.2bn."),
+    ("Бюджет склав 5 млн гривень.", "uk", "The budget was 5 million hryvnias."),
+    ("Трещина длиной 2 см появилась на стене.", "ru", "A 2cm crack appeared on the wall."),
+    ("Засідання відбудеться 10.04.2022 о 17:00.", "uk", "The meeting will take place on April 10, 2022 at 5:00 p.m."),
+    ("Поезд прибыл в 23:30, а не в 19.45.", "ru", "The train arrived at 11:30 p.m., not at 7:45 p.m."),
+    ("Це сталося на 12-ій хвилині матчу.", "uk", "It happened in the 12th minute of the match."),
+    ("На акцію прийшло тисяч 100 людей.", "uk", "Some 100,000 people came to the rally."),
+    ("Суд засудив дванадцяти обвинувачених, кожному дали двадцять п'ять років.", "uk",
+     "The court sentenced 12 defendants, each to 25 years."),
+    ("В парке посадили 7 деревьев и 31 куст.", "ru", "Seven trees and thirty-one bushes were planted in the park."),
+    ("Заседание прошло 26 июля, о нем писали в XVI веке.", "ru", "The session was held on July 26th, as in the 16th."),
+    ("За сутки в городе выявили 120 случаев.", "ru", "In the past 24 hours, the city recorded 120 cases."),
+]
+
+
+def test_numbers_written_differently_are_not_flagged() -> None:
+    for src, lang, en in NUMBER_PAIRS:
+        assert flags_of([src], lang, [en], checks="consistency.number") == [], (src, en)
+        assert flags_of([src], lang, [en], checks="consistency.date") == [], (src, en)
+
+
+def test_changed_or_missing_numbers_are_still_flagged() -> None:
+    found = flags_of(["Компания продала 2.256 машин за 5 млн рублей."], "ru",
+                     ["The company sold 2,265 cars for 5 million rubles."], checks="consistency.number")
+    assert sorted((f.side, f.start) for f in found) == [("source", 17), ("target", 17)]
+    assert spans(["Засідання відбудеться о 17:00."], "consistency.number", "uk",
+                 ["The meeting will take place at 6 p.m."]) == ["17:00"]
+    assert spans(["Клуб заплатил 75 млн фунтов."], "consistency.number", "ru", ["The club paid £57m."]) == ["75 млн"]
+
+
+def test_transliterated_names_are_found_in_the_english() -> None:
+    pairs = [("Гриффитс заявил журналистам о победе.", "Griffiths told reporters about the win."),
+             ("Ханна приехала в Лондон вместе с Уэстом.", "Hannah came to London with West."),
+             ("Джон Майкл Роджерс выступил на Даунинг-стрит.", "John Michael Rogers spoke on Downing Street.")]
+    for src, en in pairs:
+        assert flags_of([src], "ru", [en], checks="consistency.name") == [], src
+    assert spans(["Гриффитс заявил журналистам о победе."], "consistency.name", "ru",
+                 ["Smith told reporters about the win."]) == ["Гриффитс"]
+
+
+def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None:
+    src = ["Об этом сообщила газета «Вечерние новости», а ракета «Протон-М» стартовала."]
+    assert flags_of(src, "ru", ["The Evening News reported this, and the Proton-M rocket lifted off."],
+                    checks="consistency.quote") == []
+    speech = ["Министр сказал: «мы не будем повышать налоги в этом году»."]
+    assert spans(speech, "consistency.quote", "ru", ["The minister said he would not raise taxes this year."]) == \
+        ["«мы не будем повышать налоги в этом году»"]

@@ -14,6 +14,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from ..quantities import quantities
 from ..text import Token, dates, words
 from .base import (
     EN_FUNCTION_WORDS,
@@ -24,7 +25,6 @@ from .base import (
     content_tokens,
     grammemes,
     name_skeleton,
-    number_values,
     short,
     source_names,
 )
@@ -52,26 +52,43 @@ CHECKS = (NUMBER, DATE, QUOTE, NAME, LENGTH, CONFIDENCE, OMISSION, ADDITION)
 LENGTH_BAND = (0.5, 2.0)
 OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
 LOW_PROB = 0.1
-# News style abbreviates months ("Dec. 7"); the date keys need the full name.
-_MONTHS = {m[:3]: m for m in ("January", "February", "March", "April", "June", "July", "August", "September",
-                              "October", "November", "December")}
-_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
 EN_STOPWORDS = EN_FUNCTION_WORDS
 
 
 def _english_names(english: str) -> list[str]:
-    return [name_skeleton(t.text) for t in words(english) if t.text[:1].isupper()]
+    """Skeletons of the English capitalized words, with the spelling variants a name may hide."""
+    out = []
+    for t in words(english):
+        for part in t.text.split("-"):
+            if part[:1].isupper():
+                low = part.lower()
+                variants = {low, re.sub(r"g(?=[eiy])", "j", low), re.sub(r"(?<=[aeiou])h(?=[^aeiou]|$)", "", low),
+                            low.replace("ch", "k")}  # soft g, a silent h ("John"), a Greek ch ("Michael")
+                out += [name_skeleton(v) for v in variants]
+    return out
 
 
 def _name_found(lemma: str, token: str, english: str, skeletons: list[str]) -> bool:
-    if re.match(r"[A-Za-z]", token):
-        return token.lower() in english.lower()
-    want = name_skeleton(lemma)
-    if len(want) < 2:
-        return True  # too short to tell apart
-    return any(s == want or (len(want) >= 3 and fuzz.ratio(s, want) >= 75) for s in skeletons)
+    latin = re.match(r"[A-Za-z]+", token)
+    if latin:  # "YouTube-канал": the Latin name itself
+        return latin.group().lower() in english.lower()
+    for form in {lemma, token}:
+        parts = [p for p in re.split(r"-", form) if len(p) >= 3] or [form]
+        for part in parts:  # "Даунинг-стрит", "Сан-Диего": one part found is enough
+            want = name_skeleton(part)
+            if len(want) < 2:
+                return True  # too short to tell apart
+            if any(s == want or (len(want) >= 3 and fuzz.ratio(s, want) >= 75) for s in skeletons):
+                return True
+    return False
+
+
+def _is_speech(quoted: str) -> bool:
+    """A quotation of at least four words, not all capitalized (a title)."""
+    toks = words(quoted)
+    return len(toks) >= 4 and sum(t.text[:1].islower() for t in toks) >= 2
 
 
 def word_confidences(english: str, tokens: list[str], logprobs: list[float]) -> list[tuple[Token, float]]:
@@ -115,30 +132,33 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
     seg, src, en = item.seg, item.seg.text, item.english
     sid = seg.id
     if emit.on(NUMBER):
-        src_nums = number_values(src)
-        en_nums = number_values(en, english=True)
-        en_vals = [v for _, v in en_nums]
-        for t, v in src_nums:
-            if v in en_vals:
-                en_vals.remove(v)
-            else:
-                emit.flag(NUMBER, sid, "source", t.start, t.end, f"the number {t.text} is not in the English",
-                          confidence=0.8, suggestion=v)
-        src_vals = [v for _, v in src_nums]
-        for t, v in en_nums:
-            if v in src_vals:
-                src_vals.remove(v)
-            elif t.text[:1].isdigit():
-                emit.flag(NUMBER, sid, "target", t.start, t.end, f"the English adds the number {t.text}",
+        # Each mention with every value it may stand for ("£75m": 75 and 75,000,000; "11:30":
+        # 11:30 or 23:30); a number is missing only when no reading of it is on the other side.
+        src_q = quantities(src, lang or "ru")
+        en_q = quantities(en, "en")
+        src_vals = frozenset().union(*(q.values for q in src_q))
+        en_vals = frozenset().union(*(q.values for q in en_q))
+        for q in src_q:
+            if q.digits and not q.code and not q.values & en_vals:
+                emit.flag(NUMBER, sid, "source", q.start, q.end, f"the number {q.text} is not in the English",
+                          confidence=0.8, suggestion=min(q.values, key=len))
+        for q in en_q:
+            if q.digits and not q.code and not q.values & src_vals:
+                emit.flag(NUMBER, sid, "target", q.start, q.end, f"the English adds the number {q.text}",
                           confidence=0.6)
     if emit.on(DATE):
-        en_dates = {key for _, key in dates(_MONTH_ABBREVIATION.sub(lambda m: _MONTHS[m.group(1)[:3]], en))}
+        en_dates = {key for _, key in dates(en)}
+        # "9/11" and "4/10/2022" may be month first in English.
+        en_dates |= {v[1:] for q in quantities(en, "en") for v in q.values if v.startswith("d")}
         for t, key in dates(src):
             if key not in en_dates:
                 emit.flag(DATE, sid, "source", t.start, t.end,
                           f"the date '{t.text}' is missing or different in the English", confidence=0.8)
     if emit.on(QUOTE):
-        sq = list(_SOURCE_QUOTES.finditer(src))
+        # Russian and Ukrainian quote names of papers, teams, ships and products ("Протон-М",
+        # "Комсомольской правде") where English does not: only a quotation of several words that
+        # is not a name counts as speech the English should mark as quoted.
+        sq = [m for m in _SOURCE_QUOTES.finditer(src) if _is_speech(m.group()[1:-1])]
         eq = _ENGLISH_QUOTES.findall(en)
         if sq and len(eq) < len(sq):
             for m in sq[len(eq):] if eq else sq:
