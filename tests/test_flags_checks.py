@@ -205,3 +205,30 @@ def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None
     speech = ["Министр сказал: «мы не будем повышать налоги в этом году»."]
     assert spans(speech, "consistency.quote", "ru", ["The minister said he would not raise taxes this year."]) == \
         ["«мы не будем повышать налоги в этом году»"]
+
+
+# --- quotes and brackets --------------------------------------------------------------------------
+def test_emoticons_are_not_unpaired_brackets() -> None:
+    lines = ["Спасибо всем за поздравления :) Увидимся в субботу ;-(", "Ну что ж, до встречи)))",
+             "Дякую всім :-) Побачимось у суботу."]
+    assert flags_of(lines, checks="qa.brackets") == []
+    assert spans(["Министр (в отставке заявил об этом вчера."], "qa.brackets") == ["("]
+
+
+def test_quotations_spanning_sentences_and_paragraphs_are_not_unpaired() -> None:
+    one_paragraph = ["«Мы готовы к переговорам.", "Но условия должны быть честными», — сказал он."]
+    assert flags_of(one_paragraph, checks="qa.quotes", paragraph_per_line=False) == []
+    # A quotation continued over paragraphs: each paragraph opens with a quote mark.
+    continued = ["«Мы готовы к переговорам.", "«Но условия должны быть честными», — сказал он."]
+    assert flags_of(continued, checks="qa.quotes") == []
+    assert spans(["«Мы готовы к переговорам, сказал он.", "Переговоры начнутся в понедельник."], "qa.quotes") == \
+        ["«"]
+
+
+# --- checks that fired as much on human text ------------------------------------------------------
+def test_a_colon_before_a_quotation_is_no_cut_off_and_legit_doubles_are_no_repeats() -> None:
+    assert flags_of(["Представитель ведомства заявил:", "«Работы завершатся к осени»."],
+                    checks="artifacts.cut_off") == []
+    assert spans(["Представитель ведомства заявил, что работы в"], "artifacts.cut_off")
+    assert flags_of(["Он сказал."], "ru", ["He said he had had enough of Bora Bora."], checks="qa.repeated_word") == []
+    assert spans(["Он сказал, что что переговоры продолжатся."], "qa.repeated_word") == ["что что"]

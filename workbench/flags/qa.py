@@ -46,6 +46,9 @@ DECIMAL = check("qa.decimal", "decimal_separator", "note",
 CHECKS = (EMPTY, IDENTICAL, INCONSISTENT, REPEATED, DOUBLE_SPACE, SPACING, BRACKETS, QUOTES, QUOTE_STYLE, END_PUNCT,
           TOKENS, LETTERS, DECIMAL)
 
+# English grammar doubles these ("he had had enough", "what it is is", "that that"); a capitalized
+# pair is a name ("Bora Bora") or initials.
+_LEGIT_DOUBLES = frozenset({"had", "that", "is"})
 _OPEN_CLOSE = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _OPEN_CLOSE.items()}
 _QUOTE_PAIRS = {"«": "»", "„": "“", "“": "”", "\"": "\""}
@@ -68,12 +71,24 @@ class _Mark:
     char: str
 
 
-def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[_Mark, str]]) -> None:
-    """Pair brackets and quotes over the sentences of one paragraph."""
+# Emoticons are not brackets: ":)", ";-(", "=]", and the Russian-style ")))" or "((" of chat text.
+_EMOTICON = re.compile(r"(?<![\w])[:;=8][-^'o]?[()\[\]]+|(?<=[^\s()])\){2,}(?=\s|$|[.!?,])|(?<=\s)[()]{2,}(?=\s|$)")
+
+
+def _masked(text: str) -> str:
+    """The text with emoticons blanked out (same length, so offsets hold)."""
+    return _EMOTICON.sub(lambda m: " " * len(m.group()), text) if re.search(r"[()\[\]]", text) else text
+
+
+def _scan_paragraph(items: list[SegmentView], emit: Emitter,
+                    styles: list[tuple[_Mark, str]]) -> tuple[list[_Mark], list[_Mark]]:
+    """Pair brackets and quotes over the sentences of one paragraph. Returns the quotations left
+    open and the closing quotes with no opener, for the caller to pair across paragraphs."""
     brackets: list[_Mark] = []
     quotes: list[_Mark] = []
+    stray: list[_Mark] = []
     for item in items:
-        text = item.seg.text
+        text = _masked(item.seg.text)
         for pos, ch in enumerate(text):
             if ch in _OPEN_CLOSE:
                 brackets.append(_Mark(item, pos, ch))
@@ -89,8 +104,7 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[
                 curly_closes = ch in "”»" or (ch == "“" and top == "„")
                 if straight_closes or curly_closes:
                     if not quotes:
-                        emit.flag(QUOTES, item.seg.id, "source", pos, pos + 1,
-                                  f"'{ch}' closes a quotation never opened", confidence=0.6)
+                        stray.append(_Mark(item, pos, ch))
                         continue
                     opener = quotes.pop()
                     if _QUOTE_PAIRS[opener.char] != ch and not (opener.char == "„" and ch == "”"):
@@ -108,9 +122,27 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[
     for m in brackets:
         emit.flag(BRACKETS, m.item.seg.id, "source", m.pos, m.pos + 1,
                   f"'{m.char}' is never closed in the paragraph", confidence=0.6)
-    for m in quotes:
-        emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
-                  f"the quotation opened with '{m.char}' is never closed in the paragraph", confidence=0.7)
+    return quotes, stray
+
+
+def _pair_across_paragraphs(scans: list[tuple[list[SegmentView], list[_Mark], list[_Mark]]], emit: Emitter) -> None:
+    """A quotation may run over several paragraphs: left open where the next paragraph opens with a
+    quote mark (the convention of continued quotations) or closes one it never opened."""
+    for k, (_items, unclosed, stray) in enumerate(scans):
+        nxt = scans[k + 1] if k + 1 < len(scans) else None
+        if unclosed and nxt is not None:
+            next_text = nxt[0][0].seg.text.lstrip()
+            if nxt[2]:
+                nxt[2].pop(0)  # the next paragraph closes this quotation
+                unclosed = []
+            elif next_text[:1] in "«„“\"":
+                unclosed = []
+        for m in unclosed:
+            emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
+                      f"the quotation opened with '{m.char}' is never closed in the paragraph", confidence=0.7)
+        for m in stray:  # those closing the previous paragraph's quotation were taken off above
+            emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
+                      f"'{m.char}' closes a quotation never opened", confidence=0.6)
 
 
 def _mechanical(item: SegmentView, side: str, text: str, emit: Emitter) -> None:
@@ -118,7 +150,8 @@ def _mechanical(item: SegmentView, side: str, text: str, emit: Emitter) -> None:
     if emit.on(REPEATED):
         toks = tokens(text)
         for a, b in zip(toks, toks[1:], strict=False):
-            if a.text.lower() == b.text.lower() and not text[a.end:b.start].strip():
+            if a.text.lower() == b.text.lower() and not text[a.end:b.start].strip() \
+                    and not a.text[:1].isupper() and a.text.lower() not in _LEGIT_DOUBLES:
                 emit.flag(REPEATED, sid, side, a.start, b.end, f"'{a.text}' twice in a row", confidence=0.7,
                           suggestion=a.text)
     if emit.on(DOUBLE_SPACE):
@@ -162,8 +195,8 @@ def _source_checks(view: DocView, emit: Emitter) -> None:
                           f"'{m.group()}': Russian and Ukrainian write a decimal comma", confidence=0.4,
                           suggestion=f"{m.group(1)},{m.group(2)}")
     styles: list[tuple[_Mark, str]] = []
-    for items in paragraphs.values():
-        _scan_paragraph(items, emit, styles)
+    scans = [(items, *_scan_paragraph(items, emit, styles)) for _, items in sorted(paragraphs.items())]
+    _pair_across_paragraphs(scans, emit)
     used = defaultdict(list)
     for mark, style in styles:
         used[style].append(mark)
@@ -199,9 +232,10 @@ def _english_checks(view: DocView, emit: Emitter) -> None:
                 emit.flag(QUOTE_STYLE, sid, "target", m.start(), m.end(),
                           f"'{m.group()}' in English: use “ ” or \" \"", confidence=0.5)
         if emit.on(BRACKETS):
+            men, msrc = _masked(en), _masked(src)
             for o, c in _OPEN_CLOSE.items():
-                if en.count(o) != en.count(c) and src.count(o) == src.count(c):
-                    at = en.find(o) if en.count(o) > en.count(c) else en.find(c)
+                if men.count(o) != men.count(c) and msrc.count(o) == msrc.count(c):
+                    at = men.find(o) if men.count(o) > men.count(c) else men.find(c)
                     emit.flag(BRACKETS, sid, "target", at, at + 1, f"unpaired '{en[at]}' in the English",
                               confidence=0.6)
         if emit.on(END_PUNCT):
