@@ -135,9 +135,11 @@ def test_agreeing_adjectives_complements_and_numerals_are_not_flagged() -> None:
 def test_preposition_followed_by_a_case_it_does_not_govern_is_flagged() -> None:
     assert spans(["Рейсы отменили из-за карантины в регионе."], "grammar.government") == ["из-за карантины"]
     assert spans(["Письмо передали в полицией вчера."], "grammar.government") == ["в полицией"]
+    assert spans(["Рейсы отменили из-за новых карантины."], "grammar.government") == ["из-за новых карантины"]
     assert spans(["Лист передали до поліцією вчора."], "grammar.government", "uk") == ["до поліцією"]
     clean = ["Рейсы отменили из-за карантина в регионе.", "Он пришел к нему с новостями о выборах.",
-             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь."]
+             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь.",
+             "Врачи работают на передовой борьбы с вирусом."]  # a substantivized adjective
     assert spans(clean, "grammar.government") == []
     assert spans(["У нього є план, і до нього прийшли по допомогу."], "grammar.government", "uk") == []
 
