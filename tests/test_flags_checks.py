@@ -96,8 +96,11 @@ def test_known_words_names_abbreviations_and_loanwords_are_not_misspellings() ->
              "Спортсмены сделали тачдаун, сообщает ТАСС.",
              "Еще одна новость: ёлку поставили на площади.",
              "Сине-зеленые водоросли заполнили пруд."]
-    assert spans(clean, "spelling") == []
+    assert spans(clean, "spelling.non_word") == []
     assert spans(["Президент підписав указ про підтримку фермерів."], "spelling", "uk") == []
+    # A word no dictionary knows and no dictionary word is near: a note, not a misspelling.
+    found = flags_of(["Спортсмены сделали тачдаун в конце матча."], checks="spelling")
+    assert [(f.detector, f.level) for f in found] == [("spelling.unknown", "note")]
 
 
 def test_without_dictionaries_the_hunspell_checks_are_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch,

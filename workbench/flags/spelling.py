@@ -3,12 +3,12 @@
 A misspelling ("вторгется") or a word machine translation made up is unknown to both the
 language's Hunspell dictionary (ru_RU, uk_UA) and pymorphy3's dictionary (OpenCorpora, VESUM);
 either one knowing it is enough, so a word form one of them lacks is not flagged. An unknown
-word counts as a misspelling only when a dictionary word lies one edit away (loanwords and new
-coinages the dictionaries lack usually have no such neighbour). Names (any
-capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps words,
-words of fewer than four letters or before a full stop (abbreviations), and words joined to
-digits or Latin letters are left alone.
-Without the dictionaries the check is skipped with a note.
+word counts as a misspelling only when a dictionary word lies one edit away; loanwords and new
+coinages the dictionaries lack usually have no such neighbour and are only a note (in machine
+translation such words are as often wrong as the near misses, in human text mostly right). Names
+(any capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps
+words, words of fewer than four letters or before a full stop (abbreviations), and words joined
+to digits or Latin letters are left alone. Without the dictionaries the checks are skipped with a note.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ NON_WORD = check("spelling.non_word", "misspelling", "warning",
                  "a lowercase ru/uk word that neither Hunspell (ru_RU/uk_UA) nor pymorphy3's dictionary knows, one "
                  "letter from a word they do: a misspelling")
 
-CHECKS = (NON_WORD,)
+UNKNOWN = check("spelling.unknown", "unknown_word", "note",
+                "a lowercase ru/uk word neither dictionary knows, with no dictionary word one letter away: a loanword, "
+                "a new coinage or a word machine translation made up")
+
+CHECKS = (NON_WORD, UNKNOWN)
 
 MIN_LETTERS = 4
 _WORD = re.compile(r"(?<![\w\-'’ʼ])[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*(?![\w\-'’ʼ])")
@@ -76,7 +80,7 @@ def near_miss(word: str, lang: str) -> str:
 
 def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
     """(start, end, word, nearest dictionary word) of the lowercase Cyrillic words no dictionary of
-    `lang` knows and that lie one edit from a word it does."""
+    `lang` knows; the nearest word is '' when none lies one edit away."""
     out = []
     for m in _WORD.finditer(text):
         w = m.group()
@@ -86,14 +90,12 @@ def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
             continue
         if text[m.end():m.end() + 1] == ".":
             continue  # an unknown word before a full stop is most often an abbreviation ("сокр.", "обл.")
-        near = near_miss(w, lang)
-        if near:
-            out.append((m.start(), m.end(), w, near))
+        out.append((m.start(), m.end(), w, near_miss(w, lang)))
     return out
 
 
 def detect(view: DocView, emit: Emitter) -> None:
-    if not emit.on(NON_WORD):
+    if not emit.any_on(CHECKS):
         return
     langs = {view.seg_lang(i) for i in view.items} - {""}
     missing = sorted(lang for lang in langs if not hunspell.available(lang))
@@ -104,6 +106,11 @@ def detect(view: DocView, emit: Emitter) -> None:
         if not lang or lang in missing or item.seg.role == "boilerplate":
             continue
         for s, e, w, near in non_words(item.seg.text, lang):
+            if not near:
+                emit.flag(UNKNOWN, item.seg.id, "source", s, e,
+                          f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's",
+                          confidence=0.5)
+                continue
             emit.flag(NON_WORD, item.seg.id, "source", s, e,
                       f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's: "
                       f"a misspelling of '{near}'?", confidence=0.6, suggestion=near)
