@@ -237,3 +237,9 @@ def test_a_colon_before_a_quotation_is_no_cut_off_and_legit_doubles_are_no_repea
     assert spans(["Представитель ведомства заявил, что работы в"], "artifacts.cut_off")
     assert flags_of(["Он сказал."], "ru", ["He said he had had enough of Bora Bora."], checks="qa.repeated_word") == []
     assert spans(["Он сказал, что что переговоры продолжатся."], "qa.repeated_word") == ["что что"]
+
+
+def test_a_segment_left_in_english_is_untranslated_even_in_title_case() -> None:
+    line = "Storm and Flood Devastate a Coastal Town (англ.)"
+    assert spans([line], "untranslated.latin") == ["Storm and Flood Devastate a Coastal Town"]
+    assert spans(["Агентство Reuters и газета The Times сообщили об этом."], "untranslated.latin") == []
