@@ -95,7 +95,9 @@ def test_known_words_names_abbreviations_and_loanwords_are_not_misspellings() ->
     clean = ["Губернатор Тихомиров посетил обл. больницу и встретился с врачами.",
              "Спортсмены сделали тачдаун, сообщает ТАСС.",
              "Еще одна новость: ёлку поставили на площади.",
-             "Сине-зеленые водоросли заполнили пруд."]
+             "Сине-зеленые водоросли заполнили пруд.",
+             "Это несмертельное, но светошумовое оружие."]  # a prefix or a linking vowel joins known words
+    assert spans(clean, "spelling") == ["тачдаун"]  # a loanword: only the unknown-word note
     assert spans(clean, "spelling.non_word") == []
     assert spans(["Президент підписав указ про підтримку фермерів."], "spelling", "uk") == []
     # A word no dictionary knows and no dictionary word is near: a note, not a misspelling.
@@ -243,3 +245,12 @@ def test_a_segment_left_in_english_is_untranslated_even_in_title_case() -> None:
     line = "Storm and Flood Devastate a Coastal Town (англ.)"
     assert spans([line], "untranslated.latin") == ["Storm and Flood Devastate a Coastal Town"]
     assert spans(["Агентство Reuters и газета The Times сообщили об этом."], "untranslated.latin") == []
+
+
+def test_roman_numerals_and_headlines_without_a_full_stop_are_fine_in_english() -> None:
+    src = ["Корабль XVI века восстановили к II кварталу."]
+    assert flags_of(src, "ru", ["The 16th-century ship was restored by the second quarter."], checks="qa.tokens") == []
+    assert spans(["Сделку одобрил НАТО и CNN сообщил об этом."], "qa.tokens", "ru",
+                 ["The deal was approved by the alliance, the channel reported."]) == ["CNN"]
+    assert flags_of(["Рекорд России побит."], "ru", ["Russian record broken"], checks="qa.end_punctuation") == []
+    assert flags_of(["Рекорд России побит."], "ru", ["Russian record broken?"], checks="qa.end_punctuation")

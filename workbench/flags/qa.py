@@ -55,7 +55,8 @@ _QUOTE_PAIRS = {"«": "»", "„": "“", "“": "”", "\"": "\""}
 _STYLE = {"«": "«»", "„": "„“", "“": "“”", "\"": "\"\""}
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
                   r"\b[A-Za-z][\w-]*\.(?:com|org|net|gov|info|io|eu|ua|ru|uk|de|fr|pl|by|kz|news|tv)\b")
-_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,}(?![\w-])")
+# Not a Roman numeral ("XVI век", "II квартал"): English writes "16th century", "second quarter".
+_ACRONYM = re.compile(r"(?<![\w-])(?!(?:C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-]))[A-Z][A-Z0-9]{1,}(?![\w-])")
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \u00a0]+(?=[,.;:!?](?![.\d]))")
 _DOUBLE_SPACE = re.compile(r"[ \u00a0]{2,}")
 _DECIMAL_POINT = re.compile(r"(?<![\d.,])(\d+)\.(\d+)(?![\d.])")
@@ -240,7 +241,9 @@ def _english_checks(view: DocView, emit: Emitter) -> None:
                               confidence=0.6)
         if emit.on(END_PUNCT):
             a, b = _end_class(src), _end_class(en)
-            if a != b and {a, b} != {".", "…"} and not (a in ":;" and b in ".:;"):
+            # English headlines drop the full stop a Russian or Ukrainian headline may keep.
+            headline = a == "." and not b and len(tokens(en)) <= 12
+            if a != b and {a, b} != {".", "…"} and not (a in ":;" and b in ".:;") and not headline:
                 emit.flag(END_PUNCT, sid, "target", max(0, len(en.rstrip()) - 1), len(en.rstrip()),
                           f"the source ends with '{a or 'no punctuation'}', the English with '{b or 'none'}'",
                           confidence=0.4, suggestion=a)

@@ -34,11 +34,29 @@ MIN_LETTERS = 4
 _WORD = re.compile(r"(?<![\w\-'’ʼ])[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*(?![\w\-'’ʼ])")
 
 
+# Productive prefixes of Russian and Ukrainian word formation (closed class): "не" + a known word
+# is a word ("нерозширення", "несмертельный"), and so is "анти", "само", "пост" + a known word.
+PREFIXES = {"ru": ("не", "без", "анти", "пост", "псевдо", "само", "супер", "ультра", "контр", "нео", "полу",
+                   "меж", "сверх", "около", "вне", "внутри", "противо", "над", "под", "пере", "до", "недо"),
+            "uk": ("не", "без", "анти", "пост", "псевдо", "само", "супер", "ультра", "контр", "нео", "напів",
+                   "між", "понад", "поза", "всередині", "протидо", "над", "під", "пере", "до", "недо")}
+
+
+def _compound(w: str, lang: str) -> bool:
+    """A prefix and a known word, or two known words joined by a linking o/e ("светошумовой")."""
+    known = morph.analyzer(lang).word_is_known
+    for p in PREFIXES[lang]:
+        if w.startswith(p) and len(w) - len(p) >= 4 and known(w[len(p):]):
+            return True
+    return any(w[i] in "ое" and known(w[:i]) and known(w[i + 1:]) for i in range(3, len(w) - 4))
+
+
 @lru_cache(maxsize=300_000)
 def is_known(word: str, lang: str) -> bool:
-    """Whether either dictionary of the language knows the word (a hyphenated word: each part)."""
+    """Whether either dictionary of the language knows the word (a hyphenated word: each part), or
+    it is a regular compound of words they know."""
     w = normalize(word)
-    if hunspell.known(w, lang) or morph.is_known(w, lang):
+    if hunspell.known(w, lang) or morph.is_known(w, lang) or _compound(w.lower(), lang):
         return True
     if "-" in w:
         parts = [p for p in w.split("-") if p]
