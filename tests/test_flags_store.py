@@ -54,7 +54,7 @@ def test_consistency_flags_on_a_bad_english(store: Store) -> None:
     idx = {s.id: s.index for s in doc.segments}
     translate(store, doc, {
         1: "Deputy Secretary of State Wendy Sherman met Sergei Ryabkov in Geneva on January 11.",  # date changed
-        2: "She said the sides discussed 4 issues, including arms control и др.",  # number, quote, Cyrillic
+        2: "She said the sides discussed 4 issues, including arms control и др.",  # number, Cyrillic
         3: "The talks lasted almost eight hours, the longest meeting of the two delegations since the summit in "
            "June, when the two presidents agreed to start the dialogue on strategic stability.",  # too long
     })
@@ -62,7 +62,9 @@ def test_consistency_flags_on_a_bad_english(store: Store) -> None:
     found = kinds(flags, idx)
     assert (1, "date_mismatch") in found
     assert (2, "number_mismatch") in found
-    assert (2, "quote_missing") in found
+    # «контроль над вооружениями» quotes a term, not speech: English writes it without quote marks
+    # (issue 11), so no quote_missing; quoted speech is tested in test_flags_checks.py.
+    assert (2, "quote_missing") not in found
     assert (2, "untranslated") in found
     assert (3, "length_ratio") in found
     assert (1, "name_mismatch") not in found  # Sherman and Ryabkov are both there
@@ -236,7 +238,8 @@ def test_a_flag_resolved_by_a_person_stays_resolved(store: Store) -> None:
 def test_levels_and_switches_per_project(store: Store) -> None:
     text = "Вчера в Казани на встрече в Казани обсуждали бюджет,, сообщили в мэрии."
     default = {f.kind: f for f in flag_text(text, "ru", Config(), terms=[])}
-    assert default["repetition"].level == "warning" and default["doubled_punctuation"].level == "warning"
+    # repetition is a note by default: it fires nearly as often on human text (issue 11)
+    assert default["repetition"].level == "note" and default["doubled_punctuation"].level == "warning"
     raised = {f.kind: f for f in flag_text(text, "ru", Config(detectors={"artifacts.repetition": "error"}), terms=[])}
     assert raised["repetition"].level == "error" and raised["repetition"].severity >= 0.7
     family_off = {f.kind for f in flag_text(text, "ru", Config(detectors={"artifacts": "off"}), terms=[])}
