@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup-venv.sh
-.venv/bin/workbench import corpus/ >/dev/null
+# The server's operator imports the seed articles (idempotent; recorded as 'run.sh (operator)').
+.venv/bin/workbench --user run.sh --operator import corpus/ >/dev/null
 echo "Starting the workbench at http://localhost:${PORT:-8501}"
 exec .venv/bin/workbench serve --port "${PORT:-8501}"

@@ -9,8 +9,6 @@ from pathlib import Path
 from .. import distributed
 from ..actions.flags import dismiss_flag, resolve_flag
 from ..errors import WorkbenchError
-from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
-from ..flags.base import levels_for
 from ..ingest.readers import read_text
 from ..store.errors import NotFound
 from .common import Context, add_format, emit, out
@@ -45,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
-    # The checks (and through them the store) load only for this command.
+    # The checks (and their dictionaries) load only for this command.
+    from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
+    from ..flags.base import levels_for
 
     if args.checks:
         levels = levels_for(ctx.config.detectors)

@@ -14,7 +14,6 @@ from ..actions import can
 from ..actions.imports import import_glossary_files
 from ..actions.terms import propose_term, review_term
 from ..errors import WorkbenchError
-from ..flags import glossary_files
 from ..glossary import write_glossary_file
 from ..records import TERM_KINDS, TERM_STATUSES
 from .common import Context, add_format, emit, out
@@ -99,6 +98,8 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_load(ctx: Context, args: argparse.Namespace) -> int:
+
+    from ..flags import glossary_files  # the checks load dictionaries: only when needed
 
     paths = [Path(f) for f in args.files] or glossary_files(ctx.config)
     if not paths:
