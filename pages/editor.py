@@ -83,7 +83,7 @@ with top[3]:
     if st.button("Run QA", key="editor_run_qa", help="Run every check on this document now."):
         run = wa.attempt(wa.run_qa, store, user, doc.id)
         if run is not None:
-            wa.flash(f"QA: {len(run.flags)} open flag(s) on {run.segments} segments.")
+            wa.flash(f"QA: {len(run.flags)} open flag(s) on {run.checked} segments.")
             for note in run.notes:
                 wa.flash(note, "info")
             st.rerun()
