@@ -2,6 +2,7 @@
 starter glossary), Confirm and the triage order, the address, read-only approved documents, the
 processing stages without a model, and the signed sign-in tokens."""
 
+# ruff: noqa: F811  (the env fixture is imported from test_app)
 from __future__ import annotations
 
 import time
