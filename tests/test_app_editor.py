@@ -168,3 +168,50 @@ def test_pages_render_after_the_editor_changes(env, page):
     at = sign_in("ann")
     at.switch_page(f"pages/{page}.py").run()
     no_exceptions(at)
+
+
+def test_glossary_page_shows_and_loads_the_starter_glossary(env):
+    rita = sign_in("rita")
+    rita.switch_page("pages/glossary.py").run()
+    no_exceptions(rita)
+    assert any("The flags use them for ru, uk" in c.value for c in rita.caption)
+    rita.button(key="gl_load_starter").click().run()
+    no_exceptions(rita)
+    loaded = env.terms()
+    assert loaded and {t.created_by for t in loaded} == {"rita"}
+    assert any(s.value.startswith("Loaded ") for s in rita.success)
+    rita.button(key="gl_load_starter").click().run()  # a second load adds nothing
+    assert len(env.terms()) == len(loaded)
+
+
+def test_serve_becomes_streamlit_so_sigterm_stops_the_server(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT
+    from tests.test_e2e_browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKBENCH_DATA_DIR": str(tmp_path / "data")}
+    env.pop("WORKBENCH_DB", None)
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--address",
+                             "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)  # to the pid `workbench serve` started with
+        assert proc.wait(timeout=30) is not None
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,4 +35,8 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
         env["WORKBENCH_DB"] = ctx.config.db_url
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    return subprocess.call(cmd, env=env)
+    # Replace this process with Streamlit: SIGTERM from a service manager (or Ctrl+C) then reaches
+    # the server itself instead of leaving it running on the port behind a dead parent.
+    sys.stdout.flush()
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # not reached

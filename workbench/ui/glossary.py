@@ -98,3 +98,33 @@ def export_tsv(terms: list[Term]) -> bytes:
     for t in terms:
         writer.writerow([t.lang, t.source, t.english, t.status, t.kind, t.note])
     return buf.getvalue().encode("utf-8")
+
+
+def starter_terms(config: Any) -> list[Term]:
+    """The starter glossary: the terms of the glossary files (`glossaries/*.tsv`)."""
+    from ..flags import file_terms
+
+    return file_terms(config)
+
+
+def starter_in_use(store: Store, config: Any) -> list[str]:
+    """The languages whose flags use the starter glossary (no approved project terms in them yet)."""
+    approved = {t.lang for t in store.terms(status="approved")}
+    return sorted({t.lang for t in starter_terms(config)} - approved)
+
+
+def load_starter(store: Store, user: User | None, config: Any) -> list[Term]:
+    """Copy the starter glossary into the project glossary (terms already there are left alone).
+    A reviewer's load keeps the files' statuses; a translator's arrives as proposed terms."""
+    require(user, "propose_term")
+    assert user is not None
+    have = {(t.lang, t.source.casefold(), t.english.casefold()) for t in store.terms()}
+    reviewer = can(user, "approve_term")
+    added = []
+    for t in starter_terms(config):
+        if (t.lang, t.source.casefold(), t.english.casefold()) in have:
+            continue
+        if not reviewer:
+            t.status = "proposed"
+        added.append(store.add_term(t, user.name, comment="loaded from the starter glossary"))
+    return added
