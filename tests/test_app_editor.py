@@ -215,3 +215,43 @@ def test_serve_becomes_streamlit_so_sigterm_stops_the_server(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+# --- review ------------------------------------------------------------------------------------
+def test_comments_errors_send_back_and_the_tsv(env):
+    from workbench import review
+
+    segs = machine_translate(env, "000", {4: "On Saturday the Biden administration said again."})
+    sid = segs[4].id
+    env.set_segment_status(sid, "approved", "ann")  # confirmed by the translator
+    rita = open_segment(sign_in("rita"), env.document("000").id, sid)
+    rita.text_input(key="editor_comment_text").input("Is 'again' needed?")
+    rita.button(key=f"FormSubmitter:editor_comment_form_{sid}-Add").click().run()
+    no_exceptions(rita)
+    rita.text_input(key="editor_err_span").input("said again")
+    rita.selectbox(key="editor_err_cat").set_value("style")
+    rita.button(key=f"FormSubmitter:editor_err_form_{sid}-Mark error").click().run()
+    no_exceptions(rita)
+    assert not rita.error, [e.value for e in rita.error]
+    (err,) = review.annotations(env, [sid])
+    assert (err.span, err.category, err.severity, err.author) == ("said again", "style", "major", "rita")
+    rita.text_input(key="editor_back_reason").input("use 'reiterated'")
+    rita.button(key="editor_send_back").click().run()
+    no_exceptions(rita)
+    assert env.segment(sid).status == "edited"
+    notes = review.comments(env, [sid])
+    assert [c.text for c in notes] == ["Is 'again' needed?", "Sent back: use 'reiterated'"]
+    tsv = review.annotations_tsv(env, "000").decode().splitlines()
+    assert tsv[0].split("\t")[:3] == ["document", "segment", "source"] and "\tsaid again\tstyle\tmajor\t" in tsv[1]
+    # the translator sees the comments and resolves one; she cannot annotate or send back
+    ann = open_segment(sign_in("ann"), env.document("000").id, sid)
+    no_exceptions(ann)
+    assert any(e.label.startswith("Review: 2 open comment(s), 1 error(s)") for e in ann.expander)
+    with pytest.raises(KeyError):
+        ann.text_input(key="editor_err_span")
+    ann.button(key=f"editor_comment_resolve_{notes[0].id}").click().run()
+    assert [c.status for c in review.comments(env, [sid])] == ["resolved", "open"]
+    with pytest.raises(review.ReviewError, match="not found in the English"):
+        review.annotate(env, User("rita", "reviewer"), sid, "Some English.", "nowhere", "style", "minor")
+    assert {e["action"] for e in env.events()} >= {"comment.add", "error.annotate", "segment.send_back",
+                                                   "comment.resolve"}
