@@ -65,7 +65,7 @@ if terms:
                 st.rerun()
     st.dataframe(gl.history(store, tid), hide_index=True, width="stretch")
 
-st.subheader("Starter glossary")
+st.subheader("Starter terms")
 cfg = wa.config()
 starter = gl.starter_terms(cfg)
 using = gl.starter_in_use(store, cfg)
