@@ -474,8 +474,6 @@ def review_panel(row: editor.EditorRow) -> None:
                     if wa.attempt(review.send_back, store, user, row.id, reason) is not None:
                         wa.flash(f"Segment {row.segment.index + 1}: sent back to the translator")
                         rerun_fragment()
-        st.download_button("Error annotations of this document (TSV)", review.annotations_tsv(store, doc_id),
-                           file_name="errors.tsv", mime="text/tab-separated-values", key="editor_errors_tsv")
 
 
 def history_panel(row: editor.EditorRow, bases: dict) -> None:
@@ -572,3 +570,7 @@ with st.expander("Find and replace in this document's English"):
                 st.html(f'<div class="wb-src"><span class="wb-num">{p.index + 1}</span>'
                         f'{editor.h.word_diff(p.before, p.after)}</div>')
 
+with st.expander("Error annotations of this document"):
+    st.caption("Every error reviewers marked, with the span, MQM category and severity (one row each).")
+    st.download_button("Download the error annotations (TSV)", review.annotations_tsv(store, doc.id),
+                       file_name=f"{doc.name}.errors.tsv", mime="text/tab-separated-values", key="editor_errors_tsv")
