@@ -255,3 +255,12 @@ def test_comments_errors_send_back_and_the_tsv(env):
         review.annotate(env, User("rita", "reviewer"), sid, "Some English.", "nowhere", "style", "minor")
     assert {e["action"] for e in env.events()} >= {"comment.add", "error.annotate", "segment.send_back",
                                                    "comment.resolve"}
+
+
+def test_quality_page_counts_english_written_without_mt(env):
+    seg = env.segments("000")[4]
+    env.save_edit(seg.id, "Written from scratch.", "ann", 0)
+    at = sign_in("ann")
+    at.switch_page("pages/quality.py").run()
+    no_exceptions(at)
+    assert any("1 segment(s) translated from scratch" in i.value for i in at.info)
