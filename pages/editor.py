@@ -9,7 +9,7 @@ every kind of move.
 
 import streamlit as st
 
-from workbench import editing
+from workbench import editing, review
 from workbench.auth import can
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
@@ -83,7 +83,7 @@ with top[3]:
     if st.button("Run QA", key="editor_run_qa", help="Run every check on this document now."):
         run = wa.attempt(wa.run_qa, store, user, doc.id)
         if run is not None:
-            wa.flash(f"QA: {len(run.flags)} open flag(s) on {run.segments} segments.")
+            wa.flash(f"QA: {len(run.flags)} open flag(s) on {run.checked} segments.")
             for note in run.notes:
                 wa.flash(note, "info")
             st.rerun()
@@ -334,6 +334,7 @@ def segment_editor() -> None:
                  selection_mode="single-row", key="editor_table",
                  column_config={"risk": st.column_config.NumberColumn("risk", format="%.2f"),
                                 "#": st.column_config.NumberColumn("#", width="small")})
+    review_panel(row)
     history_panel(row, bases)
     propose_panel(row)
     split_panel(row, rows)
@@ -424,6 +425,55 @@ def memory_panel(row: editor.EditorRow, approved_terms: list, use_text, text_key
             st.html(editor.concordance_html(hits))
     st.button("Copy source to target", key="editor_copy_source", shortcut="Alt+I",
               on_click=lambda: state.__setitem__(text_key, row.segment.text))
+
+
+def review_panel(row: editor.EditorRow) -> None:
+    """Comments (everyone), error annotations and send back (reviewers), the errors as a TSV."""
+    notes = review.comments(store, [row.id])
+    errors = review.annotations(store, [row.id])
+    still_open = sum(c.status == "open" for c in notes)
+    with st.expander(f"Review: {still_open} open comment(s), {len(errors)} error(s) on this segment",
+                     expanded=bool(still_open)):
+        for c in notes:
+            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            mark = "" if c.status == "open" else " — *resolved*"
+            c1.markdown(f"**{wa.md(c.author)}**: {wa.md(c.text)}{mark}")
+            if c.status == "open" and c2.button("Resolve", key=f"editor_comment_resolve_{c.id}"):
+                if wa.attempt(review.resolve_comment, store, user, c.id) is not None:
+                    rerun_fragment()
+        with st.form(f"editor_comment_form_{row.id}", clear_on_submit=True, border=False):
+            k1, k2 = st.columns([6, 1], vertical_alignment="bottom")
+            text = k1.text_input("Comment", key="editor_comment_text", placeholder="a question or a note on "
+                                 "this segment, for the translator or the reviewer")
+            if k2.form_submit_button("Add", width="stretch"):
+                if wa.attempt(review.add_comment, store, user, row.id, text) is not None:
+                    rerun_fragment()
+        for a in errors:
+            e1, e2 = st.columns([6, 1], vertical_alignment="center")
+            e1.markdown(f":red[**{a.severity}**] {a.category}: “{wa.md(a.span)}”"
+                        + (f" — {wa.md(a.note)}" if a.note else "") + f" · {wa.md(a.author)}")
+            if can(user, "approve_document") and e2.button("Delete", key=f"editor_err_del_{a.id}"):
+                if wa.attempt(review.delete_annotation, store, user, a.id) is not None:
+                    rerun_fragment()
+        if can(user, "approve_document") and row.english.strip():
+            with st.form(f"editor_err_form_{row.id}", clear_on_submit=True, border=False):
+                a1, a2, a3 = st.columns([3, 2, 1])
+                span = a1.text_input("Error on (words of the English)", key="editor_err_span")
+                category = a2.selectbox("MQM category", review.MQM_CATEGORIES, key="editor_err_cat")
+                severity = a3.selectbox("Severity", review.MQM_SEVERITIES, index=1, key="editor_err_sev")
+                b1, b2 = st.columns([6, 1], vertical_alignment="bottom")
+                note = b1.text_input("Note", key="editor_err_note")
+                if b2.form_submit_button("Mark error", width="stretch"):
+                    if wa.attempt(review.annotate, store, user, row.id, row.english, span, category, severity,
+                                  note) is not None:
+                        rerun_fragment()
+            if row.segment.status == "approved":
+                s1, s2 = st.columns([6, 1], vertical_alignment="bottom")
+                reason = s1.text_input("Send back to the translator: what to change", key="editor_back_reason")
+                if s2.button("Send back", key="editor_send_back", width="stretch"):
+                    if wa.attempt(review.send_back, store, user, row.id, reason) is not None:
+                        wa.flash(f"Segment {row.segment.index + 1}: sent back to the translator")
+                        rerun_fragment()
 
 
 def history_panel(row: editor.EditorRow, bases: dict) -> None:
@@ -520,3 +570,7 @@ with st.expander("Find and replace in this document's English"):
                 st.html(f'<div class="wb-src"><span class="wb-num">{p.index + 1}</span>'
                         f'{editor.h.word_diff(p.before, p.after)}</div>')
 
+with st.expander("Error annotations of this document"):
+    st.caption("Every error reviewers marked, with the span, MQM category and severity (one row each).")
+    st.download_button("Download the error annotations (TSV)", review.annotations_tsv(store, doc.id),
+                       file_name=f"{doc.name}.errors.tsv", mime="text/tab-separated-values", key="editor_errors_tsv")

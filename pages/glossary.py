@@ -79,6 +79,25 @@ if terms:
                 st.rerun()
     st.dataframe(gl.history(store, tid), hide_index=True, width="stretch")
 
+st.subheader("Starter terms")
+cfg = wa.config()
+starter = gl.starter_terms(cfg)
+using = gl.starter_in_use(store, cfg)
+st.caption(f"{len(starter)} terms in the glossary files shipped with the workbench. "
+           + (f"The flags use them for {', '.join(using)} until the project glossary has approved terms in "
+              "that language." if using else "The project glossary has approved terms in every language of "
+              "the files, so the flags use only the project glossary."))
+s1, s2 = st.columns([4, 1], vertical_alignment="top")
+with s1.expander(f"Show the starter glossary ({len(starter)} terms)"):
+    st.dataframe([{"lang": t.lang, "source": t.source, "English": t.english, "kind": t.kind, "note": t.note}
+                   for t in starter], hide_index=True, width="stretch")
+if s2.button("Load the starter glossary", key="gl_load_starter", disabled=not starter,
+             help="Copies the files' terms into the project glossary (reviewers: as approved)."):
+    added = wa.attempt(actions.load_starter, store, user, cfg)
+    if added is not None:
+        wa.flash(f"Loaded {len(added)} starter term(s)" + ("" if reviewer else " as proposed"))
+        st.rerun()
+
 st.subheader("Import and export")
 i1, i2 = st.columns(2)
 with i1:

@@ -37,8 +37,12 @@ st.subheader("Post-editing: how far the English moved from the MT")
 st.caption("HTER: TER of the MT against the post-edited English (share of words edited, %); chrF and BLEU "
            "score the MT with the post-edit as reference. Segments count once edited or accepted.")
 per_doc, per_day = quality.edit_rows(store)
+without_mt = quality.translated_without_mt(store)
+if without_mt:
+    st.caption(f"{without_mt} segment(s) have English written by people with no MT to start from: they are "
+               "not scored here (there is nothing to compare them with).")
 if not per_doc:
-    st.info("Nothing post-edited yet.")
+    st.info("No post-edited MT yet." + (f" ({without_mt} segment(s) translated from scratch.)" if without_mt else ""))
 else:
     st.dataframe(per_doc, hide_index=True, width="stretch")
     docs = pd.DataFrame(per_doc).melt(id_vars=["document"], value_vars=["HTER", "chrF", "BLEU"], var_name="metric")

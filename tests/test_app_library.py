@@ -270,9 +270,18 @@ def test_home_progress_counts(store, config):
     store.save_edit(segs[0].id, "Edited.", "ann", 0)
     store.set_segment_status(segs[1].id, "approved", "ann")
     (p,) = home.progress(store)
-    assert (p.segments, p.translated, p.edited, p.approved) == (len(segs), 4, 1, 1)
-    assert p.boilerplate == len(store.segments(d.id)) - len(segs)
+    everything = store.segments(d.id)
+    # the editor's count: every segment, boilerplate shown apart
+    assert (p.segments, p.work, p.translated, p.edited, p.approved) == (len(everything), len(segs), 4, 1, 1)
+    assert p.boilerplate == len(everything) - len(segs)
     assert p.row()["translated %"] == round(400 / len(segs))
+    assert p.by_status == {"new": len(segs) - 4, "MT": 2, "edited": 1, "confirmed": 1}
+    assert p.words > len(segs)
+
+
+def test_progress_shares_keep_one_decimal_below_one_percent():
+    assert home.share(11, 593) == 2.0 and home.share(5, 593) == 0.8 and home.share(0, 593) == 0.0
+    assert home.share(300, 593) == 51.0 and home.share(1, 0) == 0.0
 
 
 def test_text_shown_as_markdown_is_inert():

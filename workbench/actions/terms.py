@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
 from ..records import TERM_KINDS, Term, User
@@ -158,3 +158,13 @@ def upload_terms(store: Store, user: User | None, name: str, data: bytes) -> Ter
 def import_tsv(store: Store, user: User | None, name: str, data: bytes) -> list[Term]:
     """The terms an uploaded TSV glossary added (see `upload_terms`)."""
     return upload_terms(store, user, name, data).added
+
+
+def load_starter(store: Store, user: User | None, config: Any) -> list[Term]:
+    """Copy the starter glossary (`glossaries/*.tsv`) into the project glossary; terms already there are
+    left alone. A reviewer's load keeps the files' statuses; anyone else's arrives as proposed."""
+    from ..flags import glossary_files
+
+    require(user, "propose_term")
+    files = [(p.name, read_term_file(p, glossary_layout=True)[0]) for p in glossary_files(config)]
+    return [t for rep in import_terms(store, user, files) for t in rep.added]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,4 +39,8 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
            # no developer menu, no tracebacks, no upload larger than the import limit.
            "--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
            "--server.maxUploadSize", str(max(1, -(-ctx.config.max_import_bytes // (1024 * 1024))))]
-    return subprocess.call(cmd, env=env)
+    # Replace this process with Streamlit: SIGTERM from a service manager (or Ctrl+C) then reaches
+    # the server itself instead of leaving it running on the port behind a dead parent.
+    sys.stdout.flush()
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # not reached

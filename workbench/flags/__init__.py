@@ -164,15 +164,12 @@ def _counterparts(store: Store, doc_id: int, story_id: int | None) -> dict[str, 
     return out
 
 
-def _scope(segments: Sequence[Any], english: dict[str, Any], wanted: set[str]) -> list[Any]:
+def _scope(segments: Sequence[Any], wanted: set[str]) -> list[Any]:
     """The segments a re-check of `wanted` must look at: those, their neighbours (boilerplate runs)
-    and every segment with the same source or the same English (consistency checks)."""
-    keys = {(s.text.strip(), english[s.id].text.strip()) for s in segments if s.id in wanted}
-    sources = {k[0] for k in keys}
-    englishes = {k[1] for k in keys if k[1]}
+    and every segment with the same source (consistency checks)."""
+    sources = {s.text.strip() for s in segments if s.id in wanted}
     near = {j for i, s in enumerate(segments) if s.id in wanted for j in (i - 1, i, i + 1)}
-    return [s for i, s in enumerate(segments)
-            if i in near or s.text.strip() in sources or (english[s.id].text.strip() in englishes)]
+    return [s for i, s in enumerate(segments) if i in near or s.text.strip() in sources]
 
 
 def flag_segments(store: Store, config: Config, doc_ref: int | str, segment_ids: Iterable[str]) -> FlagRun:
@@ -187,12 +184,12 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
     """Run every check that can run on a stored document, store the flags, and say what was skipped.
     `only`: re-check just these segments (see `flag_segments`)."""
     doc = store.document(doc_ref)
-    ids = [s.id for s in doc.segments]
-    english = store.english_for(ids)
-    translations = store.translations(ids)
-    segments = doc.segments if only is None else _scope(doc.segments, english, only)
+    segments = doc.segments if only is None else _scope(doc.segments, only)
     if only is not None:
         doc = dataclasses.replace(doc, segments=segments)
+    ids = [s.id for s in segments]
+    english = store.english_for(ids)
+    translations = store.translations(ids)
     items = []
     for seg in segments:
         en = english[seg.id].text if seg.id in english else ""

@@ -34,14 +34,12 @@ def change_marker(store: Store) -> tuple[Any, ...]:
 
     parts = ["(SELECT max(id) FROM events)", "(SELECT max(id) FROM edits)", "(SELECT max(id) FROM translations)",
              "(SELECT max(id) FROM flags)", "(SELECT count(*) FROM flags WHERE status = 'open')",
+             "(SELECT sum(severity) FROM flags WHERE status = 'open')",
              "(SELECT max(resolved_at) FROM flags)", "(SELECT max(id) FROM word_alignments)",
-             "(SELECT max(id) FROM term_events)", "(SELECT max(id) FROM terms)"]
+             "(SELECT max(id) FROM term_events)", "(SELECT max(id) FROM terms)",
+             "(SELECT max(id) FROM segment_comments)", "(SELECT max(resolved_at) FROM segment_comments)",
+             "(SELECT max(id) FROM error_annotations)", "(SELECT count(*) FROM error_annotations)"]
     with store.transaction(readonly=True) as s:
-        from sqlalchemy import inspect
-
-        if inspect(s.connection()).has_table("segment_comments"):
-            parts += ["(SELECT max(id) FROM segment_comments)", "(SELECT max(resolved_at) FROM segment_comments)",
-                      "(SELECT max(id) FROM error_annotations)"]
         row = s.execute(text("SELECT " + ", ".join(parts))).one()
     return tuple(str(v) for v in row)
 

@@ -26,3 +26,16 @@ def history(store: Store, term_id: int) -> list[dict[str, Any]]:
 def export_tsv(terms: list[Term], *, raw_cells: bool = False) -> bytes:
     """Terms as a TSV file that the glossary upload and `workbench glossary load` read back exactly."""
     return write_glossary_table(terms, raw_cells=raw_cells).encode("utf-8")
+
+
+def starter_terms(config: Any) -> list[Term]:
+    """The starter glossary: the terms of the glossary files (`glossaries/*.tsv`)."""
+    from ..flags import file_terms
+
+    return file_terms(config)
+
+
+def starter_in_use(store: Store, config: Any) -> list[str]:
+    """The languages whose flags use the starter glossary (no approved project terms in them yet)."""
+    approved = {t.lang for t in store.terms(status="approved")}
+    return sorted({t.lang for t in starter_terms(config)} - approved)

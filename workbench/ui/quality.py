@@ -30,3 +30,10 @@ def edit_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
                 "segments": s.segments, "HTER": s.hter, "chrF": s.chrf, "BLEU": s.bleu}
                for (day, doc), s in {**metrics.by_day(edits), **metrics.by_day(edits, per_document=True)}.items()]
     return per_doc, per_day
+
+
+def translated_without_mt(store: Store) -> int:
+    """Segments whose English people wrote with no MT to start from (nothing to score against)."""
+    ids = [s.id for d in store.documents() for s in store.segments(d.id) if s.role != "boilerplate"]
+    english = store.english_for(ids) if ids else {}
+    return sum(1 for e in english.values() if e.text and e.origin not in ("mt", "") and not e.mt_text)

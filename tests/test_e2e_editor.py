@@ -1,0 +1,78 @@
+"""The editor's keyboard loop in a real browser at 1280x800: the caret is in the English box after
+every move, Ctrl+Enter confirms and moves to the next segment that needs work, a move with changed
+text keeps it as a draft, the address holds document and segment, and a reload keeps the sign-in."""
+
+from __future__ import annotations
+
+from tests.test_e2e_browser import WAIT_MS, browser, server, sign_in  # noqa: F401 - fixtures
+
+pytestmark = __import__("pytest").mark.browser
+
+
+def english_box_focused(page, number: int) -> None:
+    page.wait_for_function(
+        "n => { const a = document.activeElement; return a && a.tagName === 'TEXTAREA' && "
+        "a.placeholder === 'English of segment ' + n; }", arg=number, timeout=WAIT_MS)
+
+
+def test_keyboard_loop_drafts_address_and_reload(server, browser, tmp_path):  # noqa: F811
+    base, store = server
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, base, "ann", "ann-password-1")
+    page.wait_for_function("document.cookie.includes('wb_session=')")
+    segs = store.segments("000")
+    assert [s.role for s in segs[:4]] == ["heading", "boilerplate", "boilerplate", "content"]
+
+    page.get_by_role("link", name="Editor").click()
+    english_box_focused(page, 1)  # the caret is in the English box from the start
+    assert "doc=000_" in page.url and "seg=1" in page.url
+
+    # Alt+N skips the two boilerplate segments; the caret follows
+    page.keyboard.press("Alt+N")
+    english_box_focused(page, 4)
+    assert "seg=4" in page.url
+    box = page.locator("textarea[aria-label='English']")
+    assert box.is_visible() and box.bounding_box()["y"] + box.bounding_box()["height"] <= 800  # above the fold
+
+    # typed text goes into the box; Ctrl+Enter confirms it and moves on
+    page.keyboard.type("WASHINGTON.")
+    page.keyboard.press("Control+Enter")
+    english_box_focused(page, 5)
+    assert store.segment(segs[3].id).status == "approved"
+    assert store.english_for([segs[3].id])[segs[3].id].text == "WASHINGTON."
+    page.get_by_text("Segment 4: confirmed").wait_for()
+
+    # a move with changed text keeps it as a draft (saved, not confirmed): with Alt+N ...
+    page.keyboard.press("End")
+    page.keyboard.type(" (draft one)")
+    page.keyboard.press("Alt+N")
+    english_box_focused(page, 6)
+    assert store.english_for([segs[4].id])[segs[4].id].text.endswith("(draft one)")
+    assert store.segment(segs[4].id).status == "edited"
+    # ... and with "Go to #" (the box loses focus to another field)
+    page.keyboard.type("Talks were held (draft two).")
+    goto = page.get_by_role("spinbutton", name="Go to #")
+    goto.fill("8")
+    goto.press("Enter")
+    english_box_focused(page, 8)
+    assert store.english_for([segs[5].id])[segs[5].id].text == "Talks were held (draft two)."
+    page.screenshot(path=tmp_path / "editor-1280.png")
+
+    # the address is the place: a reload comes back signed in, to segment 8
+    assert "seg=8" in page.url
+    page.reload()
+    english_box_focused(page, 8)
+    assert page.get_by_role("button", name="Sign in").count() == 0
+
+    # a shared link opens another segment in a fresh tab of the same browser
+    other = browser.new_page()
+    other.goto(page.url.replace("seg=8", "seg=6"))
+    english_box_focused(other, 6)
+    assert other.locator("textarea[aria-label='English']").input_value() == "Talks were held (draft two)."
+
+    # signing out forgets the cookie: a reload shows the sign-in form
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Sign in").wait_for()
