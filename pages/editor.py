@@ -9,8 +9,8 @@ every kind of move.
 
 import streamlit as st
 
-from workbench import editing, review
-from workbench.auth import can
+from workbench import editing
+from workbench.actions import can, review
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
 from workbench.text import words

@@ -113,6 +113,22 @@ def test_saved_english_is_limited_to_ten_times_the_source(store, doc):
     assert len(store.history(seg.id)) == 1
 
 
+def test_an_approved_document_is_read_only_for_every_caller(people, doc):
+    from workbench.actions.documents import approve_document
+
+    first, second = doc.segments[1], doc.segments[2]
+    approve_document(people, RITA, doc.id)
+    for attempt in (lambda: segments.save_english(people, TINA, first.id, "New English.", 0),
+                    lambda: segments.accept_segment(people, RITA, first.id),
+                    lambda: segments.merge_segments(people, TINA, first.id, second.id),
+                    lambda: segments.find_replace(people, TINA, doc.id, "English", "Text", apply=True)):
+        with pytest.raises(segments.EditError, match="approved and read-only"):
+            attempt()
+    assert people.english_for([first.id])[first.id].text == "English 1"
+    approve_document(people, RITA, doc.id, False)  # reopened
+    assert segments.save_english(people, TINA, first.id, "New English.", 0).text == "New English."
+
+
 def test_a_slow_regular_expression_stops_with_a_clear_message(store, doc):
     seg = doc.segments[1]
     segments.save_english(store, TINA, seg.id, "a" * 40 + "!", 0)

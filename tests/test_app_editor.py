@@ -219,7 +219,7 @@ def test_serve_becomes_streamlit_so_sigterm_stops_the_server(tmp_path):
 
 # --- review ------------------------------------------------------------------------------------
 def test_comments_errors_send_back_and_the_tsv(env):
-    from workbench import review
+    from workbench.actions import review
 
     segs = machine_translate(env, "000", {4: "On Saturday the Biden administration said again."})
     sid = segs[4].id

@@ -38,6 +38,13 @@ def max_english_chars(source: str) -> int:
     return ENGLISH_FACTOR * len(source) + ENGLISH_EXTRA_CHARS
 
 
+def writable(store: Store, segment_id: str) -> None:
+    """An approved document is read-only until a reviewer reopens it, from the app and the CLI alike."""
+    name, status = store.segment_document(segment_id)
+    if status == "approved":
+        raise EditError(f"{name} is approved and read-only; a reviewer reopens it to edit")
+
+
 def _check_length(store: Store, segment_id: str, text: str) -> None:
     source = store.segment(segment_id).text
     limit = max_english_chars(source)
@@ -50,6 +57,7 @@ def save_english(store: Store, user: User | None, segment_id: str, text: str, ba
                  *, origin: str = "human", comment: str = "") -> Edit:
     """Save the segment's English as a new version (raises EditConflict when it changed meanwhile)."""
     who = require(user, "edit")
+    writable(store, segment_id)
     text = text.strip()
     _check_length(store, segment_id, text)
     return store.save_edit(segment_id, text, author(who), base_version, origin=origin, comment=comment)
@@ -72,6 +80,7 @@ def accept_segment(store: Store, user: User | None, segment_id: str, text: str |
     """Confirm the segment's English: the MT or the latest edit, or `text` when it differs from them
     (saved first from `base_version`, so a conflict stops the accept). Returns the edit it saved."""
     who = require(user, "edit")
+    writable(store, segment_id)
     english = store.english_for([segment_id])[segment_id]
     edit = None
     if text is not None and text.strip() and text.strip() != english.text:
@@ -85,16 +94,19 @@ def accept_segment(store: Store, user: User | None, segment_id: str, text: str |
 def undo(store: Store, user: User | None, segment_id: str, base_version: int) -> Edit:
     """Bring back the previous version as a new one (the history keeps everything)."""
     who = require(user, "edit")
+    writable(store, segment_id)
     return store.undo_edit(segment_id, author(who), base_version)
 
 
 def split_segment(store: Store, user: User | None, segment_id: str, at: int) -> tuple[Segment, Segment]:
     who = require(user, "edit")
+    writable(store, segment_id)
     return store.split_segment(segment_id, at, author(who))
 
 
 def merge_segments(store: Store, user: User | None, first_id: str, second_id: str) -> Segment:
     who = require(user, "edit")
+    writable(store, first_id)
     return store.merge_segments(first_id, second_id, author(who))
 
 
@@ -147,6 +159,8 @@ def find_replace(store: Store, user: User | None, doc_ref: int | str, pattern: s
     is_regex = regex
     rx = _compile(pattern, is_regex, case_sensitive)
     segments = store.segments(doc_ref)
+    if apply and segments:
+        writable(store, segments[0].id)
     english = store.english_for([s.id for s in segments])
     report = ReplaceReport()
     template = replacement if is_regex else replacement.replace("\\", "\\\\")

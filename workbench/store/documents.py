@@ -125,6 +125,15 @@ class DocumentStore:
                 raise NotFound(f"segment {segment_id!r}: no such segment")
             return segment_record(row)
 
+    def segment_document(self, segment_id: str) -> tuple[str, str]:
+        """(name, status) of the document a segment belongs to, in one small query."""
+        with self.transaction(readonly=True) as s:
+            row = s.execute(select(DocumentRow.name, DocumentRow.status).join(SegmentRow, SegmentRow.doc_id == DocumentRow.id)
+                            .where(SegmentRow.id == segment_id)).first()
+            if row is None:
+                raise NotFound(f"segment {segment_id!r}: no such segment")
+            return row[0], row[1]
+
     def segment_counts(self) -> dict[int, dict[str, int]]:
         """Per document: number of segments by status and by role."""
         out: dict[int, dict[str, int]] = {}

@@ -1,7 +1,7 @@
 """Review between translator and reviewer: comments on segments, error annotations with an MQM
 category and severity, sending a segment back, and the error annotations as a TSV.
 
-Every mutation takes the acting `User`, checks the permission with `workbench.auth.require` and
+Every mutation takes the acting `User`, checks the permission with `workbench.actions.require` and
 records an audit event (`store.log_event`), like `workbench.editing`. Comments are for everyone
 who edits; annotations and sending back are a reviewer's (the "approve_document" permission).
 """
@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from .auth import require
-from .errors import WorkbenchError
-from .records import User
-from .store.errors import NotFound
-from .store.schema import ErrorAnnotationRow, SegmentCommentRow, SegmentRow, utcnow
+from ..errors import WorkbenchError
+from ..records import User
+from ..store.errors import NotFound
+from ..store.schema import ErrorAnnotationRow, SegmentCommentRow, SegmentRow, utcnow
+from . import require
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store import Store
 
 # MQM top-level categories (with the subtypes reviewers name most), and its severities.
 MQM_CATEGORIES = ("accuracy/mistranslation", "accuracy/omission", "accuracy/addition", "terminology",
