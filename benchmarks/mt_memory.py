@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -71,32 +72,47 @@ def per_step_rows(engine, texts: list[str], steps: int, beams: int) -> None:  # 
         model.compute_transition_scores(gen.sequences, gen.scores, gen.beam_indices, normalize_logits=False)
 
 
+def measure(model_dir: Path, steps: int, batch: int, beams: int, threads: int, variant: str) -> float:
+    texts = (SENTENCES * (batch // len(SENTENCES) + 1))[:batch]
+    cfg = load_config(env={}).with_overrides(
+        marian_models={"ru": str(model_dir), "uk": str(model_dir)}, device="cpu", cpu_threads=threads,
+        max_output_tokens=steps, min_output_tokens=steps, batch_size=batch, num_beams=beams,
+        data_dir=model_dir.parent / "data")
+    engine = load_engine(cfg, "ru")
+    engine.translate(texts[:1])  # warm-up
+    if variant == "rows":
+        return peak_mb(lambda: per_step_rows(engine, texts, steps, beams))
+    return peak_mb(lambda: engine.translate(texts))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=int, nargs="+", default=[24, 64])
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--beams", type=int, default=4)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--one", nargs=3, metavar=("MODEL_DIR", "STEPS", "VARIANT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if not Path("/proc/self/clear_refs").exists():
         print("mt_memory: skipped: needs Linux /proc to reset the peak resident size")
         return 0
-    texts = (SENTENCES * (args.batch // len(SENTENCES) + 1))[:args.batch]
-    print(f"batch {args.batch}, beams {args.beams}, forced output lengths {args.steps}; peak MB above the start")
+    if args.one:
+        print(measure(Path(args.one[0]), int(args.one[1]), args.batch, args.beams, args.threads, args.one[2]))
+        return 0
+    print(f"batch {args.batch}, beams {args.beams}, forced output lengths {args.steps}; peak MB above the start, "
+          f"each figure from a fresh process (an earlier run in the same process shifts the allocator's state)")
     print(f"{'vocabulary':<20} {'steps':>5} {'per-step rows':>14} {'workbench':>10}")
+    common = ["--batch", str(args.batch), "--beams", str(args.beams), "--threads", str(args.threads)]
     with tempfile.TemporaryDirectory() as tmp:
         for label, vocab in VOCABS.items():
             model_dir = build_tiny_marian(Path(tmp) / str(vocab), d_model=16, vocab_size=vocab)
             for steps in args.steps:
-                cfg = load_config(env={}).with_overrides(
-                    marian_models={"ru": str(model_dir), "uk": str(model_dir)}, device="cpu",
-                    cpu_threads=args.threads, max_output_tokens=steps, min_output_tokens=steps,
-                    batch_size=args.batch, num_beams=args.beams, data_dir=Path(tmp) / "data")
-                engine = load_engine(cfg, "ru")
-                engine.translate(texts[:1])  # warm-up
-                new = peak_mb(lambda: engine.translate(texts))  # noqa: B023
-                old = peak_mb(lambda: per_step_rows(engine, texts, steps, args.beams))  # noqa: B023
-                print(f"{label:<20} {steps:>5} {old:>14.0f} {new:>10.0f}")
+                got = {}
+                for variant in ("rows", "workbench"):
+                    res = subprocess.run([sys.executable, __file__, "--one", str(model_dir), str(steps), variant,
+                                          *common], capture_output=True, text=True, check=True)
+                    got[variant] = float(res.stdout.strip().splitlines()[-1])
+                print(f"{label:<20} {steps:>5} {got['rows']:>14.0f} {got['workbench']:>10.0f}", flush=True)
     return 0
 
 
