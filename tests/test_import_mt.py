@@ -188,6 +188,12 @@ def test_score_gives_edited_english_token_scores(store, doc, mcfg, tmp_path):
     [(tokens, lps)] = engine.score([target.text], ["An exhibition of art opened."])
     assert scores[target.id].tokens == tokens and scores[target.id].token_logprobs == pytest.approx(lps)
     assert score_document(store, mcfg, doc).scored == 0  # nothing new to score
+    # Post-editing distance is measured against the imported MT.
+    from workbench.metrics import post_edits, segment_hter
+
+    [pe] = post_edits(store)
+    assert pe.segment_id == target.id and pe.mt == EN_LINES[4] and pe.post_edited == "An exhibition of art opened."
+    assert segment_hter(pe.mt, pe.post_edited) > 0
     # A further edit makes the old scores stale: that segment is scored again, the others are not.
     save_english(store, User("ann", "translator"), target.id, "An art exhibition opened.", 1)
     assert target.id not in store.token_scores([target.id])

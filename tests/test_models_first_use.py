@@ -92,3 +92,42 @@ def test_engine_spec_records_float32_on_cpu(config, tmp_path):
     marian = build_tiny_marian(tmp_path / "m")
     engine = load_engine(config.with_overrides(marian_models={"ru": str(marian), "uk": "x"}, device="cpu"), "ru")
     assert engine.spec.compute_type == "float32" and "float32" in engine.options_key()
+
+
+def test_hub_model_in_the_cache_loads_from_its_directory_and_leaves_no_threads(tmp_path):
+    """A .bin-only checkpoint by hub id, as the hub cache holds it: loaded offline from the snapshot
+    directory, with no background safetensors conversion (a non-daemon thread would keep the
+    process alive after its summary)."""
+    marian = build_tiny_marian(tmp_path / "marian")
+    from transformers import AutoModelForSeq2SeqLM
+
+    model = AutoModelForSeq2SeqLM.from_pretrained(marian)
+    torch.save(model.state_dict(), marian / "pytorch_model.bin")  # .bin only, like opus-mt
+    (marian / "model.safetensors").unlink()
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--workbench-tests--opus-mt-qq-en"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(sha)
+    import shutil
+
+    shutil.copytree(marian, repo / "snapshots" / sha)
+    script = (
+        "import threading\n"
+        "from workbench.config import load_config\n"
+        "from workbench.translate import load_engine, engine_spec\n"
+        "from workbench.translate.models import model_available\n"
+        "cfg = load_config(env={}).with_overrides(marian_models={'ru': 'workbench-tests/opus-mt-qq-en', 'uk': 'x'},"
+        " device='cpu', max_output_tokens=8)\n"
+        "assert model_available(engine_spec(cfg, 'ru').model)\n"
+        "e = load_engine(cfg, 'ru')\n"
+        "tr = e.translate(['Цены на хлеб выросли.'])[0]\n"
+        "print(tr.model_id, tr.model_revision)\n"
+        "print([t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread()])\n"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "hub"),
+                              "PATH": "/usr/bin:/bin"})
+    assert res.returncode == 0, res.stderr
+    first, threads = res.stdout.strip().splitlines()
+    assert first == f"workbench-tests/opus-mt-qq-en {sha}" and threads == "[]"
+    assert not (repo / "snapshots" / sha / "model.safetensors").exists()

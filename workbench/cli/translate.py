@@ -49,7 +49,7 @@ def cmd_translate(ctx: Context, args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     row = {"documents": report.documents, "segments": report.segments, "translated": report.translated,
-           "cached": report.cached, "skipped": report.skipped, "batches": report.batches,
+           "cached": report.cached, "skipped": report.skipped, "external": report.external, "batches": report.batches,
            "seconds": round(report.seconds, 2), "models": report.models, "missing_terms": report.missing_terms}
     emit([row], args.format, ["documents", "segments", "translated", "cached", "skipped", "seconds", "models"])
     if args.format == "table" and report.missing_terms:

@@ -114,8 +114,11 @@ class CT2Engine(Engine):
         for h, (tokens, lps) in zip(hyps, self._score_tokens(texts, [h.tokens for h in hyps]), strict=True):
             h.tokens, h.token_logprobs = tokens, lps
 
-    def _score_tokens(self, texts: Sequence[str], targets: Sequence[list[str]]) -> list[tuple[list[str], list[float]]]:
+    def _score_tokens(self, texts: Sequence[str], targets: Sequence[list[str]], *,
+                      fit: bool = False) -> list[tuple[list[str], list[float]]]:
         sources = [self._source_tokens(t) for t in texts]
+        if fit:  # English from elsewhere may pair with a source beyond the model's positions
+            sources = [s if len(s) <= self.limit else s[:self.limit - 1] + s[-1:] for s in sources]
         results = self.translator.score_batch(sources, [(self.prefix or []) + t for t in targets],
                                               max_input_length=0, offset=1 if self.prefix else 0)
         # score_batch covers the target tokens plus the end of sequence it appends.
@@ -131,7 +134,8 @@ class CT2Engine(Engine):
         out: list[tuple[list[str], list[float]]] = []
         with self._lock:
             for i in range(0, len(texts), self.batch_size):
-                out += self._score_tokens(texts[i:i + self.batch_size], targets[i:i + self.batch_size])
+                out += self._score_tokens(texts[i:i + self.batch_size], targets[i:i + self.batch_size],
+                                          fit=True)
         return out
 
 

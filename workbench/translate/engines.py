@@ -517,8 +517,11 @@ class TransformersEngine(Engine):
         return out
 
 
-# Logits held at once while scoring by teacher forcing (float32 bytes).
-SCORE_CHUNK_BYTES = 32 * 1024 * 1024
+# Logits held at once while scoring by teacher forcing (float32 bytes). Kept well below glibc's
+# largest mmap threshold (32 MiB): blocks just under it come from the heap, and there alternating
+# allocations of that size grew the resident size to the full (positions x vocabulary) tensor
+# (1.1 GB at NLLB's vocabulary, 16 x 64 positions, with 32 MiB chunks; 40 MB with 8 MiB ones).
+SCORE_CHUNK_BYTES = 8 * 1024 * 1024
 
 
 class _CapLength:

@@ -307,7 +307,11 @@ def score_english(config: Config, pairs: Sequence[tuple[Segment, str]], *,
         if seg.lang in NLLB_CODES and en.strip():
             by_lang.setdefault(seg.lang, []).append((seg, en))
     for lang, items in by_lang.items():
-        spec = engine_spec(config, lang)
+        try:
+            spec = engine_spec(config, lang)
+        except WorkbenchError as exc:  # no engine configured for the language: the English stays unscored
+            notes.append(f"{lang}: {exc}")
+            continue
         if not download and not model_available(spec.model):
             notes.append(f"{lang}: model {spec.model.ref} is not on this machine (`workbench score` scores "
                          f"later, once it is)")
