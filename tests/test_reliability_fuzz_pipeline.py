@@ -217,7 +217,7 @@ def test_export_of_fuzzed_documents_validates_and_round_trips(export_env, text: 
     expected_removed = sum(_forbidden(t) for u in selection.units for _lang, t in u.variants)
     expected_removed += sum(_forbidden(u.uid) + sum(_forbidden(d) for d in u.documents) for u in selection.units)
     assert report.removed_chars == expected_removed
-    assert bool(report.warnings) == bool(expected_removed)
+    assert bool(report.warnings) == bool(expected_removed or not report.units)  # or: the file holds no unit
     event(f"exported {min(report.units, 3)}+ units, {'some' if expected_removed else 'no'} characters removed")
     # Re-reading gives the exported texts back, less the forbidden characters.
     read = list(read_tmx(out))
