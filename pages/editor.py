@@ -9,8 +9,8 @@ every kind of move.
 
 import streamlit as st
 
-from workbench import editing
-from workbench.actions import can, review
+from workbench.actions import can, documents, review, segments
+from workbench.actions import flags as flag_actions
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
 from workbench.text import words
@@ -76,7 +76,7 @@ with top[2]:
             state["editor_approving"] = doc.id
     elif st.button("Reopen document", key="editor_reopen_doc", disabled=not can(user, "approve_document"),
                    help="An approved document is read-only until a reviewer reopens it."):
-        if wa.attempt(editing.approve_document, store, user, doc.id, False) is not None:
+        if wa.attempt(documents.approve_document, store, user, doc.id, False) is not None:
             wa.flash(f"{doc.name}: reopened for editing")
             st.rerun()
 with top[3]:
@@ -103,7 +103,7 @@ if state.get("editor_approving") == doc.id:
         if a1.button("Approve anyway" if open_errors or untranslated else "Approve", type="primary",
                      key="editor_approve_yes"):
             state.pop("editor_approving")
-            if wa.attempt(editing.approve_document, store, user, doc.id) is not None:
+            if wa.attempt(documents.approve_document, store, user, doc.id) is not None:
                 wa.flash(f"{doc.name}: approved (read-only until reopened)")
             st.rerun()
         if a2.button("Cancel", key="editor_approve_no"):
@@ -209,9 +209,9 @@ def segment_editor() -> None:
         marker_before = editor.change_marker(store)
         try:
             if accept:
-                edit = editing.accept_segment(store, user, cur_id, text, base)
+                edit = segments.accept_segment(store, user, cur_id, text, base)
             else:
-                edit = editing.save_english(store, user, cur_id, text, base)
+                edit = segments.save_english(store, user, cur_id, text, base)
         except EditConflict as exc:
             state["editor_conflict"] = {"segment_id": cur_id, "mine": text, "theirs": exc.current.text,
                                         "version": exc.current.version, "author": exc.current.author}
@@ -354,7 +354,7 @@ def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict, text_key:
     b1, b2, b3 = st.columns(3)
     if b1.button("Keep mine", key="editor_keep_mine", type="primary"):
         try:
-            edit = editing.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
+            edit = segments.resolve_conflict(store, user, cur_id, "mine", conflict["mine"], conflict["version"])
         except EditConflict as exc:
             state["editor_conflict"] = {**conflict, "theirs": exc.current.text, "version": exc.current.version,
                                         "author": exc.current.author}
@@ -385,13 +385,13 @@ def flags_panel(row: editor.EditorRow) -> None:
         fc1.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, {f.severity:.2f}): {wa.md(f.message)}"
                      + (f" → *{wa.md(f.suggestion)}*" if f.suggestion else ""))
         if fc2.button(":material/check:", key=f"editor_resolve_{f.id}", help="Resolved"):
-            if wa.attempt(editing.resolve_flag, store, user, f.id) is not None:
+            if wa.attempt(flag_actions.resolve_flag, store, user, f.id) is not None:
                 rerun_fragment()
         with fc3.popover("✕", help="Dismiss with a reason"):
             reason = st.text_input("Reason to dismiss", key=f"editor_reason_{f.id}",
                                    placeholder="why it is fine (kept with the flag)")
             if st.button("Dismiss", key=f"editor_dismiss_{f.id}"):
-                if wa.attempt(editing.dismiss_flag, store, user, f.id, reason) is not None:
+                if wa.attempt(flag_actions.dismiss_flag, store, user, f.id, reason) is not None:
                     rerun_fragment()
     closed = [f for f in row.flags if f.status != "open"]
     if closed:
@@ -487,7 +487,7 @@ def history_panel(row: editor.EditorRow, bases: dict) -> None:
             st.html(f'<div class="wb-src">{v["diff"]}</div>')
         if row.version > 0 and st.button("Undo the last version", key="editor_undo", disabled=read_only):
             try:
-                edit = editing.undo(store, user, row.id, bases.get(row.id, row.version))
+                edit = segments.undo(store, user, row.id, bases.get(row.id, row.version))
             except EditConflict as exc:
                 wa.flash(f"Not undone: {exc}", "error")
             else:
@@ -528,13 +528,13 @@ def split_panel(row: editor.EditorRow, rows: list) -> None:
                            key=f"editor_split_at_{row.id}")
             st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
             if st.button("Split here", key="editor_split", disabled=read_only):
-                parts = wa.attempt(editing.split_segment, store, user, row.id, int(at))
+                parts = wa.attempt(segments.split_segment, store, user, row.id, int(at))
                 if parts is not None:
                     state["editor_cur"] = parts[0].id
                     st.rerun()
         nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
         if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next", disabled=read_only):
-            merged = wa.attempt(editing.merge_segments, store, user, row.id, nxt.id)
+            merged = wa.attempt(segments.merge_segments, store, user, row.id, nxt.id)
             if merged is not None:
                 state["editor_cur"] = merged.id
                 st.rerun()
@@ -553,7 +553,7 @@ with st.expander("Find and replace in this document's English"):
     preview = o3.button("Preview", key="editor_find_preview")
     apply = o4.button("Replace all", key="editor_replace_all", disabled=read_only)
     if preview or apply:
-        report = wa.attempt(editing.find_replace, store, user, doc.id, pattern, repl, regex=regex,
+        report = wa.attempt(segments.find_replace, store, user, doc.id, pattern, repl, regex=regex,
                             case_sensitive=case, apply=apply)
         if report is not None:
             if apply:

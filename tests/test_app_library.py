@@ -8,14 +8,14 @@ import re
 import pytest
 
 from tests.conftest import CORPUS
-from workbench import editing
-from workbench.auth import PermissionDenied
+from workbench.actions import PermissionDenied, documents, imports, segments, terms
+from workbench.actions import flags as flag_actions
 from workbench.errors import WorkbenchError
 from workbench.ingest import IngestError, build_document, import_paths
 from workbench.records import Bead, Flag, Term, Translation, User
 from workbench.store import EditConflict
 from workbench.text import words
-from workbench.ui import corpus, editor, home, story
+from workbench.ui import editor, home, story
 from workbench.ui import glossary as gl
 from workbench.ui import html as h
 from workbench.ui import users as us
@@ -39,87 +39,87 @@ def doc(store):
 
 # --- permissions -------------------------------------------------------------------------------
 def test_translators_cannot_approve_terms_documents_or_manage_users(store, doc):
-    term = gl.propose_term(store, ANN, "ru", "твердые обязательства", "firm commitments")
+    term = terms.propose_term(store, ANN, "ru", "твердые обязательства", "firm commitments")
     with pytest.raises(PermissionDenied, match="approve_term: not allowed for ann \\(translator\\)"):
-        gl.review_term(store, ANN, term.id, "approved")
+        terms.review_term(store, ANN, term.id, "approved")
     with pytest.raises(PermissionDenied):
-        editing.approve_document(store, ANN, doc.id)
+        documents.approve_document(store, ANN, doc.id)
     with pytest.raises(PermissionDenied):
         us.set_role(store, ANN, "ann", "admin")
     with pytest.raises(PermissionDenied):
         us.users(store, RITA)
     assert store.term(term.id).status == "proposed" and store.document(doc.id).status == "new"
-    assert gl.review_term(store, RITA, term.id, "approved", "ok").status == "approved"
-    assert editing.approve_document(store, RITA, doc.id) == "approved"
+    assert terms.review_term(store, RITA, term.id, "approved", "ok").status == "approved"
+    assert documents.approve_document(store, RITA, doc.id) == "approved"
 
 
 def test_nobody_signed_in_can_do_nothing(store, doc):
     sid = doc.segments[1].id
-    for call in (lambda: editing.save_english(store, None, sid, "x", 0),
-                 lambda: editing.accept_segment(store, None, sid),
-                 lambda: gl.propose_term(store, None, "ru", "a", "b"),
-                 lambda: corpus.upload(store, None, None, [("a.txt", b"text")]),
-                 lambda: editing.find_replace(store, None, doc.id, "USA", "US", apply=True)):
+    for call in (lambda: segments.save_english(store, None, sid, "x", 0),
+                 lambda: segments.accept_segment(store, None, sid),
+                 lambda: terms.propose_term(store, None, "ru", "a", "b"),
+                 lambda: imports.upload(store, None, None, [("a.txt", b"text")]),
+                 lambda: segments.find_replace(store, None, doc.id, "USA", "US", apply=True)):
         with pytest.raises(PermissionDenied, match="nobody is signed in"):
             call()
     assert store.history(sid) == []
 
 
 def test_a_translator_edits_only_proposed_terms(store):
-    term = gl.propose_term(store, ANN, "ru", "переговоры", "talks")
-    gl.edit_term(store, ANN, term.id, english="negotiations")
-    gl.review_term(store, RITA, term.id, "approved")
+    term = terms.propose_term(store, ANN, "ru", "переговоры", "talks")
+    terms.edit_term(store, ANN, term.id, english="negotiations")
+    terms.review_term(store, RITA, term.id, "approved")
     with pytest.raises(PermissionDenied):
-        gl.edit_term(store, ANN, term.id, english="chats")
-    assert gl.edit_term(store, RITA, term.id, note="diplomatic").note == "diplomatic"
+        terms.edit_term(store, ANN, term.id, english="chats")
+    assert terms.edit_term(store, RITA, term.id, note="diplomatic").note == "diplomatic"
     assert store.term(term.id).english == "negotiations"
 
 
 # --- saving, accepting, conflicts ----------------------------------------------------------------
 def test_save_accept_and_conflict(store, doc):
     sid = doc.segments[1].id
-    edit = editing.save_english(store, ANN, sid, "  The US will not make firm commitments. ", 0)
+    edit = segments.save_english(store, ANN, sid, "  The US will not make firm commitments. ", 0)
     assert (edit.version, edit.text, edit.author) == (1, "The US will not make firm commitments.", "ann")
     with pytest.raises(EditConflict) as caught:
-        editing.save_english(store, RITA, sid, "Rita's version.", 0)
+        segments.save_english(store, RITA, sid, "Rita's version.", 0)
     assert caught.value.current.text == "The US will not make firm commitments."
-    assert editing.resolve_conflict(store, RITA, sid, "theirs", "Rita's version.", 1) is None
-    kept = editing.resolve_conflict(store, RITA, sid, "mine", "Rita's version.", 1)
+    assert segments.resolve_conflict(store, RITA, sid, "theirs", "Rita's version.", 1) is None
+    kept = segments.resolve_conflict(store, RITA, sid, "mine", "Rita's version.", 1)
     assert [e.text for e in store.history(sid)] == ["The US will not make firm commitments.", "Rita's version."]
     assert kept.version == 2
     # accepting with a changed text saves it first; accepting the MT as it is saves nothing
-    editing.accept_segment(store, ANN, doc.segments[2].id)
+    segments.accept_segment(store, ANN, doc.segments[2].id)
     assert store.segment(doc.segments[2].id).status == "approved" and store.history(doc.segments[2].id) == []
-    editing.accept_segment(store, ANN, doc.segments[3].id, "The meeting is on January 10.", 0)
+    segments.accept_segment(store, ANN, doc.segments[3].id, "The meeting is on January 10.", 0)
     assert store.english_for([doc.segments[3].id])[doc.segments[3].id].text == "The meeting is on January 10."
 
 
 def test_accept_needs_english(store):
     (d, _), = store.add_documents([build_document("Одна фраза без перевода.\n", "x.txt")])
-    with pytest.raises(editing.EditError, match="no English to accept"):
-        editing.accept_segment(store, ANN, store.segments(d.id)[0].id)
+    with pytest.raises(segments.EditError, match="no English to accept"):
+        segments.accept_segment(store, ANN, store.segments(d.id)[0].id)
 
 
 def test_dismissing_a_flag_needs_a_reason(store, doc):
     sid = doc.segments[3].id
     (flag,) = store.replace_flags({sid: (doc.segments[3].text, "The meeting will be held on January 10.")},
                                   [Flag(sid, "source", 15, 25, "date", 0.6, "date changed")])
-    with pytest.raises(editing.EditError, match="reason"):
-        editing.dismiss_flag(store, ANN, flag.id, "  ")
-    assert editing.dismiss_flag(store, ANN, flag.id, "same date").status == "dismissed"
+    with pytest.raises(segments.EditError, match="reason"):
+        flag_actions.dismiss_flag(store, ANN, flag.id, "  ")
+    assert flag_actions.dismiss_flag(store, ANN, flag.id, "same date").status == "dismissed"
 
 
 # --- find and replace --------------------------------------------------------------------------
 def test_find_replace_with_groups_case_and_literal(store, doc):
-    plan = editing.find_replace(store, ANN, doc.id, r"(\w+) (\d+)\.", r"\2 \1.")
+    plan = segments.find_replace(store, ANN, doc.id, r"(\w+) (\d+)\.", r"\2 \1.")
     assert [(p.after, p.count) for p in plan.planned] == [("The meeting will be held on 10 January.", 1)]
     assert store.history(doc.segments[3].id) == []  # planning saves nothing
-    plan = editing.find_replace(store, ANN, doc.id, "the", "THE", case_sensitive=False)
+    plan = segments.find_replace(store, ANN, doc.id, "the", "THE", case_sensitive=False)
     assert plan.count == 3 and len(plan.planned) == 3
     assert plan.planned[1].after == "Russia pulled troops to THE border."
-    literal = editing.find_replace(store, ANN, doc.id, "USA.", "U.S.", regex=False)
+    literal = segments.find_replace(store, ANN, doc.id, "USA.", "U.S.", regex=False)
     assert literal.planned == []  # "USA." is not in the text literally: the dot is not "any character"
-    done = editing.find_replace(store, ANN, doc.id, r"\bUSA\b", r"United States", apply=True)
+    done = segments.find_replace(store, ANN, doc.id, r"\bUSA\b", r"United States", apply=True)
     assert len(done.saved) == 1 and not done.conflicts
     (edit,) = store.history(doc.segments[1].id)
     assert edit.text == "The United States will not take firm obligations." and edit.origin == "replace"
@@ -129,8 +129,8 @@ def test_find_replace_with_groups_case_and_literal(store, doc):
     ("", "x", "search pattern is empty"), ("(", "x", "invalid regular expression"),
     ("(USA)", r"\2", "invalid replacement"), ("USA", r"\g<name>", "invalid replacement")])
 def test_find_replace_bad_input_changes_nothing(store, doc, pattern, repl, message):
-    with pytest.raises(editing.EditError, match=re.escape(message)):
-        editing.find_replace(store, ANN, doc.id, pattern, repl, apply=True)
+    with pytest.raises(segments.EditError, match=re.escape(message)):
+        segments.find_replace(store, ANN, doc.id, pattern, repl, apply=True)
     assert all(store.history(s.id) == [] for s in doc.segments)
 
 
@@ -205,18 +205,18 @@ def test_history_diffs_against_the_mt(store, doc):
 
 # --- glossary import and export ----------------------------------------------------------------
 def test_glossary_tsv_round_trip_and_translator_imports_as_proposed(store):
-    gl.propose_term(store, ANN, "ru", "мирные переговоры", "peace talks", note="headline")
+    terms.propose_term(store, ANN, "ru", "мирные переговоры", "peace talks", note="headline")
     term = store.terms()[0]
-    gl.review_term(store, RITA, term.id, "approved")
+    terms.review_term(store, RITA, term.id, "approved")
     data = gl.export_tsv(store.terms())
     assert data.decode().splitlines()[1] == "ru\tмирные переговоры\tpeace talks\tapproved\tterm\theadline"
     extra = data + "uk\tмирні переговори\tpeace talks\tapproved\tterm\t\n".encode()
-    added = gl.import_tsv(store, ANN, "../../etc/terms.tsv", extra)
+    added = terms.import_tsv(store, ANN, "../../etc/terms.tsv", extra)
     assert {(t.lang, t.status) for t in added} == {("uk", "proposed")}  # the ru entry was there already
-    with pytest.raises(gl.GlossaryError, match=r"^bad\.tsv(:1)?: missing glossary column"):
-        gl.import_tsv(store, RITA, "bad.tsv", b"lang\tsource\nru\tx\n")
-    with pytest.raises(gl.GlossaryError, match=r"bad\.tsv:2: status 'maybe'"):
-        gl.import_tsv(store, RITA, "bad.tsv",
+    with pytest.raises(terms.GlossaryError, match=r"^bad\.tsv(:1)?: missing glossary column"):
+        terms.import_tsv(store, RITA, "bad.tsv", b"lang\tsource\nru\tx\n")
+    with pytest.raises(terms.GlossaryError, match=r"bad\.tsv:2: status 'maybe'"):
+        terms.import_tsv(store, RITA, "bad.tsv",
                       b"lang\tsource\tenglish\tstatus\tkind\tnote\nru\ta\tb\tmaybe\tterm\t\n")
     assert len(store.terms()) == 2
 
@@ -224,7 +224,7 @@ def test_glossary_tsv_round_trip_and_translator_imports_as_proposed(store):
 # --- uploads -----------------------------------------------------------------------------------
 def test_upload_keeps_base_names_and_is_all_or_nothing(store, config):
     good = "Новость дня.\nВторая строка новости.\n".encode()
-    report = corpus.upload(store, config, ANN, [("..\\..\\win.txt", good), ("/etc/x/../abs.md", good + b"!")])
+    report = imports.upload(store, config, ANN, [("..\\..\\win.txt", good), ("/etc/x/../abs.md", good + b"!")])
     assert [d.name for d in report.added] == ["win.txt", "abs.md"]
     assert not any((config.data_dir / n).exists() for n in ("win.txt", "abs.md"))
     before = len(store.documents())
@@ -233,7 +233,7 @@ def test_upload_keeps_base_names_and_is_all_or_nothing(store, config):
                            ([("ok.txt", good + b"4"), ("big.txt", b"a" * (config.max_import_bytes + 1))],
                             "over the import limit")):
         with pytest.raises(IngestError, match=re.escape(message)):
-            corpus.upload(store, config, ANN, files)
+            imports.upload(store, config, ANN, files)
         assert len(store.documents()) == before
 
 
@@ -246,13 +246,13 @@ def test_story_corrections(seeded, config):
                                           Bead([a[2].id], [], 0.1)])
     (view,) = story.pairs(seeded, "pair")
     assert [r["kind"] for r in view.rows()] == ["2-2", "1-0"] and view.rows()[1]["only in"] == ru.name
-    with pytest.raises(story.AlignmentEditError, match="choose two or more"):
+    with pytest.raises(documents.AlignmentEditError, match="choose two or more"):
         story.correct(seeded, ANN, view, "link", [1])
-    with pytest.raises(story.AlignmentEditError, match="links both versions"):
+    with pytest.raises(documents.AlignmentEditError, match="links both versions"):
         story.correct(seeded, ANN, view, "unlink", [2])
-    with pytest.raises(story.AlignmentEditError, match="beads 1 to 2"):
+    with pytest.raises(documents.AlignmentEditError, match="beads 1 to 2"):
         story.correct(seeded, ANN, view, "split", [7])
-    with pytest.raises(story.AlignmentEditError, match="nothing on one side"):
+    with pytest.raises(documents.AlignmentEditError, match="nothing on one side"):
         story.correct(seeded, ANN, view, "split", [1], 2, 2)
     beads = story.correct(seeded, ANN, view, "split", [1], 1, 1)
     assert [(x.src, x.tgt, x.locked) for x in beads][:2] == [([a[0].id], [b[0].id], True),

@@ -173,7 +173,7 @@ def test_without_a_model_the_import_says_so_and_still_stores(store, doc, config,
 
 
 def test_score_gives_edited_english_token_scores(store, doc, mcfg, tmp_path):
-    from workbench.editing import save_english
+    from workbench.actions.segments import save_english
 
     segs = store.segments(doc)
     import_mt(store, mcfg, doc, write(tmp_path / "deepl.txt", "\n".join(EN_LINES)), "deepl", "ann", score=False)

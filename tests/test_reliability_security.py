@@ -1,6 +1,6 @@
 """Security of what exists below the pages: upload names, password storage, role permissions.
 
-Page-level checks (unauthenticated access, the pages calling `auth.require`) and the XML defences
+Page-level checks (unauthenticated access, the pages calling `actions.require`) and the XML defences
 of the exchange formats are added with those modules.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, select
 
-from workbench.auth import PERMISSIONS, PermissionDenied, can, hash_password, require, verify_password
+from workbench.actions import PERMISSIONS, PermissionDenied, can, require
+from workbench.auth import hash_password, verify_password
 from workbench.errors import WorkbenchError
 from workbench.ingest import IngestError, import_bytes
 from workbench.records import User

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench import auth
-from workbench.auth import PermissionDenied, SignInFailed
+from workbench.actions import PermissionDenied
+from workbench.actions import users as user_actions
+from workbench.actions.users import SignInFailed
 from workbench.config import load_config
 from workbench.errors import WorkbenchError
 from workbench.records import User
@@ -22,11 +24,11 @@ def people(store):
 
 
 def test_sign_in_checks_the_scrypt_hash(people):
-    assert auth.sign_in(people, "ann", "ann-password-1") == TRANSLATOR
-    assert auth.sign_in(people, "  rita ", "rita-password-1") == REVIEWER
+    assert user_actions.sign_in(people, "ann", "ann-password-1") == TRANSLATOR
+    assert user_actions.sign_in(people, "  rita ", "rita-password-1") == REVIEWER
     for name, pw in (("ann", "rita-password-1"), ("nobody", "ann-password-1"), ("ann", "")):
         with pytest.raises(SignInFailed, match="unknown user name or wrong password"):
-            auth.sign_in(people, name, pw)
+            user_actions.sign_in(people, name, pw)
     _, stored = people.user_password_hash("ann")
     assert stored.startswith("scrypt$") and "ann-password-1" not in stored
 
@@ -35,39 +37,39 @@ def test_a_user_without_password_cannot_sign_in_with_one(people):
     people.add_user("sso", "translator", "")
     for pw in ("", "anything-at-all"):
         with pytest.raises(SignInFailed):
-            auth.sign_in(people, "sso", pw)
-    assert auth.oidc_user(people, "sso") == User("sso", "translator")
+            user_actions.sign_in(people, "sso", pw)
+    assert user_actions.oidc_user(people, "sso") == User("sso", "translator")
     with pytest.raises(SignInFailed, match="workbench users add stranger@example.org"):
-        auth.oidc_user(people, "stranger@example.org")
+        user_actions.oidc_user(people, "stranger@example.org")
 
 
 def test_first_start_admin_is_created_once(store):
-    first = auth.ensure_admin(store)
+    first = user_actions.ensure_admin(store)
     assert first is not None and first.generated and len(first.password) >= 16
     assert first.password in first.message() and "user name: admin" in first.message()
-    assert auth.sign_in(store, "admin", first.password) == User("admin", "admin")
-    assert auth.ensure_admin(store) is None and len(store.users()) == 1
+    assert user_actions.sign_in(store, "admin", first.password) == User("admin", "admin")
+    assert user_actions.ensure_admin(store) is None and len(store.users()) == 1
 
 
 def test_first_start_admin_with_a_configured_password(tmp_path):
     config = load_config(env={"WORKBENCH_DATA_DIR": str(tmp_path), "WORKBENCH_ADMIN_PASSWORD": "ops-chosen-pw"})
     assert "ops-chosen-pw" not in repr(config)
     store = Store(config.database_url)
-    first = auth.ensure_admin(store, config.admin_password)
+    first = user_actions.ensure_admin(store, config.admin_password)
     assert first is not None and not first.generated and "ops-chosen-pw" not in first.message()
-    assert auth.sign_in(store, "admin", "ops-chosen-pw").role == "admin"
+    assert user_actions.sign_in(store, "admin", "ops-chosen-pw").role == "admin"
     store.close()
 
 
 def test_only_admins_manage_users_and_roles(people):
     for who in (TRANSLATOR, REVIEWER, None):
         with pytest.raises(PermissionDenied):
-            auth.change_role(people, who, "ann", "reviewer")
+            user_actions.change_role(people, who, "ann", "reviewer")
         with pytest.raises(PermissionDenied):
-            auth.add_user(people, who, "eve", "admin", "eve-password-1")
+            user_actions.add_user(people, who, "eve", "admin", "eve-password-1")
     assert {u.name: u.role for u in people.users()}["ann"] == "translator"
-    auth.change_role(people, ADMIN, "ann", "reviewer")
-    auth.add_user(people, ADMIN, "eve", "translator", "eve-password-1")
+    user_actions.change_role(people, ADMIN, "ann", "reviewer")
+    user_actions.add_user(people, ADMIN, "eve", "translator", "eve-password-1")
     assert {u.name: u.role for u in people.users()} == {"ann": "reviewer", "rita": "reviewer", "adam": "admin",
                                                         "eve": "translator"}
     roles = [e for e in people.events() if e["action"] == "user.role"]
@@ -76,20 +78,20 @@ def test_only_admins_manage_users_and_roles(people):
 
 def test_the_last_admin_keeps_the_role(people):
     with pytest.raises(WorkbenchError, match="last admin"):
-        auth.change_role(people, ADMIN, "adam", "translator")
-    auth.change_role(people, ADMIN, "rita", "admin")
-    auth.change_role(people, ADMIN, "adam", "reviewer")
+        user_actions.change_role(people, ADMIN, "adam", "translator")
+    user_actions.change_role(people, ADMIN, "rita", "admin")
+    user_actions.change_role(people, ADMIN, "adam", "reviewer")
 
 
 def test_passwords_change_for_oneself_or_by_an_admin(people):
-    auth.change_password(people, TRANSLATOR, "ann", "ann-new-password")
-    assert auth.sign_in(people, "ann", "ann-new-password") == TRANSLATOR
+    user_actions.change_password(people, TRANSLATOR, "ann", "ann-new-password")
+    assert user_actions.sign_in(people, "ann", "ann-new-password") == TRANSLATOR
     with pytest.raises(PermissionDenied):
-        auth.change_password(people, TRANSLATOR, "rita", "hijacked-password")
-    auth.change_password(people, ADMIN, "rita", "reset-by-admin")
-    assert auth.sign_in(people, "rita", "reset-by-admin") == REVIEWER
+        user_actions.change_password(people, TRANSLATOR, "rita", "hijacked-password")
+    user_actions.change_password(people, ADMIN, "rita", "reset-by-admin")
+    assert user_actions.sign_in(people, "rita", "reset-by-admin") == REVIEWER
     with pytest.raises(WorkbenchError, match="at least 10"):
-        auth.change_password(people, TRANSLATOR, "ann", "short")
+        user_actions.change_password(people, TRANSLATOR, "ann", "short")
 
 
 # --- the CLI -----------------------------------------------------------------------------------
@@ -112,12 +114,12 @@ def test_cli_users_add_list_role_password(run_cli, tmp_path):
                                           '{"name": "sso@example.org", "role": "translator"}']
     assert run_cli("--operator", "users", "role", "ann", "reviewer", data_dir=data).stdout.strip() == "ann: reviewer"
     store = Store(load_config(env={"WORKBENCH_DATA_DIR": str(data)}).database_url)
-    assert auth.sign_in(store, "ann", password).role == "reviewer"
-    assert auth.sign_in(store, "rita", "rita-secret-pw").role == "reviewer"
+    assert user_actions.sign_in(store, "ann", password).role == "reviewer"
+    assert user_actions.sign_in(store, "rita", "rita-secret-pw").role == "reviewer"
     reset = run_cli("--operator", "users", "password", "ann", "--password-stdin", data_dir=data,
                     input="ann-next-pw\n")
     assert reset.returncode == 0
-    assert auth.sign_in(store, "ann", "ann-next-pw").name == "ann"
+    assert user_actions.sign_in(store, "ann", "ann-next-pw").name == "ann"
     store.close()
 
 
@@ -136,5 +138,5 @@ def test_cli_users_errors_are_one_line(run_cli, tmp_path, args, stdin, message):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"workbench: {message}"]
     assert [u.name for u in store.users()] == ["ann"]
-    assert auth.sign_in(store, "ann", "ann-password-1").name == "ann"
+    assert user_actions.sign_in(store, "ann", "ann-password-1").name == "ann"
     store.close()

@@ -1,18 +1,15 @@
 """Credentials: scrypt password hashes (a slow KDF), the password policy, random passwords.
 
 Who may do what, sign-in, sessions and user management are rules of the action layer
-(`workbench.actions`, `workbench.actions.users`); their old names here are re-exported lazily
-until the branches that import them from here have merged.
+(`workbench.actions`, `workbench.actions.users`), which use these.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import re
 import secrets
-from typing import Any
 
 from .errors import WorkbenchError
 
@@ -86,16 +83,3 @@ def verify_password(password: str, stored: str) -> bool:
 def new_password() -> str:
     """A random password for a new user (16 URL-safe characters)."""
     return secrets.token_urlsafe(12)
-
-
-_MOVED = {
-    **dict.fromkeys(("PERMISSIONS", "PermissionDenied", "can", "require", "Actor"), "workbench.actions"),
-    **dict.fromkeys(("SignInFailed", "sign_in", "oidc_user", "FirstAdmin", "ensure_admin", "add_user",
-                     "change_role", "change_password"), "workbench.actions.users"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

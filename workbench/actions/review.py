@@ -2,7 +2,7 @@
 category and severity, sending a segment back, and the error annotations as a TSV.
 
 Every mutation takes the acting `User`, checks the permission with `workbench.actions.require` and
-records an audit event (`store.log_event`), like `workbench.editing`. Comments are for everyone
+records an audit event (`store.log_event`), like the other actions. Comments are for everyone
 who edits; annotations and sending back are a reviewer's (the "approve_document" permission).
 """
 

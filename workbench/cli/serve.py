@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..auth import ensure_admin
+from ..actions.users import ensure_admin
 from ..errors import WorkbenchError
 from .common import Context
 

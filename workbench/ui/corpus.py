@@ -1,14 +1,9 @@
-"""The corpus page's view: documents and segments. Changes go through `workbench.actions` (the names
-below stay for the branches that still import them from here)."""
+"""The corpus page's view: documents and segments. Changes go through `workbench.actions`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..actions.documents import assign_story as group  # noqa: F401
-from ..actions.documents import remove_from_story as ungroup  # noqa: F401
-from ..actions.imports import upload  # noqa: F401
-from ..actions.segments import set_role  # noqa: F401
 from ..records import Segment
 
 if TYPE_CHECKING:

@@ -318,7 +318,7 @@ def concordance(store: Store, phrase: str, lang: str) -> list[Any]:
 
 def run_qa(store: Store, config: Any, user: Any, doc_id: int) -> Any:
     """Run every flag check on a document and store the result (the flag permission is checked)."""
-    from ..auth import require
+    from ..actions import require
     from ..flags import flag_document_report
 
     require(user, "flag")
@@ -327,7 +327,7 @@ def run_qa(store: Store, config: Any, user: Any, doc_id: int) -> Any:
 
 def recheck_segments(store: Store, config: Any, user: Any, doc_id: int, segment_ids: Sequence[str]) -> Any:
     """Re-check just-saved segments (their flags; ones no longer raised close)."""
-    from ..auth import require
+    from ..actions import require
     from ..flags import flag_segments
 
     require(user, "flag")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..auth import require
+from ..actions import require
 from ..errors import WorkbenchError
 from ..records import User
 from .glossary import export_tsv

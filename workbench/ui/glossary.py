@@ -1,11 +1,10 @@
 """The glossary page's view: search, history and the TSV download. Changes go through
-`workbench.actions.terms` (the names below stay for the branches that still import them from here)."""
+`workbench.actions.terms`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..actions.terms import GlossaryError, edit_term, import_tsv, propose_term, review_term  # noqa: F401
 from ..glossary import write_glossary_table
 from ..records import Term
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..auth import require
+from ..actions import require
 from ..config import Config
 from ..errors import WorkbenchError
 from ..records import User

@@ -6,8 +6,7 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..actions.documents import AlignmentEditError, correct_alignment  # noqa: F401
-from ..actions.documents import align_story as align  # noqa: F401
+from ..actions.documents import correct_alignment
 from ..records import Bead, Document, User
 
 if TYPE_CHECKING:
