@@ -145,15 +145,19 @@ def test_ranking_uses_the_estimates(store: Store) -> None:
 
 def test_new_check_names_plug_in_and_unknown_features_count_zero(tmp_path: Path) -> None:
     model, _ = risk.load_model()
-    data = model.as_json()
-    data["source"]["coef"]["c:newfamily.rule"] = 3.0
-    data["source"]["support"]["c:newfamily.rule"] = 500
-    path = tmp_path / "m.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    plugged, _ = risk.load_model(path)
     text = "Совет утвердил бюджет ."
     flag = Flag("s", "source", 6, 14, "x", 0.0, "m", detector="newfamily.rule", level="warning")
-    before, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], model)
+    plain, _, _ = risk.score_segment("s", text, "ru", "", [], model)
+    unknown, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], model)
+    # a check the model file does not know yet contributes nothing to its words...
+    assert [round(p, 6) for p in unknown.source_p] == [round(p, 6) for p in plain.source_p]
+    # ...and once a retrained model carries its feature, it does (here a logistic model in the same file)
+    data = model.as_json()
+    data["source"] = {"kind": "logistic", "coef": {"bias": -2.0, "c:newfamily.rule": 3.0}, "threshold": 0.3,
+                      "support": {"c:newfamily.rule": 500}}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    plugged, note = risk.load_model(path)
+    assert note == ""
     after, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], plugged)
-    assert after.source_p[1] > before.source_p[1]  # "утвердил" carries the new check
-    assert after.source_p[0] == pytest.approx(before.source_p[0])
+    assert after.source_p[1] > 0.6 > after.source_p[0] == pytest.approx(1 / (1 + 2.718281828 ** 2), abs=1e-3)

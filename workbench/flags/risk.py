@@ -258,25 +258,44 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
 
 
 # --- the model file ---------------------------------------------------------------------------------
+_READABLE = {"freq_unseen": "a word no frequency list knows", "known": "a dictionary word", "latin": "Latin letters",
+             "latin_lower": "a lowercase Latin word", "unknown_lower": "a word the dictionary does not know",
+             "mixed_script": "mixed Cyrillic and Latin letters", "lex_none": "nothing in the other language renders it",
+             "lex": "how well the other language renders it", "digit": "a number", "capital": "capitalized",
+             "seg_flags": "other flags in the segment", "near_flag": "next to a flagged word",
+             "freq": "how common the word is", "len_ratio_abs": "lengths of source and English differ"}
+
+
+def _readable(name: str) -> str:
+    if name.startswith(("c:", "w:")):
+        return f"flagged by {name[2:]}"
+    if name.startswith("freq_bin:"):
+        return "a rare word" if int(name.split(":")[1]) < 3 else "how common the word is"
+    return _READABLE.get(name, name.replace("_", " "))
+
+
 @dataclass
 class Logistic:
     """A logistic model stored as named coefficients: unknown features count 0, missing ones too."""
 
     coef: dict[str, float]
-    threshold: float = 0.5  # the decision threshold fitted for MCC on the training data
+    threshold: float = 0.5  # the decision threshold fitted for MCC on held-out training data
     support: dict[str, int] = field(default_factory=dict)  # training rows where a feature was non-zero
 
-    def prob(self, feats: dict[str, float]) -> float:
-        z = sum(self.coef.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def probs(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        out = []
+        for feats in rows:
+            z = sum(self.coef.get(k, 0.0) * v for k, v in feats.items())
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out
 
     def reasons(self, feats: dict[str, float], k: int = 2) -> list[str]:
         """The features that raise the probability most (for the flag's message)."""
         parts = sorted(((self.coef.get(n, 0.0) * v, n) for n, v in feats.items() if n != "bias"), reverse=True)
-        return [_READABLE.get(n, n) for c, n in parts[:k] if c > 0.1]
+        return [_readable(n) for c, n in parts[:k] if c > 0.1]
 
     def as_json(self) -> dict[str, object]:
-        return {"coef": self.coef, "threshold": self.threshold, "support": self.support}
+        return {"kind": "logistic", "coef": self.coef, "threshold": self.threshold, "support": self.support}
 
     @classmethod
     def from_json(cls, data: dict) -> Logistic:
@@ -284,20 +303,70 @@ class Logistic:
                    {str(k): int(v) for k, v in data.get("support", {}).items()})
 
 
-_READABLE = {"freq_unseen": "a word no frequency list knows", "known": "a dictionary word", "latin": "Latin letters",
-             "mixed_script": "mixed Cyrillic and Latin letters", "lex_none": "nothing in the other language renders it",
-             "digit": "a number", "capital": "capitalized", "seg_flags": "other flags in the segment",
-             "near_flag": "next to a flagged word", "len_ratio_abs": "lengths of source and English differ"}
+@dataclass
+class Trees:
+    """A LightGBM model (its text form) over named features: unknown features count 0, missing ones too."""
+
+    text: str
+    features: list[str]
+    threshold: float = 0.5
+    support: dict[str, int] = field(default_factory=dict)
+    _booster: object | None = field(default=None, repr=False, compare=False)
+
+    def _model(self) -> object:
+        if self._booster is None:
+            import lightgbm
+
+            self._booster = lightgbm.Booster(model_str=self.text)
+        return self._booster
+
+    def matrix(self, rows: Sequence[dict[str, float]]) -> object:
+        import numpy as np
+
+        index = {n: i for i, n in enumerate(self.features)}
+        x = np.zeros((len(rows), len(self.features)))
+        for r, feats in enumerate(rows):
+            for k, v in feats.items():
+                j = index.get(k)
+                if j is not None:
+                    x[r, j] = v
+        return x
+
+    def probs(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        if not rows:
+            return []
+        return [float(p) for p in self._model().predict(self.matrix(rows), num_threads=1)]  # type: ignore[attr-defined]
+
+    def reasons(self, feats: dict[str, float], k: int = 2) -> list[str]:
+        contrib = self._model().predict(self.matrix([feats]), pred_contrib=True, num_threads=1)[0]  # type: ignore[attr-defined]
+        parts = sorted(zip(contrib[:-1], self.features, strict=True), reverse=True)
+        return [_readable(n) for c, n in parts[:k] if c > 0.1 and feats.get(n)]
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": "lightgbm", "text": self.text, "features": self.features, "threshold": self.threshold,
+                "support": self.support}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Trees:
+        return cls(str(data["text"]), [str(f) for f in data["features"]], float(data.get("threshold", 0.5)),
+                   {str(k): int(v) for k, v in data.get("support", {}).items()})
+
+
+Model = Logistic | Trees
+
+
+def _part(data: dict) -> Model:
+    return Trees.from_json(data) if data.get("kind") == "lightgbm" else Logistic.from_json(data)
 
 
 @dataclass
 class RiskModel:
-    """The three models: words of the ru/uk source, words of the English, segments."""
+    """The four models: words of the ru/uk source, words of the English, segments without and with English."""
 
-    source: Logistic
-    target: Logistic
-    segment_alone: Logistic  # ru/uk with no English: P(the segment holds an error)
-    segment_english: Logistic  # with an English: expected share of words needing an edit
+    source: Model
+    target: Model
+    segment_alone: Model  # ru/uk with no English: P(the segment holds an error)
+    segment_english: Model  # with an English: expected share of words needing an edit (HTER)
     trained_on: str = ""
 
     def as_json(self) -> dict[str, object]:
@@ -306,14 +375,17 @@ class RiskModel:
 
     @classmethod
     def from_json(cls, data: dict) -> RiskModel:
-        return cls(Logistic.from_json(data["source"]), Logistic.from_json(data["target"]),
-                   Logistic.from_json(data["segment_alone"]), Logistic.from_json(data["segment_english"]),
-                   str(data.get("trained_on", "")))
+        return cls(_part(data["source"]), _part(data["target"]), _part(data["segment_alone"]),
+                   _part(data["segment_english"]), str(data.get("trained_on", "")))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> RiskModel:
-    return RiskModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    model = RiskModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    for part in (model.source, model.target, model.segment_alone, model.segment_english):
+        if isinstance(part, Trees):
+            part._model()  # fail here (ImportError, bad text), not in the middle of a document
+    return model
 
 
 def load_model(path: Path | None = None) -> tuple[RiskModel | None, str]:
@@ -323,8 +395,12 @@ def load_model(path: Path | None = None) -> tuple[RiskModel | None, str]:
         return _load(str(path), path.stat().st_mtime), ""
     except FileNotFoundError:
         return None, f"no risk model at {path}: severities are the checks' level bands"
+    except ImportError as exc:
+        return None, f"risk model {path} needs {exc.name or 'lightgbm'}: severities are the checks' level bands"
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return None, f"risk model {path} unreadable ({exc}): severities are the checks' level bands"
+    except Exception as exc:  # noqa: BLE001 - lightgbm raises its own error on a corrupt model text
+        return None, f"risk model {path} unreadable ({type(exc).__name__}): severities are the checks' level bands"
 
 
 def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Sequence[RawFlag], src_text: str,
@@ -358,27 +434,23 @@ def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Seq
     return f
 
 
-def _en_lang(_: str) -> str:
-    return "en"
-
-
 def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequence[RawFlag],
                   model: RiskModel, *, eos: bool = False) -> tuple[Estimate, float | None, float | None]:
     """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags)."""
     src_flags = [r for r in raw if r.flag.side == "source" and r.flag.detector not in OWN]
     tgt_flags = [r for r in raw if r.flag.side == "target" and r.flag.detector not in OWN]
     sf = word_features(src_text, lang, src_flags, other=en_text, other_lang="en", side="source", eos=eos)
-    sp = [model.source.prob(x) for x in sf]
+    sp = model.source.probs(sf)
     src_eos = sp.pop() if eos else None
     est = Estimate(seg_id, word_spans(src_text), sp)
     tgt_eos = None
     if en_text.strip():
         tf = word_features(en_text, "en", tgt_flags, other=src_text, other_lang=lang, side="target", eos=eos)
-        tp = [model.target.prob(x) for x in tf]
+        tp = model.target.probs(tf)
         tgt_eos = tp.pop() if eos else None
         est.target_words, est.target_p = word_spans(en_text), tp
     seg_model = model.segment_english if en_text.strip() else model.segment_alone
-    est.risk = seg_model.prob(segment_features(est, src_flags, tgt_flags, src_text, en_text, model))
+    est.risk = seg_model.probs([segment_features(est, src_flags, tgt_flags, src_text, en_text, model)])[0]
     return est, src_eos, tgt_eos
 
 
@@ -456,7 +528,10 @@ def _word_flags(est: Estimate, raw: Sequence[RawFlag], src: str, en: str, lang: 
             if p < m.threshold or any(a < e and b > s for a, b in covered):
                 continue
             feats = word_features(text[s:e], wl, [])[0]
-            why = m.reasons(feats)
+            try:
+                why = m.reasons(feats)
+            except (ValueError, IndexError):
+                why = []
             out.append(Flag(segment_id=est.segment_id, side=side, start=s, end=e, kind=WORD.kind,
                             severity=round(p, 4), detector=WORD.name, level=level,
                             message=f"'{text[s:e]}' is likely wrong (estimated probability {p:.2f})"
