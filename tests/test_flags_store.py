@@ -54,7 +54,7 @@ def test_consistency_flags_on_a_bad_english(store: Store) -> None:
     idx = {s.id: s.index for s in doc.segments}
     translate(store, doc, {
         1: "Deputy Secretary of State Wendy Sherman met Sergei Ryabkov in Geneva on January 11.",  # date changed
-        2: "She said the sides discussed 4 issues, including arms control и др.",  # number, quote, Cyrillic
+        2: "She said the sides discussed 4 issues, including arms control и др.",  # number, Cyrillic
         3: "The talks lasted almost eight hours, the longest meeting of the two delegations since the summit in "
            "June, when the two presidents agreed to start the dialogue on strategic stability.",  # too long
     })
@@ -62,7 +62,9 @@ def test_consistency_flags_on_a_bad_english(store: Store) -> None:
     found = kinds(flags, idx)
     assert (1, "date_mismatch") in found
     assert (2, "number_mismatch") in found
-    assert (2, "quote_missing") in found
+    # «контроль над вооружениями» quotes a term, not speech: English writes it without quote marks
+    # (issue 11), so no quote_missing; quoted speech is tested in test_flags_checks.py.
+    assert (2, "quote_missing") not in found
     assert (2, "untranslated") in found
     assert (3, "length_ratio") in found
     assert (1, "name_mismatch") not in found  # Sherman and Ryabkov are both there

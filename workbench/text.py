@@ -93,13 +93,19 @@ for _form, _m in {
 }.items():
     _MONTH_FORMS[_form] = _m
 
-_DATE_DM = re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)", re.UNICODE)
-_DATE_MD = re.compile(r"\b([A-Za-z]+)\s+(\d{1,2})\b")
+# English ordinals may follow the day: "July 26th", "26th of July".
+_DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([^\W\d_]+)", re.UNICODE)
+_DATE_MD = re.compile(r"\b([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{2,4})\b")
 
 
+_EN_MONTH_ABBREVIATIONS = {m[:3]: i for i, m in enumerate(_MONTH_WORDS["en"], start=1)} | {"sept": 9}
+
+
 def month_number(word: str) -> int | None:
-    return _MONTH_FORMS.get(word.lower())
+    """The month of a month name in any case form, or an English abbreviation ("Dec", "Sept")."""
+    w = word.lower()
+    return _MONTH_FORMS.get(w) or (_EN_MONTH_ABBREVIATIONS.get(w) if word[:1].isupper() else None)
 
 
 def dates(text: str) -> list[tuple[Token, str]]:

@@ -19,7 +19,7 @@ from .. import morph
 from ..config import ConfigError
 from ..glossary import lemma, readings
 from ..records import Document, Flag, Segment, Term, Translation
-from ..text import Token, normalize, number_value, numbers, translit, words
+from ..text import Token, normalize, number_value, numbers, words
 
 LEVELS = ("error", "warning", "note")
 LEVEL_BANDS = {"error": (0.7, 1.0), "warning": (0.4, 0.7), "note": (0.1, 0.4)}
@@ -183,6 +183,14 @@ PRONOUNS = {
     "uk": frozenset("я ти він вона воно ми ви вони себе свій своя своє свої цей ця це ці той та те ті такий "
                     "який весь вся все всі його її їх їхній наш ваш мій твій сам самий хто що чий".split()),
 }
+# English closed-class words: what a title or a name may hold in lowercase ("State of the Union").
+EN_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with without about as into onto over under than then that this these "
+    "those it its is are was were be been being am do does did done have has had having will would shall should "
+    "can could may might must not no nor and or but if so because while when where which who whom whose what "
+    "how why there here their they them he him his she her we us our you your i me my also too very just only "
+    "even still yet such some any all each both either neither other another more most much many few up out "
+    "off again further once own same s t".split())
 LIGHT_LEMMAS = frozenset("быть бути мочь могти стать стати иметь мати".split())
 CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "COMP", "VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB"})
 PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
@@ -281,15 +289,34 @@ def merge_spans(spans: list[tuple[int, int]], gap: int = 0) -> list[tuple[int, i
 
 
 # --- names and numbers, compared across languages ------------------------------------------------
-_SKELETON_RULES = (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("ck", "k"),
-                   ("ce", "se"), ("ci", "si"), ("cy", "si"), ("ts", "c"), ("x", "ks"), ("w", "v"), ("q", "k"),
-                   ("c", "k"), ("j", "i"), ("y", "i"))
+# Cyrillic letters as English spelling renders them in names ("ц" ts, "х" h, "дж" j).
+_NAME_LETTERS = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "o", "ж": "zh",
+    "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u", "я": "a", "'": "",
+})
+# Spellings of one sound, English and romanized Cyrillic alike, in the order they must apply.
+_SKELETON_RULES = (("shch", "1"), ("sch", "1"), ("sh", "1"), ("dzh", "2"), ("zh", "2"), ("dg", "2"), ("j", "2"),
+                   ("tch", "3"), ("ch", "3"), ("kh", "h"), ("gh", ""), ("ph", "f"), ("th", "t"), ("ck", "k"),
+                   ("tz", "ts"), ("x", "ks"), ("q", "k"), ("ce", "se"), ("ci", "si"), ("cy", "si"), ("c", "k"),
+                   ("h", "g"), ("z", "s"), ("w", ""), ("v", ""), ("y", "i"))
 
 
 def name_skeleton(word: str) -> str:
-    """The consonants of a name, spelled so that 'Байден', 'Байдена', 'Biden' and 'Bidens' coincide."""
-    s = translit(word) if has_cyrillic(word) else normalize(word).lower()
+    """The consonants of a name, spelled so that its English and Cyrillic spellings coincide:
+    'Байден'/'Biden', 'Гриффитс'/'Griffiths', 'Ханна'/'Hannah', 'Уэст'/'West', 'Джейми'/'Jamie'.
+
+    English h and g both stand for Cyrillic х and г, w and v for у and в (so they drop out), a
+    final h after a vowel is silent, and a possessive 's is not part of the name.
+    """
+    w = normalize(word).lower()
+    w = re.sub(r"'s$", "", w)
+    s = w.translate(_NAME_LETTERS) if has_cyrillic(w) else w
     s = re.sub(r"[^a-z]", "", s)
+    s = re.sub(r"^kn", "n", s)
+    s = re.sub(r"(?<=[aeiou])h$", "", s)
+    s = re.sub(r"(.)\1+", r"\1", s)
     for a, b in _SKELETON_RULES:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)

@@ -1,8 +1,8 @@
 """Source <-> English consistency: what a reviewer checks first when comparing a segment with its English.
 
-Numbers, dates, quotations and names of the source must reappear in the English; Cyrillic must
-not; the length must be plausible. With the MT's token log-probabilities, the least confident
-English words are flagged (on the source words they align to, when a word alignment exists);
+Numbers, dates, quotations and names of the source must reappear in the English (Cyrillic left
+in the English is `untranslated`'s); the length must be plausible. With the MT's token
+log-probabilities, the least confident English words are flagged (on the source words they align to, when a word alignment exists);
 with a word alignment, source content words aligned to nothing are possible omissions and English
 content words aligned to nothing possible additions.
 """
@@ -14,9 +14,10 @@ import re
 
 from rapidfuzz import fuzz
 
+from ..quantities import quantities
 from ..text import Token, dates, words
 from .base import (
-    CYRILLIC,
+    EN_FUNCTION_WORDS,
     DocView,
     Emitter,
     SegmentView,
@@ -24,7 +25,6 @@ from .base import (
     content_tokens,
     grammemes,
     name_skeleton,
-    number_values,
     short,
     source_names,
 )
@@ -37,8 +37,6 @@ QUOTE = check("consistency.quote", "quote_missing", "warning",
               "a quotation of the source not marked as a quotation in the English", needs="translation")
 NAME = check("consistency.name", "name_mismatch", "warning",
              "a person or foreign name of the source with no similar name in the English", needs="translation")
-CYRILLIC_LEFT = check("consistency.untranslated", "untranslated", "error", "Cyrillic words left in the English",
-                      needs="translation")
 LENGTH = check("consistency.length", "length_ratio", "warning",
                "English much shorter or longer than the source (characters, outside 0.5-2.0)", needs="translation")
 CONFIDENCE = check("consistency.confidence", "low_confidence", "warning",
@@ -49,37 +47,48 @@ OMISSION = check("consistency.omission", "omission", "warning",
 ADDITION = check("consistency.addition", "addition", "note", "English content words aligned to no source word",
                  needs="word_alignment")
 
-CHECKS = (NUMBER, DATE, QUOTE, NAME, CYRILLIC_LEFT, LENGTH, CONFIDENCE, OMISSION, ADDITION)
+CHECKS = (NUMBER, DATE, QUOTE, NAME, LENGTH, CONFIDENCE, OMISSION, ADDITION)
 
 LENGTH_BAND = (0.5, 2.0)
 OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
 LOW_PROB = 0.1
-# News style abbreviates months ("Dec. 7"); the date keys need the full name.
-_MONTHS = {m[:3]: m for m in ("January", "February", "March", "April", "June", "July", "August", "September",
-                              "October", "November", "December")}
-_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
-EN_STOPWORDS = frozenset(
-    "a an the of to in on at by for from with without about as into onto over under than then that this these "
-    "those it its is are was were be been being am do does did done have has had having will would shall should "
-    "can could may might must not no nor and or but if so because while when where which who whom whose what "
-    "how why there here their they them he him his she her we us our you your i me my also too very just only "
-    "even still yet such some any all each both either neither other another more most much many few up out "
-    "off again further once own same s t".split())
+EN_STOPWORDS = EN_FUNCTION_WORDS
 
 
 def _english_names(english: str) -> list[str]:
-    return [name_skeleton(t.text) for t in words(english) if t.text[:1].isupper()]
+    """Skeletons of the English capitalized words, with the spelling variants a name may hide."""
+    out = []
+    for t in words(english):
+        for part in t.text.split("-"):
+            if part[:1].isupper():
+                low = part.lower()
+                variants = {low, re.sub(r"g(?=[eiy])", "j", low), re.sub(r"(?<=[aeiou])h(?=[^aeiou]|$)", "", low),
+                            low.replace("ch", "k")}  # soft g, a silent h ("John"), a Greek ch ("Michael")
+                out += [name_skeleton(v) for v in variants]
+    return out
 
 
 def _name_found(lemma: str, token: str, english: str, skeletons: list[str]) -> bool:
-    if re.match(r"[A-Za-z]", token):
-        return token.lower() in english.lower()
-    want = name_skeleton(lemma)
-    if len(want) < 2:
-        return True  # too short to tell apart
-    return any(s == want or (len(want) >= 3 and fuzz.ratio(s, want) >= 75) for s in skeletons)
+    latin = re.match(r"[A-Za-z]+", token)
+    if latin:  # "YouTube-канал": the Latin name itself
+        return latin.group().lower() in english.lower()
+    for form in {lemma, token}:
+        parts = [p for p in re.split(r"-", form) if len(p) >= 3] or [form]
+        for part in parts:  # "Даунинг-стрит", "Сан-Диего": one part found is enough
+            want = name_skeleton(part)
+            if len(want) < 2:
+                return True  # too short to tell apart
+            if any(s == want or (len(want) >= 3 and fuzz.ratio(s, want) >= 75) for s in skeletons):
+                return True
+    return False
+
+
+def _is_speech(quoted: str) -> bool:
+    """A quotation of at least four words, not all capitalized (a title)."""
+    toks = words(quoted)
+    return len(toks) >= 4 and sum(t.text[:1].islower() for t in toks) >= 2
 
 
 def word_confidences(english: str, tokens: list[str], logprobs: list[float]) -> list[tuple[Token, float]]:
@@ -123,30 +132,33 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
     seg, src, en = item.seg, item.seg.text, item.english
     sid = seg.id
     if emit.on(NUMBER):
-        src_nums = number_values(src)
-        en_nums = number_values(en, english=True)
-        en_vals = [v for _, v in en_nums]
-        for t, v in src_nums:
-            if v in en_vals:
-                en_vals.remove(v)
-            else:
-                emit.flag(NUMBER, sid, "source", t.start, t.end, f"the number {t.text} is not in the English",
-                          confidence=0.8, suggestion=v)
-        src_vals = [v for _, v in src_nums]
-        for t, v in en_nums:
-            if v in src_vals:
-                src_vals.remove(v)
-            elif t.text[:1].isdigit():
-                emit.flag(NUMBER, sid, "target", t.start, t.end, f"the English adds the number {t.text}",
+        # Each mention with every value it may stand for ("£75m": 75 and 75,000,000; "11:30":
+        # 11:30 or 23:30); a number is missing only when no reading of it is on the other side.
+        src_q = quantities(src, lang or "ru")
+        en_q = quantities(en, "en")
+        src_vals = frozenset().union(*(q.values for q in src_q))
+        en_vals = frozenset().union(*(q.values for q in en_q))
+        for q in src_q:
+            if q.digits and not q.code and not q.values & en_vals:
+                emit.flag(NUMBER, sid, "source", q.start, q.end, f"the number {q.text} is not in the English",
+                          confidence=0.8, suggestion=min(q.values, key=len))
+        for q in en_q:
+            if q.digits and not q.code and not q.values & src_vals:
+                emit.flag(NUMBER, sid, "target", q.start, q.end, f"the English adds the number {q.text}",
                           confidence=0.6)
     if emit.on(DATE):
-        en_dates = {key for _, key in dates(_MONTH_ABBREVIATION.sub(lambda m: _MONTHS[m.group(1)[:3]], en))}
+        en_dates = {key for _, key in dates(en)}
+        # "9/11" and "4/10/2022" may be month first in English.
+        en_dates |= {v[1:] for q in quantities(en, "en") for v in q.values if v.startswith("d")}
         for t, key in dates(src):
             if key not in en_dates:
                 emit.flag(DATE, sid, "source", t.start, t.end,
                           f"the date '{t.text}' is missing or different in the English", confidence=0.8)
     if emit.on(QUOTE):
-        sq = list(_SOURCE_QUOTES.finditer(src))
+        # Russian and Ukrainian quote names of papers, teams, ships and products ("Протон-М",
+        # "Комсомольской правде") where English does not: only a quotation of several words that
+        # is not a name counts as speech the English should mark as quoted.
+        sq = [m for m in _SOURCE_QUOTES.finditer(src) if _is_speech(m.group()[1:-1])]
         eq = _ENGLISH_QUOTES.findall(en)
         if sq and len(eq) < len(sq):
             for m in sq[len(eq):] if eq else sq:
@@ -159,11 +171,6 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
                 emit.flag(NAME, sid, "source", t.start, t.end,
                           f"the name '{t.text}' has no similar name in the English: missing or misspelled",
                           confidence=0.6)
-    if emit.on(CYRILLIC_LEFT):
-        for t in words(en):
-            if CYRILLIC.search(t.text):
-                emit.flag(CYRILLIC_LEFT, sid, "target", t.start, t.end,
-                          f"'{t.text}' is Cyrillic left untranslated in the English", confidence=0.9)
     if emit.on(LENGTH) and len(src.strip()) >= 20:
         ratio = len(en.strip()) / len(src.strip())
         lo, hi = LENGTH_BAND

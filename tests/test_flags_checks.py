@@ -1,0 +1,207 @@
+"""The quality-estimation checks, one rule at a time, on sentences written for these tests.
+
+Each check gets broken sentences it must flag and clean ones (ru, uk, en) it must leave alone.
+The Hunspell dictionaries are the system's (scripts/system-deps.sh installs them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import hunspell
+from workbench.config import Config
+from workbench.flags import DocView, SegmentView, _run
+from workbench.records import Document, Segment
+
+
+def notes_of(lines: list[str], lang: str = "ru") -> list[str]:
+    segs = [Segment(id=str(i), doc_id=1, index=i, start=0, end=len(t), text=t, lang=lang) for i, t in enumerate(lines)]
+    doc = Document(id=1, name="t", sha256="", text="\n".join(lines), lang=lang, encoding="utf-8", segments=segs)
+    return _run(DocView(doc, [SegmentView(s) for s in segs]), Config())[1]
+
+
+def flags_of(lines: list[str], lang: str = "ru", english: list[str] | None = None, *, checks: str = "",
+             paragraph_per_line: bool = True) -> list:
+    """Run every check (or the named check/family) over the lines as one document."""
+    segs, start = [], 0
+    for i, line in enumerate(lines):
+        segs.append(Segment(id=str(i), doc_id=1, index=i, start=start, end=start + len(line), text=line, lang=lang,
+                            paragraph=i if paragraph_per_line else 0))
+        start += len(line) + 1
+    doc = Document(id=1, name="t", sha256="", text="\n".join(lines), lang=lang, encoding="utf-8", segments=segs)
+    view = DocView(doc, [SegmentView(s, english[i] if english else "") for i, s in enumerate(segs)])
+    flags, _ = _run(view, Config())
+    if checks:
+        flags = [f for f in flags if f.detector == checks or f.detector.split(".")[0] == checks]
+    return flags
+
+
+def spans(lines: list[str], checks: str, lang: str = "ru", english: list[str] | None = None,
+          side: str = "source") -> list[str]:
+    out = []
+    for f in flags_of(lines, lang, english, checks=checks):
+        if f.side != side:
+            continue
+        text = lines[int(f.segment_id)] if side == "source" else (english or [])[int(f.segment_id)]
+        out.append(text[f.start:f.end])
+    return out
+
+
+# --- untranslated ---------------------------------------------------------------------------------
+def test_english_words_left_in_russian_and_ukrainian_are_flagged() -> None:
+    assert spans(["Врачи рекомендуют делать booster shots каждые полгода."], "untranslated.latin") == \
+        ["booster shots"]
+    assert spans(["Уряд пообіцяв підтримати farmers у західних областях."], "untranslated.latin", "uk") == \
+        ["farmers"]
+    # A whole English phrase under a title-case name is still English, not a name.
+    assert spans(["Газета пишет: Sunday Herald reports strong growth in exports."], "untranslated.latin")
+
+
+def test_names_acronyms_urls_code_and_units_are_not_untranslated_words() -> None:
+    clean = ["Интервью вышло в программе Meet the Press на канале NBC.",
+             "Новый iPhone продается на сайте shop.example.com и через @store_news.",
+             "Скорость достигла 120 km/h, а расход — 5 l на сотню.",
+             "Запустите команду git_status в терминале, тег #travel набрал тысячу отметок.",
+             "Модель X5 выпускается с 2019 года, пишет e-mail рассылка компании.",
+             "Компанія Apple відкрила магазин у Києві."]
+    assert spans(clean, "untranslated.latin") == []
+
+
+def test_latin_names_in_russian_are_a_note() -> None:
+    found = flags_of(["Премьер-министр Johnson встретился с коллегами."], checks="untranslated.latin_name")
+    assert [f.level for f in found] == ["note"]
+    assert flags_of(["Премьер-министр Джонсон встретился с коллегами."], checks="untranslated") == []
+
+
+def test_cyrillic_left_in_english_is_flagged_but_not_domains_or_unit_letters() -> None:
+    assert spans(["Мэр заявил о мерах."], "untranslated.cyrillic", english=["The mayor announced мерах."],
+                 side="target") == ["мерах"]
+    clean = ["Forecasters expect 22°С in the capital, the site погода.рф reports."]
+    assert spans(["Синоптики ждут 22°С, сообщает сайт погода.рф."], "untranslated.cyrillic", english=clean,
+                 side="target") == []
+
+
+# --- spelling -------------------------------------------------------------------------------------
+def test_misspellings_one_letter_from_a_word_are_flagged_with_the_word() -> None:
+    line = "Правительство обещало, что армия не вторгется в соседнюю страну."
+    found = flags_of([line], checks="spelling")
+    assert [line[f.start:f.end] for f in found] == ["вторгется"]
+    assert found[0].suggestion in {"вторгнется", "вторгается"}
+    assert spans(["Міністр сказав, що ситуаця покращилася після зустрічі."], "spelling", "uk") == ["ситуаця"]
+    assert spans(["Компания опубликовала огранизованный отчет."], "spelling") == ["огранизованный"]
+
+
+def test_known_words_names_abbreviations_and_loanwords_are_not_misspellings() -> None:
+    clean = ["Губернатор Тихомиров посетил обл. больницу и встретился с врачами.",
+             "Спортсмены сделали тачдаун, сообщает ТАСС.",
+             "Еще одна новость: ёлку поставили на площади.",
+             "Сине-зеленые водоросли заполнили пруд."]
+    assert spans(clean, "spelling") == []
+    assert spans(["Президент підписав указ про підтримку фермерів."], "spelling", "uk") == []
+
+
+def test_without_dictionaries_the_hunspell_checks_are_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path) -> None:
+    monkeypatch.setattr(hunspell, "_DEFAULT_DIRS", ())
+    monkeypatch.setenv("DICPATH", str(tmp_path))
+    hunspell.forget()
+    try:
+        notes = notes_of(["Армия не вторгется, сказал он про booster shots."])
+    finally:
+        monkeypatch.undo()
+        hunspell.forget()
+    assert any("spelling.non_word" in n and "hunspell-ru" in n for n in notes)
+    assert any("untranslated.latin" in n and "hunspell-en-us" in n for n in notes)
+
+
+# --- grammar --------------------------------------------------------------------------------------
+def test_adjective_noun_disagreement_is_flagged() -> None:
+    assert spans(["Он купил новый машину у соседа."], "grammar.agreement") == ["новый машину"]
+    assert spans(["Министр говорил о туристической отраслей страны."], "grammar.agreement") == \
+        ["туристической отраслей"]
+    assert spans(["Вона купила новий машину в сусіда."], "grammar.agreement", "uk") == ["новий машину"]
+
+
+def test_agreeing_adjectives_complements_and_numerals_are_not_flagged() -> None:
+    clean = ["Он купил новую машину у соседа.",
+             "Зал был полон людей, и все выглядели довольными жизнью.",  # complements of adjectives
+             "Два новых дома построили за год.",  # numerals govern the noun
+             "Врачи лечат больных коронавирусом в новой больнице.",
+             "Вызвавший беспокойство доклад обсудили в среду."]  # a participle and its object
+    assert spans(clean, "grammar.agreement") == []
+    assert spans(["Вона купила нову машину в сусіда."], "grammar.agreement", "uk") == []
+
+
+def test_preposition_followed_by_a_case_it_does_not_govern_is_flagged() -> None:
+    assert spans(["Рейсы отменили из-за карантины в регионе."], "grammar.government") == ["из-за карантины"]
+    assert spans(["Письмо передали в полицией вчера."], "grammar.government") == ["в полицией"]
+    assert spans(["Лист передали до поліцією вчора."], "grammar.government", "uk") == ["до поліцією"]
+    clean = ["Рейсы отменили из-за карантина в регионе.", "Он пришел к нему с новостями о выборах.",
+             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь."]
+    assert spans(clean, "grammar.government") == []
+    assert spans(["У нього є план, і до нього прийшли по допомогу."], "grammar.government", "uk") == []
+
+
+def test_subject_verb_disagreement_is_flagged_but_not_coordination_or_meaning() -> None:
+    assert spans(["Вчера мама сказал, что придет позже."], "grammar.subject_verb") == ["мама сказал"]
+    assert spans(["Они говорит о новых планах."], "grammar.subject_verb") == ["Они говорит"]
+    assert spans(["Учора мама сказав, що прийде пізніше."], "grammar.subject_verb", "uk") == ["мама сказав"]
+    clean = ["Вчера мама сказала, что придет позже.", "Мама и папа пришли домой.",
+             "Министр заявила о новых мерах.", "Большинство проголосовали за закон.",
+             "Они говорят о новых планах."]
+    assert spans(clean, "grammar.subject_verb") == []
+    assert spans(["Мама і тато прийшли додому."], "grammar.subject_verb", "uk") == []
+
+
+# --- numbers, dates, times, names -----------------------------------------------------------------
+NUMBER_PAIRS = [  # (source, lang, English): the same numbers written the way each language writes them
+    ("Компания продала 2.256 машин.", "ru", "The company sold 2,256 cars."),
+    ("Книгу купили 6 152 524 читателя.", "ru", "The book was bought by 6,152,524 readers."),
+    ("Клуб заплатил 75 млн фунтов, а спонсор добавил 1,2 млрд долларов.", "ru",
+     "The club paid £75m and the sponsor added $1.2bn."),
+    ("Бюджет склав 5 млн гривень.", "uk", "The budget was 5 million hryvnias."),
+    ("Трещина длиной 2 см появилась на стене.", "ru", "A 2cm crack appeared on the wall."),
+    ("Засідання відбудеться 10.04.2022 о 17:00.", "uk", "The meeting will take place on April 10, 2022 at 5:00 p.m."),
+    ("Поезд прибыл в 23:30, а не в 19.45.", "ru", "The train arrived at 11:30 p.m., not at 7:45 p.m."),
+    ("Це сталося на 12-ій хвилині матчу.", "uk", "It happened in the 12th minute of the match."),
+    ("На акцію прийшло тисяч 100 людей.", "uk", "Some 100,000 people came to the rally."),
+    ("Суд засудив дванадцяти обвинувачених, кожному дали двадцять п'ять років.", "uk",
+     "The court sentenced 12 defendants, each to 25 years."),
+    ("В парке посадили 7 деревьев и 31 куст.", "ru", "Seven trees and thirty-one bushes were planted in the park."),
+    ("Заседание прошло 26 июля, о нем писали в XVI веке.", "ru", "The session was held on July 26th, as in the 16th."),
+    ("За сутки в городе выявили 120 случаев.", "ru", "In the past 24 hours, the city recorded 120 cases."),
+]
+
+
+def test_numbers_written_differently_are_not_flagged() -> None:
+    for src, lang, en in NUMBER_PAIRS:
+        assert flags_of([src], lang, [en], checks="consistency.number") == [], (src, en)
+        assert flags_of([src], lang, [en], checks="consistency.date") == [], (src, en)
+
+
+def test_changed_or_missing_numbers_are_still_flagged() -> None:
+    found = flags_of(["Компания продала 2.256 машин за 5 млн рублей."], "ru",
+                     ["The company sold 2,265 cars for 5 million rubles."], checks="consistency.number")
+    assert sorted((f.side, f.start) for f in found) == [("source", 17), ("target", 17)]
+    assert spans(["Засідання відбудеться о 17:00."], "consistency.number", "uk",
+                 ["The meeting will take place at 6 p.m."]) == ["17:00"]
+    assert spans(["Клуб заплатил 75 млн фунтов."], "consistency.number", "ru", ["The club paid £57m."]) == ["75 млн"]
+
+
+def test_transliterated_names_are_found_in_the_english() -> None:
+    pairs = [("Гриффитс заявил журналистам о победе.", "Griffiths told reporters about the win."),
+             ("Ханна приехала в Лондон вместе с Уэстом.", "Hannah came to London with West."),
+             ("Джон Майкл Роджерс выступил на Даунинг-стрит.", "John Michael Rogers spoke on Downing Street.")]
+    for src, en in pairs:
+        assert flags_of([src], "ru", [en], checks="consistency.name") == [], src
+    assert spans(["Гриффитс заявил журналистам о победе."], "consistency.name", "ru",
+                 ["Smith told reporters about the win."]) == ["Гриффитс"]
+
+
+def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None:
+    src = ["Об этом сообщила газета «Вечерние новости», а ракета «Протон-М» стартовала."]
+    assert flags_of(src, "ru", ["The Evening News reported this, and the Proton-M rocket lifted off."],
+                    checks="consistency.quote") == []
+    speech = ["Министр сказал: «мы не будем повышать налоги в этом году»."]
+    assert spans(speech, "consistency.quote", "ru", ["The minister said he would not raise taxes this year."]) == \
+        ["«мы не будем повышать налоги в этом году»"]

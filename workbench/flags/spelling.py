@@ -1,0 +1,109 @@
+"""Non-words in Russian and Ukrainian text: words neither Hunspell nor pymorphy3's dictionary knows.
+
+A misspelling ("вторгется") or a word machine translation made up is unknown to both the
+language's Hunspell dictionary (ru_RU, uk_UA) and pymorphy3's dictionary (OpenCorpora, VESUM);
+either one knowing it is enough, so a word form one of them lacks is not flagged. An unknown
+word counts as a misspelling only when a dictionary word lies one edit away (loanwords and new
+coinages the dictionaries lack usually have no such neighbour). Names (any
+capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps words,
+words of fewer than four letters or before a full stop (abbreviations), and words joined to
+digits or Latin letters are left alone.
+Without the dictionaries the check is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import hunspell, morph
+from ..text import normalize
+from .base import DocView, Emitter, check, grammemes
+
+NON_WORD = check("spelling.non_word", "misspelling", "warning",
+                 "a lowercase ru/uk word that neither Hunspell (ru_RU/uk_UA) nor pymorphy3's dictionary knows, one "
+                 "letter from a word they do: a misspelling")
+
+CHECKS = (NON_WORD,)
+
+MIN_LETTERS = 4
+_WORD = re.compile(r"(?<![\w\-'’ʼ])[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*(?![\w\-'’ʼ])")
+
+
+@lru_cache(maxsize=300_000)
+def is_known(word: str, lang: str) -> bool:
+    """Whether either dictionary of the language knows the word (a hyphenated word: each part)."""
+    w = normalize(word)
+    if hunspell.known(w, lang) or morph.is_known(w, lang):
+        return True
+    if "-" in w:
+        parts = [p for p in w.split("-") if p]
+        return all(len(p) < MIN_LETTERS or hunspell.known(p, lang) or morph.is_known(p, lang) for p in parts)
+    return False
+
+
+# Letters whose exchange is a spelling variant, not a misspelling ("хэштег"/"хештег").
+_VARIANTS = ({"е", "э"}, {"е", "ё"}, {"и", "і"}, {"е", "є"})
+ALPHABETS = {"ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"}
+
+
+@lru_cache(maxsize=50_000)
+def near_miss(word: str, lang: str) -> str:
+    """A dictionary word one edit away (a letter dropped, added, changed or two swapped), or ''.
+
+    An unknown word with such a neighbour is a misspelling ("вторгется" / "вторгнется"); one
+    without is more often a loanword or a name the dictionaries lack ("тачдаун"), which the check
+    leaves alone. Candidates are looked up in pymorphy3's dictionary (a fast DAWG lookup).
+    """
+    known = morph.analyzer(lang).word_is_known
+    w = word.lower()
+    letters = ALPHABETS[lang]
+    # Edits inside the word only: a changed first letter or a letter added or dropped at the end
+    # mostly makes another word ("спрей"/"прей", "пошагово"/"пошаговое"), not the intended one.
+    splits = [(w[:i], w[i:]) for i in range(1, len(w))]
+    # The commonest typos first, so the suggestion is the likeliest word: a letter left out, two
+    # letters swapped, a letter doubled or added, a letter mistyped.
+    candidates = [a + c + b for a, b in splits for c in letters]
+    candidates += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1 and b[0] != b[1]]
+    candidates += [a + b[1:] for a, b in splits if len(b) > 1]
+    candidates += [a + c + b[1:] for a, b in splits for c in letters
+                   if c != b[0] and {c, b[0]} not in _VARIANTS]
+    for c in candidates:
+        if len(c) >= MIN_LETTERS and known(c):
+            return c
+    return ""
+
+
+def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, nearest dictionary word) of the lowercase Cyrillic words no dictionary of
+    `lang` knows and that lie one edit from a word it does."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if len(w) < MIN_LETTERS or not w.islower():
+            continue  # short words are often abbreviations; capitalised ones names
+        if is_known(w, lang) or "Abbr" in grammemes(w, lang):
+            continue
+        if text[m.end():m.end() + 1] == ".":
+            continue  # an unknown word before a full stop is most often an abbreviation ("сокр.", "обл.")
+        near = near_miss(w, lang)
+        if near:
+            out.append((m.start(), m.end(), w, near))
+    return out
+
+
+def detect(view: DocView, emit: Emitter) -> None:
+    if not emit.on(NON_WORD):
+        return
+    langs = {view.seg_lang(i) for i in view.items} - {""}
+    missing = sorted(lang for lang in langs if not hunspell.available(lang))
+    if missing:
+        emit.skip(CHECKS, "; ".join(hunspell.missing_note(lang) for lang in missing))
+    for item in view.items:
+        lang = view.seg_lang(item)
+        if not lang or lang in missing or item.seg.role == "boilerplate":
+            continue
+        for s, e, w, near in non_words(item.seg.text, lang):
+            emit.flag(NON_WORD, item.seg.id, "source", s, e,
+                      f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's: "
+                      f"a misspelling of '{near}'?", confidence=0.6, suggestion=near)
