@@ -63,6 +63,8 @@ def align_documents(store: Store, doc_a: int, doc_b: int, *, story_id: int | Non
     seg_b = [s for s in store.segments(doc_b) if s.id not in taken]
     english = store.english_for([s.id for s in seg_a + seg_b if s.role != "boilerplate"])
     en = {sid: e.text for sid, e in english.items() if e.text}
+    # an English document of the story (the original of a translated article) is its own English
+    en.update({s.id: s.text for s in seg_a + seg_b if s.lang == "en" and s.role != "boilerplate"})
     en_a = {s.id: en[s.id] for s in seg_a if s.id in en}
     en_b = {s.id: en[s.id] for s in seg_b if s.id in en}
     both = bool(en_a) and bool(en_b)

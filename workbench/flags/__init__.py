@@ -2,9 +2,10 @@
 
 Detector families, one module each: `glossary` (known bad renderings, missing approved terms),
 `artifacts` (source-side MT artifacts), `boilerplate`, `consistency` (source <-> English),
-`versions` (aligned ru/uk versions of a story), `qa` (the classic QA checks) and `untranslated`
-(English words left in ru/uk text, Cyrillic left in the English), `spelling` (non-words)
-and `grammar` (agreement and government from pymorphy3 parses). Checks that need
+`versions` (aligned ru/uk versions of a story), `qa` (the classic QA checks), `untranslated`
+(English words left in ru/uk text, Cyrillic left in the English), `spelling` (non-words),
+`grammar` (agreement and government from pymorphy3 parses) and `adequacy`
+(source <-> English, and source <-> an English original, by the translation lexicon). Checks that need
 something absent (an English, token log-probabilities, a word or sentence alignment) are skipped
 with a note; every check can be switched off or given a level through `Config.detectors`.
 
@@ -25,14 +26,15 @@ from ..glossary import load_glossary_file
 from ..records import Flag, Term
 from ..store import Store
 from ..store.errors import NotFound
-from . import artifacts, boilerplate, consistency, grammar, qa, risk, spelling, untranslated, versions
+from . import adequacy, artifacts, boilerplate, consistency, grammar, qa, risk, spelling, untranslated, versions
 from . import glossary as glossary_flags
 from .base import CHECKS, Check, Counterpart, DocView, Emitter, RawFlag, SegmentView, has_cyrillic, levels_for
 
 __all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_document", "flag_document_report",
            "risk_score", "rank_segments", "glossary_files", "file_terms"]
 
-FAMILIES = (glossary_flags, artifacts, boilerplate, consistency, versions, qa, untranslated, spelling, grammar)
+FAMILIES = (glossary_flags, artifacts, boilerplate, consistency, versions, qa, untranslated, spelling, grammar,
+            adequacy)
 
 
 @dataclass

@@ -1,0 +1,192 @@
+"""Build the ru↔en translation lexicon (workbench/data/lexicon-ru-en.tsv.gz) from public parallel text.
+
+    python scripts/build_lexicon.py ../shared/qe [--out PATH] [--holdout]
+
+Training pairs (Russian, English), all under the shared QE folder (see its README):
+  - wmtqe22/ru-en-train: Russian source with the human post-edit, and with the MT (7,000 + 7,000);
+  - wmtqe22/en-ru-train-2021-news: English source with the Russian MT (8,432);
+  - wmt21-news/newstest2021.en-ru: English source with the two human Russian translations and the
+    nine systems' Russian.
+Never the sets the flags are measured on (wmtqe22 en-ru-dev-2022, ru-en-dev, ru-en-test20) nor
+wmt21-news ru→en (the segment-level evaluation set). `--holdout` leaves out, in addition, the last
+1,000 pairs of each tagged training set (where thresholds are tuned) and every wmt21 en-ru file
+(where human and MT Russian are compared), so that those measurements see unseen text.
+
+Both sides are lemmatised (`workbench.lexicon.src_key` / `en_key`), aligned with eflomal in both
+directions, symmetrised with grow-diag-final-and, and the link counts turned into p(en|ru) and
+p(ru|en). Rows kept: link count >= 2, probability >= --min-prob, the --top best per lemma; plus the
+training count of every lemma seen at least twice (what the lexicon can judge). Deterministic for
+a given eflomal seed: eflomal samples, so two runs differ in a few rare pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workbench.lexicon import DATA_DIR, DATA_FILE, en_key, src_key  # noqa: E402
+from workbench.text import words  # noqa: E402
+
+HOLDOUT_TAIL = 1000
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.rstrip("\n").replace("<EOS>", "").strip() for line in path.open(encoding="utf-8")]
+
+
+def corpora(qe: Path, holdout: bool) -> list[tuple[str, list[str], list[str]]]:
+    """(name, Russian lines, English lines) of every training corpus."""
+    out = []
+    ruen = qe / "wmtqe22" / "ru-en-train"
+    src, pe, mt = _lines(ruen / "train.src"), _lines(ruen / "train.pe"), _lines(ruen / "train.mt")
+    enru = qe / "wmtqe22" / "en-ru-train-2021-news"
+    en_src, ru_mt = _lines(enru / "mqm_enru_updated.src"), _lines(enru / "mqm_enru_updated.mt")
+    if holdout:
+        src, pe, mt = src[:-HOLDOUT_TAIL], pe[:-HOLDOUT_TAIL], mt[:-HOLDOUT_TAIL]
+        en_src, ru_mt = en_src[:-HOLDOUT_TAIL], ru_mt[:-HOLDOUT_TAIL]
+    out += [("ru-en-train src/pe", src, pe), ("ru-en-train src/mt", src, mt), ("en-ru-train src/mt", ru_mt, en_src)]
+    if not holdout:
+        news = qe / "wmt21-news"
+        en = _lines(news / "newstest2021.en-ru.src.en")
+        for path in sorted(news.glob("newstest2021.en-ru.re[f]*.ru")) + sorted(news.glob("newstest2021.en-ru.hyp.*.ru")):
+            out.append((path.name, _lines(path), en))
+    return out
+
+
+def grow_diag_final_and(fwd: set[tuple[int, int]], rev: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The standard symmetrisation of two directional alignments (Koehn et al. 2003)."""
+    links = fwd & rev
+    union = fwd | rev
+    neighbours = [(-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)]
+    aligned_s = {i for i, _ in links}
+    aligned_t = {j for _, j in links}
+    added = True
+    while added:
+        added = False
+        for i, j in sorted(links):
+            for di, dj in neighbours:
+                p = (i + di, j + dj)
+                if p in union and p not in links and (p[0] not in aligned_s or p[1] not in aligned_t):
+                    links.add(p)
+                    aligned_s.add(p[0])
+                    aligned_t.add(p[1])
+                    added = True
+    for d in (fwd, rev):
+        for i, j in sorted(d):
+            if i not in aligned_s and j not in aligned_t:
+                links.add((i, j))
+                aligned_s.add(i)
+                aligned_t.add(j)
+    return links
+
+
+def _read_links(path: Path) -> list[set[tuple[int, int]]]:
+    out = []
+    for line in path.open(encoding="utf-8"):
+        out.append({(int(a), int(b)) for a, b in (x.split("-") for x in line.split())})
+    return out
+
+
+def build(qe: Path, out: Path, *, holdout: bool, min_prob: float, top: int) -> None:
+    import eflomal
+
+    t0 = time.time()
+    ru_sents: list[list[str]] = []
+    en_sents: list[list[str]] = []
+    for name, ru_lines, en_lines in corpora(qe, holdout):
+        if len(ru_lines) != len(en_lines):
+            raise SystemExit(f"{name}: {len(ru_lines)} Russian lines but {len(en_lines)} English lines")
+        kept = 0
+        for ru, en in zip(ru_lines, en_lines, strict=True):
+            r = [src_key(t.text, "ru") for t in words(ru)]
+            e = [en_key(t.text) for t in words(en)]
+            if r and e:
+                ru_sents.append(r)
+                en_sents.append(e)
+                kept += 1
+        print(f"{name}: {kept} pairs", file=sys.stderr)
+    print(f"{len(ru_sents)} pairs lemmatised in {time.time() - t0:.0f}s", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        fwd_path, rev_path = Path(tmp) / "fwd", Path(tmp) / "rev"
+        aligner = eflomal.Aligner()
+        aligner.align([" ".join(s) for s in ru_sents], [" ".join(s) for s in en_sents],
+                      links_filename_fwd=str(fwd_path), links_filename_rev=str(rev_path), quiet=True)
+        fwd, rev = _read_links(fwd_path), _read_links(rev_path)
+    print(f"aligned in {time.time() - t0:.0f}s", file=sys.stderr)
+    pair_count: Counter[tuple[str, str]] = Counter()
+    ru_links: Counter[str] = Counter()  # links of each lemma, unaligned occurrences counted once (to NULL)
+    en_links: Counter[str] = Counter()
+    ru_vocab: Counter[str] = Counter()
+    en_vocab: Counter[str] = Counter()
+    for r, e, f, b in zip(ru_sents, en_sents, fwd, rev, strict=True):
+        links = grow_diag_final_and(f, b)
+        ru_vocab.update(r)
+        en_vocab.update(e)
+        seen_i = {i for i, _ in links}
+        seen_j = {j for _, j in links}
+        for i, j in links:
+            if i < len(r) and j < len(e):
+                pair_count[r[i], e[j]] += 1
+                ru_links[r[i]] += 1
+                en_links[e[j]] += 1
+        ru_links.update(w for i, w in enumerate(r) if i not in seen_i)
+        en_links.update(w for j, w in enumerate(e) if j not in seen_j)
+    forward: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    backward: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for (r, e), c in pair_count.items():
+        if c < 2:
+            continue
+        pf, pb = c / ru_links[r], c / en_links[e]
+        if pf >= min_prob:
+            forward[r].append((pf, e))
+        if pb >= min_prob:
+            backward[e].append((pb, r))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write(f"#\tbuilt by scripts/build_lexicon.py from {len(ru_sents)} ru-en pairs"
+                 f"{' (holdout)' if holdout else ''}; min_prob={min_prob} top={top}\n")
+        for r in sorted(forward):
+            for p, e in sorted(forward[r], reverse=True)[:top]:
+                fh.write(f"f\t{r}\t{e}\t{p:.3f}\n")
+                rows += 1
+        for e in sorted(backward):
+            for p, r in sorted(backward[e], reverse=True)[:top]:
+                fh.write(f"b\t{r}\t{e}\t{p:.3f}\n")
+                rows += 1
+        for w, c in sorted(ru_vocab.items()):
+            if c >= 2:
+                fh.write(f"vs\t{w}\t{c}\n")
+        for w, c in sorted(en_vocab.items()):
+            if c >= 2:
+                fh.write(f"ve\t{w}\t{c}\n")
+    print(f"{out}: {rows} translation rows, {sum(c >= 2 for c in ru_vocab.values())} Russian and "
+          f"{sum(c >= 2 for c in en_vocab.values())} English lemmas, {out.stat().st_size / 1e6:.2f} MB, "
+          f"{time.time() - t0:.0f}s", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("qe_dir", type=Path, help="the shared QE folder (wmtqe22/, wmt21-news/)")
+    ap.add_argument("--out", type=Path, default=DATA_DIR / DATA_FILE)
+    ap.add_argument("--holdout", action="store_true", help="leave out the tuning tails and wmt21 en-ru")
+    ap.add_argument("--min-prob", type=float, default=0.02)
+    ap.add_argument("--top", type=int, default=12)
+    args = ap.parse_args(argv)
+    for sub in ("wmtqe22/ru-en-train", "wmtqe22/en-ru-train-2021-news", "wmt21-news"):
+        if not (args.qe_dir / sub).is_dir():
+            print(f"{args.qe_dir / sub}: no such folder", file=sys.stderr)
+            return 2
+    build(args.qe_dir, args.out, holdout=args.holdout, min_prob=args.min_prob, top=args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

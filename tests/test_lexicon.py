@@ -1,0 +1,133 @@
+"""The shipped ru/uk-en translation lexicon, through its real data file."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from workbench.lexicon import DATA_DIR, DATA_FILE, UNKNOWN, en_key, load_lexicon, read_lexicon_file, src_key
+from workbench.text import words
+
+
+def _w(text: str) -> list[str]:
+    return [t.text for t in words(text)]
+
+
+@pytest.fixture(scope="module")
+def ru():
+    lex = load_lexicon("ru-en")
+    assert lex is not None, "the shipped lexicon data file is missing"
+    return lex
+
+
+@pytest.fixture(scope="module")
+def uk():
+    lex = load_lexicon("uk-en")
+    assert lex is not None
+    return lex
+
+
+def test_shipped_file_is_compact_and_loaded_once(ru):
+    assert (DATA_DIR / DATA_FILE).stat().st_size < 5_000_000
+    assert load_lexicon("ru-en") is ru
+    assert len(ru.by_src) > 5000 and len(ru.by_en) > 3000
+
+
+def test_no_data_file_no_lexicon(tmp_path):
+    assert load_lexicon("ru-en", tmp_path) is None
+    assert load_lexicon("uk-en", tmp_path) is None
+
+
+def test_unknown_pair_is_an_error():
+    with pytest.raises(ValueError, match="de-en"):
+        load_lexicon("de-en")
+
+
+def test_bad_row_names_the_file(tmp_path):
+    path = tmp_path / DATA_FILE
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("f\tкот\tcat\t0.9\nnonsense\n")
+    with pytest.raises(ValueError, match=r"lexicon-ru-en.tsv.gz: line 2"):
+        read_lexicon_file(path, "ru-en")
+
+
+def test_keys_join_inflected_and_derived_forms():
+    assert en_key("took") == en_key("take") == en_key("taken")
+    assert en_key("Hospitals.") == en_key("hospital")
+    assert en_key("children's") == en_key("child")
+    assert src_key("больницы", "ru") == src_key("больница", "ru")
+    assert src_key("быстро", "ru") == src_key("быстрый", "ru")
+
+
+def test_faithful_russian_is_supported_word_by_word(ru):
+    src = _w("Вчера в городе открылась новая больница")
+    en = _w("A new hospital opened in the city yesterday")
+    support = dict(zip(src, ru.source_support(src, en), strict=True))
+    for word in ("Вчера", "городе", "новая", "больница"):
+        assert support[word] >= 0.5, (word, support)
+    back = dict(zip(en, ru.target_support(src, en), strict=True))
+    for word in ("new", "hospital", "city", "yesterday"):
+        assert back[word] >= 0.5, (word, back)
+    assert all(0.0 <= s <= 1.0 for s in support.values())
+
+
+def test_omitted_and_added_words_get_no_support(ru):
+    src = _w("Вчера в городе открылась новая больница")
+    short = _w("A hospital opened in the city")
+    support = dict(zip(src, ru.source_support(src, short), strict=True))
+    assert support["Вчера"] < 0.05 and support["новая"] < 0.05
+    assert support["больница"] >= 0.5
+    longer = _w("A new hospital for soldiers opened in the city yesterday")
+    back = dict(zip(longer, ru.target_support(src, longer), strict=True))
+    assert back["soldiers"] < 0.05 and back["hospital"] >= 0.5
+
+
+def test_names_numbers_and_identical_strings_count_as_support(ru):
+    src = ["Шварценеггер", "приехал", "в", "2024", "году", "NATO"]
+    en = ["Schwarzenegger", "came", "in", "2024", "NATO"]
+    support = ru.source_support(src, en)
+    assert support[0] >= 0.8 and support[3] == 1.0 and support[5] == 1.0
+    assert ru.source_support(["2024"], ["2025"]) == [0.0]
+
+
+def test_unseen_word_is_unknown_not_unsupported(ru):
+    word = "зубоврачебнокосметологический"
+    assert ru.source_known([word]) == [False]
+    assert ru.source_support([word], ["dentist"]) == [UNKNOWN]
+
+
+def test_ukrainian_bridges_to_russian_cognates(uk):
+    src = _w("Президент підписав новий закон")
+    full = uk.source_support(src, _w("The president signed a new law"))
+    assert all(s > UNKNOWN for s in full), full
+    assert uk.source_known(src) == [True] * 4
+    cut = dict(zip(src, uk.source_support(src, _w("The president signed a law")), strict=True))
+    assert cut["новий"] < 0.05 and cut["закон"] >= 0.5
+    assert uk.key("підписав") == uk.key("підписати") == src_key("подписать", "ru")
+
+
+def _build_script():
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_symmetrisation_keeps_agreement_and_fills_unaligned():
+    gdfa = _build_script().grow_diag_final_and
+    fwd = {(0, 0), (1, 1), (2, 3)}
+    rev = {(0, 0), (1, 1), (1, 2), (3, 3)}
+    links = gdfa(fwd, rev)
+    assert {(0, 0), (1, 1)} <= links <= fwd | rev
+    # grown from the agreed links through neighbours whose word is still unaligned
+    assert links == {(0, 0), (1, 1), (1, 2), (2, 3), (3, 3)}
+    assert gdfa({(0, 0)}, {(1, 1)}) == {(0, 0), (1, 1)}  # final-and: disjoint links of unaligned words
+
+
+def test_build_script_rejects_a_missing_folder(tmp_path, capsys):
+    assert _build_script().main([str(tmp_path)]) == 2
+    assert "no such folder" in capsys.readouterr().err
