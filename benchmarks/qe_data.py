@@ -29,6 +29,7 @@ from workbench.flags.base import DocView, Emitter, RawFlag, SegmentView, levels_
 from workbench.records import Document, Segment  # noqa: E402
 
 CACHE = ROOT / ".cache" / "qe"
+LEVELS: dict[str, str | None] = {}
 EOS = "<EOS>"
 
 
