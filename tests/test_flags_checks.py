@@ -95,9 +95,14 @@ def test_known_words_names_abbreviations_and_loanwords_are_not_misspellings() ->
     clean = ["Губернатор Тихомиров посетил обл. больницу и встретился с врачами.",
              "Спортсмены сделали тачдаун, сообщает ТАСС.",
              "Еще одна новость: ёлку поставили на площади.",
-             "Сине-зеленые водоросли заполнили пруд."]
-    assert spans(clean, "spelling") == []
+             "Сине-зеленые водоросли заполнили пруд.",
+             "Это несмертельное, но светошумовое оружие."]  # a prefix or a linking vowel joins known words
+    assert spans(clean, "spelling") == ["тачдаун"]  # a loanword: only the unknown-word note
+    assert spans(clean, "spelling.non_word") == []
     assert spans(["Президент підписав указ про підтримку фермерів."], "spelling", "uk") == []
+    # A word no dictionary knows and no dictionary word is near: a note, not a misspelling.
+    found = flags_of(["Спортсмены сделали тачдаун в конце матча."], checks="spelling")
+    assert [(f.detector, f.level) for f in found] == [("spelling.unknown", "note")]
 
 
 def test_without_dictionaries_the_hunspell_checks_are_skipped_with_a_note(monkeypatch: pytest.MonkeyPatch,
@@ -135,9 +140,11 @@ def test_agreeing_adjectives_complements_and_numerals_are_not_flagged() -> None:
 def test_preposition_followed_by_a_case_it_does_not_govern_is_flagged() -> None:
     assert spans(["Рейсы отменили из-за карантины в регионе."], "grammar.government") == ["из-за карантины"]
     assert spans(["Письмо передали в полицией вчера."], "grammar.government") == ["в полицией"]
+    assert spans(["Рейсы отменили из-за новых карантины."], "grammar.government") == ["из-за новых карантины"]
     assert spans(["Лист передали до поліцією вчора."], "grammar.government", "uk") == ["до поліцією"]
     clean = ["Рейсы отменили из-за карантина в регионе.", "Он пришел к нему с новостями о выборах.",
-             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь."]
+             "В течение года цены выросли на 5 процентов.", "Мы говорили про погоду и за жизнь.",
+             "Врачи работают на передовой борьбы с вирусом."]  # a substantivized adjective
     assert spans(clean, "grammar.government") == []
     assert spans(["У нього є план, і до нього прийшли по допомогу."], "grammar.government", "uk") == []
 
@@ -205,3 +212,45 @@ def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None
     speech = ["Министр сказал: «мы не будем повышать налоги в этом году»."]
     assert spans(speech, "consistency.quote", "ru", ["The minister said he would not raise taxes this year."]) == \
         ["«мы не будем повышать налоги в этом году»"]
+
+
+# --- quotes and brackets --------------------------------------------------------------------------
+def test_emoticons_are_not_unpaired_brackets() -> None:
+    lines = ["Спасибо всем за поздравления :) Увидимся в субботу ;-(", "Ну что ж, до встречи)))",
+             "Дякую всім :-) Побачимось у суботу."]
+    assert flags_of(lines, checks="qa.brackets") == []
+    assert spans(["Министр (в отставке заявил об этом вчера."], "qa.brackets") == ["("]
+
+
+def test_quotations_spanning_sentences_and_paragraphs_are_not_unpaired() -> None:
+    one_paragraph = ["«Мы готовы к переговорам.", "Но условия должны быть честными», — сказал он."]
+    assert flags_of(one_paragraph, checks="qa.quotes", paragraph_per_line=False) == []
+    # A quotation continued over paragraphs: each paragraph opens with a quote mark.
+    continued = ["«Мы готовы к переговорам.", "«Но условия должны быть честными», — сказал он."]
+    assert flags_of(continued, checks="qa.quotes") == []
+    assert spans(["«Мы готовы к переговорам, сказал он.", "Переговоры начнутся в понедельник."], "qa.quotes") == \
+        ["«"]
+
+
+# --- checks that fired as much on human text ------------------------------------------------------
+def test_a_colon_before_a_quotation_is_no_cut_off_and_legit_doubles_are_no_repeats() -> None:
+    assert flags_of(["Представитель ведомства заявил:", "«Работы завершатся к осени»."],
+                    checks="artifacts.cut_off") == []
+    assert spans(["Представитель ведомства заявил, что работы в"], "artifacts.cut_off")
+    assert flags_of(["Он сказал."], "ru", ["He said he had had enough of Bora Bora."], checks="qa.repeated_word") == []
+    assert spans(["Он сказал, что что переговоры продолжатся."], "qa.repeated_word") == ["что что"]
+
+
+def test_a_segment_left_in_english_is_untranslated_even_in_title_case() -> None:
+    line = "Storm and Flood Devastate a Coastal Town (англ.)"
+    assert spans([line], "untranslated.latin") == ["Storm and Flood Devastate a Coastal Town"]
+    assert spans(["Агентство Reuters и газета The Times сообщили об этом."], "untranslated.latin") == []
+
+
+def test_roman_numerals_and_headlines_without_a_full_stop_are_fine_in_english() -> None:
+    src = ["Корабль XVI века восстановили к II кварталу."]
+    assert flags_of(src, "ru", ["The 16th-century ship was restored by the second quarter."], checks="qa.tokens") == []
+    assert spans(["Сделку одобрил НАТО и CNN сообщил об этом."], "qa.tokens", "ru",
+                 ["The deal was approved by the alliance, the channel reported."]) == ["CNN"]
+    assert flags_of(["Рекорд России побит."], "ru", ["Russian record broken"], checks="qa.end_punctuation") == []
+    assert flags_of(["Рекорд России побит."], "ru", ["Russian record broken?"], checks="qa.end_punctuation")

@@ -238,7 +238,8 @@ def test_a_flag_resolved_by_a_person_stays_resolved(store: Store) -> None:
 def test_levels_and_switches_per_project(store: Store) -> None:
     text = "Вчера в Казани на встрече в Казани обсуждали бюджет,, сообщили в мэрии."
     default = {f.kind: f for f in flag_text(text, "ru", Config(), terms=[])}
-    assert default["repetition"].level == "warning" and default["doubled_punctuation"].level == "warning"
+    # repetition is a note by default: it fires nearly as often on human text (issue 11)
+    assert default["repetition"].level == "note" and default["doubled_punctuation"].level == "warning"
     raised = {f.kind: f for f in flag_text(text, "ru", Config(detectors={"artifacts.repetition": "error"}), terms=[])}
     # the level says how a flag is shown; its severity is the risk model's probability, the same at any level
     assert raised["repetition"].level == "error"

@@ -33,7 +33,9 @@ from .base import (
     tokens,
 )
 
-REPETITION = check("artifacts.repetition", "repetition", "warning",
+# A note: on WMT21 it fires 5.0 times per 100 human Russian sentences vs 6.9 on MT (ratio 1.4),
+# and the words it marks are no likelier wrong than any word (issue 11).
+REPETITION = check("artifacts.repetition", "repetition", "note",
                    "the same lemma twice within a few words with content between (not idioms like "
                    "'шаг за шагом', 'рік у рік', 'X without X')")
 TAUTOLOGY = check("artifacts.tautology", "repetition", "warning",
@@ -188,7 +190,8 @@ def _cut_off(text: str, lang: str, role: str) -> bool:
     toks = tokens(stripped)
     if len(toks) < 3:  # too short to call a sentence, e.g. a stray "<!--"
         return False
-    if stripped.endswith((",", ":", "-", "—", "–", "(")):
+    # A colon introduces what follows (a quotation in the next segment): not a cut-off.
+    if stripped.endswith((",", "-", "—", "–", "(")):
         return True
     if not stripped.endswith(toks[-1].text):
         return False

@@ -195,10 +195,23 @@ def _government(text: str, toks: tuple[Token, ...], lang: str) -> list[tuple[int
         if not parses or x.text[:1].isupper():
             continue  # names: the dictionary's case forms of foreign names are unreliable
         cases = {_case(g) for g in parses}
+        end = x.end
+        nxt = toks[i + 2] if i + 2 < len(toks) else None
+        adjs = [g for g in parses if "ADJF" in g and "Apro" not in g]
+        if nxt is not None and adjs and _adjacent(text, x, nxt) and not nxt.text[:1].isupper():
+            # An adjective and its noun: the phrase has the cases in which the two agree
+            # ("из-за новых карантины" is nominative whatever "новых" alone could be). A noun that
+            # may be genitive may instead depend on a substantivized adjective ("на передовой борьбы").
+            noun = _only(nxt.text, lang, {"NOUN"})
+            if any(_case(n) == "gent" for n in noun):
+                noun = ()
+            phrase = {_case(a) for a in adjs for n in noun if _agree(a, n) and _case(a) == _case(n)}
+            if phrase:
+                cases, end = phrase, nxt.end
         if "" in cases or cases & governed:
             continue
-        out.append((p.start, x.end, f"'{p.text}' takes the {'/'.join(sorted(_CASE_NAMES[c] for c in governed))}, "
-                    f"'{x.text}' is {'/'.join(sorted(_CASE_NAMES[c] for c in cases))}"))
+        out.append((p.start, end, f"'{p.text}' takes the {'/'.join(sorted(_CASE_NAMES[c] for c in governed))}, "
+                    f"'{text[x.start:end]}' is {'/'.join(sorted(_CASE_NAMES[c] for c in cases))}"))
     return out
 
 

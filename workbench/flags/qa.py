@@ -46,13 +46,17 @@ DECIMAL = check("qa.decimal", "decimal_separator", "note",
 CHECKS = (EMPTY, IDENTICAL, INCONSISTENT, REPEATED, DOUBLE_SPACE, SPACING, BRACKETS, QUOTES, QUOTE_STYLE, END_PUNCT,
           TOKENS, LETTERS, DECIMAL)
 
+# English grammar doubles these ("he had had enough", "what it is is", "that that"); a capitalized
+# pair is a name ("Bora Bora") or initials.
+_LEGIT_DOUBLES = frozenset({"had", "that", "is"})
 _OPEN_CLOSE = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _OPEN_CLOSE.items()}
 _QUOTE_PAIRS = {"«": "»", "„": "“", "“": "”", "\"": "\""}
 _STYLE = {"«": "«»", "„": "„“", "“": "“”", "\"": "\"\""}
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
                   r"\b[A-Za-z][\w-]*\.(?:com|org|net|gov|info|io|eu|ua|ru|uk|de|fr|pl|by|kz|news|tv)\b")
-_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,}(?![\w-])")
+# Not a Roman numeral ("XVI век", "II квартал"): English writes "16th century", "second quarter".
+_ACRONYM = re.compile(r"(?<![\w-])(?!(?:C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-]))[A-Z][A-Z0-9]{1,}(?![\w-])")
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \u00a0]+(?=[,.;:!?](?![.\d]))")
 _DOUBLE_SPACE = re.compile(r"[ \u00a0]{2,}")
 _DECIMAL_POINT = re.compile(r"(?<![\d.,])(\d+)\.(\d+)(?![\d.])")
@@ -68,12 +72,24 @@ class _Mark:
     char: str
 
 
-def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[_Mark, str]]) -> None:
-    """Pair brackets and quotes over the sentences of one paragraph."""
+# Emoticons are not brackets: ":)", ";-(", "=]", and the Russian-style ")))" or "((" of chat text.
+_EMOTICON = re.compile(r"(?<![\w])[:;=8][-^'o]?[()\[\]]+|(?<=[^\s()])\){2,}(?=\s|$|[.!?,])|(?<=\s)[()]{2,}(?=\s|$)")
+
+
+def _masked(text: str) -> str:
+    """The text with emoticons blanked out (same length, so offsets hold)."""
+    return _EMOTICON.sub(lambda m: " " * len(m.group()), text) if re.search(r"[()\[\]]", text) else text
+
+
+def _scan_paragraph(items: list[SegmentView], emit: Emitter,
+                    styles: list[tuple[_Mark, str]]) -> tuple[list[_Mark], list[_Mark]]:
+    """Pair brackets and quotes over the sentences of one paragraph. Returns the quotations left
+    open and the closing quotes with no opener, for the caller to pair across paragraphs."""
     brackets: list[_Mark] = []
     quotes: list[_Mark] = []
+    stray: list[_Mark] = []
     for item in items:
-        text = item.seg.text
+        text = _masked(item.seg.text)
         for pos, ch in enumerate(text):
             if ch in _OPEN_CLOSE:
                 brackets.append(_Mark(item, pos, ch))
@@ -89,8 +105,7 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[
                 curly_closes = ch in "”»" or (ch == "“" and top == "„")
                 if straight_closes or curly_closes:
                     if not quotes:
-                        emit.flag(QUOTES, item.seg.id, "source", pos, pos + 1,
-                                  f"'{ch}' closes a quotation never opened", confidence=0.6)
+                        stray.append(_Mark(item, pos, ch))
                         continue
                     opener = quotes.pop()
                     if _QUOTE_PAIRS[opener.char] != ch and not (opener.char == "„" and ch == "”"):
@@ -108,9 +123,27 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter, styles: list[tuple[
     for m in brackets:
         emit.flag(BRACKETS, m.item.seg.id, "source", m.pos, m.pos + 1,
                   f"'{m.char}' is never closed in the paragraph", confidence=0.6)
-    for m in quotes:
-        emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
-                  f"the quotation opened with '{m.char}' is never closed in the paragraph", confidence=0.7)
+    return quotes, stray
+
+
+def _pair_across_paragraphs(scans: list[tuple[list[SegmentView], list[_Mark], list[_Mark]]], emit: Emitter) -> None:
+    """A quotation may run over several paragraphs: left open where the next paragraph opens with a
+    quote mark (the convention of continued quotations) or closes one it never opened."""
+    for k, (_items, unclosed, stray) in enumerate(scans):
+        nxt = scans[k + 1] if k + 1 < len(scans) else None
+        if unclosed and nxt is not None:
+            next_text = nxt[0][0].seg.text.lstrip()
+            if nxt[2]:
+                nxt[2].pop(0)  # the next paragraph closes this quotation
+                unclosed = []
+            elif next_text[:1] in "«„“\"":
+                unclosed = []
+        for m in unclosed:
+            emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
+                      f"the quotation opened with '{m.char}' is never closed in the paragraph", confidence=0.7)
+        for m in stray:  # those closing the previous paragraph's quotation were taken off above
+            emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
+                      f"'{m.char}' closes a quotation never opened", confidence=0.6)
 
 
 def _mechanical(item: SegmentView, side: str, text: str, emit: Emitter) -> None:
@@ -118,7 +151,8 @@ def _mechanical(item: SegmentView, side: str, text: str, emit: Emitter) -> None:
     if emit.on(REPEATED):
         toks = tokens(text)
         for a, b in zip(toks, toks[1:], strict=False):
-            if a.text.lower() == b.text.lower() and not text[a.end:b.start].strip():
+            if a.text.lower() == b.text.lower() and not text[a.end:b.start].strip() \
+                    and not a.text[:1].isupper() and a.text.lower() not in _LEGIT_DOUBLES:
                 emit.flag(REPEATED, sid, side, a.start, b.end, f"'{a.text}' twice in a row", confidence=0.7,
                           suggestion=a.text)
     if emit.on(DOUBLE_SPACE):
@@ -162,8 +196,8 @@ def _source_checks(view: DocView, emit: Emitter) -> None:
                           f"'{m.group()}': Russian and Ukrainian write a decimal comma", confidence=0.4,
                           suggestion=f"{m.group(1)},{m.group(2)}")
     styles: list[tuple[_Mark, str]] = []
-    for items in paragraphs.values():
-        _scan_paragraph(items, emit, styles)
+    scans = [(items, *_scan_paragraph(items, emit, styles)) for _, items in sorted(paragraphs.items())]
+    _pair_across_paragraphs(scans, emit)
     used = defaultdict(list)
     for mark, style in styles:
         used[style].append(mark)
@@ -199,14 +233,17 @@ def _english_checks(view: DocView, emit: Emitter) -> None:
                 emit.flag(QUOTE_STYLE, sid, "target", m.start(), m.end(),
                           f"'{m.group()}' in English: use “ ” or \" \"", confidence=0.5)
         if emit.on(BRACKETS):
+            men, msrc = _masked(en), _masked(src)
             for o, c in _OPEN_CLOSE.items():
-                if en.count(o) != en.count(c) and src.count(o) == src.count(c):
-                    at = en.find(o) if en.count(o) > en.count(c) else en.find(c)
+                if men.count(o) != men.count(c) and msrc.count(o) == msrc.count(c):
+                    at = men.find(o) if men.count(o) > men.count(c) else men.find(c)
                     emit.flag(BRACKETS, sid, "target", at, at + 1, f"unpaired '{en[at]}' in the English",
                               confidence=0.6)
         if emit.on(END_PUNCT):
             a, b = _end_class(src), _end_class(en)
-            if a != b and {a, b} != {".", "…"} and not (a in ":;" and b in ".:;"):
+            # English headlines drop the full stop a Russian or Ukrainian headline may keep.
+            headline = a == "." and not b and len(tokens(en)) <= 12
+            if a != b and {a, b} != {".", "…"} and not (a in ":;" and b in ".:;") and not headline:
                 emit.flag(END_PUNCT, sid, "target", max(0, len(en.rstrip()) - 1), len(en.rstrip()),
                           f"the source ends with '{a or 'no punctuation'}', the English with '{b or 'none'}'",
                           confidence=0.4, suggestion=a)

@@ -3,12 +3,12 @@
 A misspelling ("вторгется") or a word machine translation made up is unknown to both the
 language's Hunspell dictionary (ru_RU, uk_UA) and pymorphy3's dictionary (OpenCorpora, VESUM);
 either one knowing it is enough, so a word form one of them lacks is not flagged. An unknown
-word counts as a misspelling only when a dictionary word lies one edit away (loanwords and new
-coinages the dictionaries lack usually have no such neighbour). Names (any
-capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps words,
-words of fewer than four letters or before a full stop (abbreviations), and words joined to
-digits or Latin letters are left alone.
-Without the dictionaries the check is skipped with a note.
+word counts as a misspelling only when a dictionary word lies one edit away; loanwords and new
+coinages the dictionaries lack usually have no such neighbour and are only a note (in machine
+translation such words are as often wrong as the near misses, in human text mostly right). Names
+(any capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps
+words, words of fewer than four letters or before a full stop (abbreviations), and words joined
+to digits or Latin letters are left alone. Without the dictionaries the checks are skipped with a note.
 """
 
 from __future__ import annotations
@@ -24,17 +24,39 @@ NON_WORD = check("spelling.non_word", "misspelling", "warning",
                  "a lowercase ru/uk word that neither Hunspell (ru_RU/uk_UA) nor pymorphy3's dictionary knows, one "
                  "letter from a word they do: a misspelling")
 
-CHECKS = (NON_WORD,)
+UNKNOWN = check("spelling.unknown", "unknown_word", "note",
+                "a lowercase ru/uk word neither dictionary knows, with no dictionary word one letter away: a loanword, "
+                "a new coinage or a word machine translation made up")
+
+CHECKS = (NON_WORD, UNKNOWN)
 
 MIN_LETTERS = 4
 _WORD = re.compile(r"(?<![\w\-'’ʼ])[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*(?![\w\-'’ʼ])")
 
 
+# Productive prefixes of Russian and Ukrainian word formation (closed class): "не" + a known word
+# is a word ("нерозширення", "несмертельный"), and so is "анти", "само", "пост" + a known word.
+PREFIXES = {"ru": ("не", "без", "анти", "пост", "псевдо", "само", "супер", "ультра", "контр", "нео", "полу",
+                   "меж", "сверх", "около", "вне", "внутри", "противо", "над", "под", "пере", "до", "недо"),
+            "uk": ("не", "без", "анти", "пост", "псевдо", "само", "супер", "ультра", "контр", "нео", "напів",
+                   "між", "понад", "поза", "всередині", "протидо", "над", "під", "пере", "до", "недо")}
+
+
+def _compound(w: str, lang: str) -> bool:
+    """A prefix and a known word, or two known words joined by a linking o/e ("светошумовой")."""
+    known = morph.analyzer(lang).word_is_known
+    for p in PREFIXES[lang]:
+        if w.startswith(p) and len(w) - len(p) >= 4 and known(w[len(p):]):
+            return True
+    return any(w[i] in "ое" and known(w[:i]) and known(w[i + 1:]) for i in range(3, len(w) - 4))
+
+
 @lru_cache(maxsize=300_000)
 def is_known(word: str, lang: str) -> bool:
-    """Whether either dictionary of the language knows the word (a hyphenated word: each part)."""
+    """Whether either dictionary of the language knows the word (a hyphenated word: each part), or
+    it is a regular compound of words they know."""
     w = normalize(word)
-    if hunspell.known(w, lang) or morph.is_known(w, lang):
+    if hunspell.known(w, lang) or morph.is_known(w, lang) or _compound(w.lower(), lang):
         return True
     if "-" in w:
         parts = [p for p in w.split("-") if p]
@@ -76,7 +98,7 @@ def near_miss(word: str, lang: str) -> str:
 
 def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
     """(start, end, word, nearest dictionary word) of the lowercase Cyrillic words no dictionary of
-    `lang` knows and that lie one edit from a word it does."""
+    `lang` knows; the nearest word is '' when none lies one edit away."""
     out = []
     for m in _WORD.finditer(text):
         w = m.group()
@@ -86,14 +108,12 @@ def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
             continue
         if text[m.end():m.end() + 1] == ".":
             continue  # an unknown word before a full stop is most often an abbreviation ("сокр.", "обл.")
-        near = near_miss(w, lang)
-        if near:
-            out.append((m.start(), m.end(), w, near))
+        out.append((m.start(), m.end(), w, near_miss(w, lang)))
     return out
 
 
 def detect(view: DocView, emit: Emitter) -> None:
-    if not emit.on(NON_WORD):
+    if not emit.any_on(CHECKS):
         return
     langs = {view.seg_lang(i) for i in view.items} - {""}
     missing = sorted(lang for lang in langs if not hunspell.available(lang))
@@ -104,6 +124,11 @@ def detect(view: DocView, emit: Emitter) -> None:
         if not lang or lang in missing or item.seg.role == "boilerplate":
             continue
         for s, e, w, near in non_words(item.seg.text, lang):
+            if not near:
+                emit.flag(UNKNOWN, item.seg.id, "source", s, e,
+                          f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's",
+                          confidence=0.5)
+                continue
             emit.flag(NON_WORD, item.seg.id, "source", s, e,
                       f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's: "
                       f"a misspelling of '{near}'?", confidence=0.6, suggestion=near)

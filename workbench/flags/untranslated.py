@@ -94,7 +94,18 @@ def leftover_english(text: str) -> tuple[list[tuple[int, int, list[str]]], list[
     spans of Latin names (title-case words of a run that is a name, not a sentence)."""
     out: list[tuple[int, int, list[str]]] = []
     names: list[tuple[int, int]] = []
-    for run in _latin_runs(text):
+    runs = _latin_runs(text)
+    latin = sum(len(r) for r in runs)
+    cyrillic = len(_CYRILLIC_WORD.findall(text))
+    if latin >= 4 and latin >= 1.5 * cyrillic:
+        # A sentence mostly in English ("Tsunami and Quake Devastate an Island (англ.)"): the
+        # English itself is left untranslated, title case or not.
+        for run in runs:
+            known = [w.text for w in run if len(w.text) >= 2 and hunspell.known(w.text.lower(), "en")]
+            if known and not all(w.text.isupper() for w in run):
+                out.append((run[0].start, run[-1].end, known))
+        return out, names
+    for run in runs:
         if any(_is_name_like(w.text) for w in run):
             # A name, title or acronym ("Face the Nation", "NATO", "iPhone") has lowercase function
             # words at most; a lowercase content word makes the run an English phrase left over.
@@ -141,9 +152,12 @@ def detect(view: DocView, emit: Emitter) -> None:
                     continue
                 found, names = leftover_english(item.seg.text)
                 for s, e in names:
+                    # A name en_US knows is more often a brand kept on purpose ("Twitter") than a
+                    # person or place the translation failed to transliterate.
+                    brand = hunspell.known(item.seg.text[s:e], "en")
                     emit.flag(LATIN_NAME, item.seg.id, "source", s, e,
                               f"'{item.seg.text[s:e]}' is a name left in Latin letters: transliterate it unless it "
-                              "is a brand kept as it is", confidence=0.5)
+                              "is a brand kept as it is", confidence=0.3 if brand else 0.7)
                 for s, e, known in found:
                     n = len(known)
                     emit.flag(LATIN_LEFT, item.seg.id, "source", s, e,
