@@ -26,7 +26,18 @@ from ..glossary import load_glossary_file
 from ..records import Flag, Term
 from ..store import Store
 from ..store.errors import NotFound
-from . import adequacy, artifacts, boilerplate, consistency, grammar, qa, risk, spelling, untranslated, versions
+from . import (
+    adequacy,
+    artifacts,
+    boilerplate,
+    consistency,
+    grammar,
+    qa,
+    risk,
+    spelling,
+    untranslated,
+    versions,
+)
 from . import glossary as glossary_flags
 from .base import CHECKS, Check, Counterpart, DocView, Emitter, RawFlag, SegmentView, has_cyrillic, levels_for
 

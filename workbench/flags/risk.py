@@ -22,7 +22,9 @@ the public data) keeps its rule-based severity when that is higher, since the mo
 evidence about it. Levels (error, warning, note) stay what the project configures: they say how
 a flag is shown, not how likely it is. Words that no check explains and that are more likely
 wrong than right (p >= 0.5) get a `risk.word` flag; every segment gets one
-`risk.segment` note flag carrying its risk, which `risk_score` and the editor's worst-first use.
+`risk.segment` note flag carrying its risk (never below the severity of its worst flag: a span
+wrong with probability p makes the segment wrong with at least p), which `risk_score` and the
+editor's worst-first use.
 Missing optional sources (the model file, wordfreq, the lexicon) give a note, never a failure.
 """
 
@@ -82,6 +84,41 @@ class Estimate:
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Whitespace-delimited words: the unit the public word-level tags count."""
     return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+_LEAD = "([{«\"“„‘"
+_TRAIL = ".,;:!?)]}»\"”’…"
+
+
+def pieces(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Whitespace words with leading and trailing punctuation split off, and the word each piece is of.
+
+    The model learnt from tokenized text ("repairs ." as two tokens); the product's text is not
+    ("repairs."), so it reads the same pieces and a word gets the highest probability of its pieces.
+    """
+    out: list[tuple[int, int]] = []
+    owner: list[int] = []
+    for i, (s, e) in enumerate(word_spans(text)):
+        a, b = s, e
+        while a < b and text[a] in _LEAD:
+            a += 1
+        while b > a and text[b - 1] in _TRAIL:
+            b -= 1
+        if a >= b or not any(c.isalnum() for c in text[a:b]):
+            out.append((s, e))
+            owner.append(i)
+            continue
+        for span in [(s, a)] * (a > s) + [(a, b)] + [(b, e)] * (e > b):
+            out.append(span)
+            owner.append(i)
+    return out, owner
+
+
+def _per_word(ps: list[float], owner: list[int], n: int) -> list[float]:
+    best = [0.0] * n
+    for p, i in zip(ps, owner, strict=True):
+        best[i] = max(best[i], p)
+    return best
 
 
 # --- optional feature sources ---------------------------------------------------------------------
@@ -187,13 +224,14 @@ def _word_plain(word: str, lang: str) -> tuple[tuple[str, float], ...]:
 
 
 def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str = "", other_lang: str = "",
-                  side: str = "source", eos: bool = False) -> list[dict[str, float]]:
+                  side: str = "source", eos: bool = False,
+                  spans: list[tuple[int, int]] | None = None) -> list[dict[str, float]]:
     """One feature dict per whitespace word of `text` (plus one for an end-of-segment token).
 
     `flags` are the checks' flags on this side; `other` is the other language's text ('' when there
     is none). The end token stands for "something is missing at the end" in the public tags.
     """
-    spans = word_spans(text)
+    spans = word_spans(text) if spans is None else spans
     n = len(spans)
     toks = [text[s:e] for s, e in spans]
     wide_limit = WIDE * max(1, len(text.strip()))
@@ -443,16 +481,22 @@ def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequ
     """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags)."""
     src_flags = [r for r in raw if r.flag.side == "source" and r.flag.detector not in OWN]
     tgt_flags = [r for r in raw if r.flag.side == "target" and r.flag.detector not in OWN]
-    sf = word_features(src_text, lang, src_flags, other=en_text, other_lang="en", side="source", eos=eos)
+    spans, owner = pieces(src_text)
+    sf = word_features(src_text, lang, src_flags, other=en_text, other_lang="en", side="source", eos=eos,
+                       spans=spans)
     sp = model.source.probs(sf)
     src_eos = sp.pop() if eos else None
-    est = Estimate(seg_id, word_spans(src_text), sp)
+    words = word_spans(src_text)
+    est = Estimate(seg_id, words, _per_word(sp, owner, len(words)))
     tgt_eos = None
     if en_text.strip():
-        tf = word_features(en_text, "en", tgt_flags, other=src_text, other_lang=lang, side="target", eos=eos)
+        spans, owner = pieces(en_text)
+        tf = word_features(en_text, "en", tgt_flags, other=src_text, other_lang=lang, side="target", eos=eos,
+                           spans=spans)
         tp = model.target.probs(tf)
         tgt_eos = tp.pop() if eos else None
-        est.target_words, est.target_p = word_spans(en_text), tp
+        words = word_spans(en_text)
+        est.target_words, est.target_p = words, _per_word(tp, owner, len(words))
     seg_model = model.segment_english if en_text.strip() else model.segment_alone
     est.risk = seg_model.probs([segment_features(est, src_flags, tgt_flags, src_text, en_text, model)])[0]
     return est, src_eos, tgt_eos
@@ -486,9 +530,11 @@ def estimate(view: DocView, raw: Sequence[RawFlag], levels: dict[str, str | None
         lang = view.seg_lang(item) or "ru"
         est, _, _ = score_segment(seg.id, seg.text, lang, item.english, mine, model)
         estimates.append(est)
-        for r in mine:
-            out.append(replace(r.flag, severity=_severity(r, est, model, seg.text, item.english)))
-        out.extend(_word_flags(est, mine, seg.text, item.english, lang, levels, model))
+        scored = [replace(r.flag, severity=_severity(r, est, model, seg.text, item.english)) for r in mine]
+        scored += _word_flags(est, mine, seg.text, item.english, lang, levels, model)
+        # a span wrong with probability p makes the segment need correction with probability >= p
+        est.risk = max([est.risk] + [f.severity for f in scored])
+        out.extend(scored)
         level = levels.get(SEGMENT.name)
         if level is not None and seg.text.strip():
             out.append(Flag(segment_id=seg.id, side="source", start=0, end=len(seg.text), kind=SEGMENT.kind,
