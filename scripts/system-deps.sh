@@ -15,3 +15,11 @@ if [ ! -f /usr/share/hunspell/ru_RU.dic ] || [ ! -f /usr/share/hunspell/uk_UA.di
     echo "test.sh: Hunspell dictionaries missing; run: sudo apt-get install hunspell-ru hunspell-uk hunspell-en-us" >&2
   fi
 fi
+# LightGBM's wheel (the flags' risk model) links the GNU OpenMP runtime.
+if ! ldconfig -p 2>/dev/null | grep -q libgomp.so.1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgomp1 >/dev/null
+  else
+    echo "test.sh: libgomp1 is not installed (LightGBM needs it); run: sudo apt-get install libgomp1" >&2
+  fi
+fi
