@@ -27,9 +27,20 @@ from ..glossary import load_glossary_file
 from ..records import Flag, Term
 from ..store import Store
 from ..store.errors import NotFound
-from . import adequacy, artifacts, boilerplate, consistency, grammar, qa, spelling, untranslated, versions
+from . import (
+    adequacy,
+    artifacts,
+    boilerplate,
+    consistency,
+    grammar,
+    qa,
+    risk,
+    spelling,
+    untranslated,
+    versions,
+)
 from . import glossary as glossary_flags
-from .base import CHECKS, Check, Counterpart, DocView, Emitter, SegmentView, has_cyrillic, levels_for
+from .base import CHECKS, Check, Counterpart, DocView, Emitter, RawFlag, SegmentView, has_cyrillic, levels_for
 
 __all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_document", "flag_document_report",
            "flag_segments",
@@ -77,17 +88,33 @@ def file_terms(config: Config) -> list[Term]:
     return [t for path in glossary_files(config) for t in load_glossary_file(path)]
 
 
-def _run(view: DocView, config: Config) -> tuple[list[Flag], list[str]]:
-    emit = Emitter(levels_for(config.detectors))
+def run_checks(view: DocView, config: Config) -> tuple[list[RawFlag], list[str], dict[str, str | None]]:
+    """Every check family over a view: the rules' flags with their confidence, notes, the levels."""
+    levels = levels_for(config.detectors)
+    emit = Emitter(levels)
     for family in FAMILIES:
         family.detect(view, emit)
+    return emit.raw, emit.notes, levels
+
+
+def score_flags(view: DocView, raw: list[RawFlag], notes: list[str], levels: dict[str, str | None]
+                ) -> tuple[list[Flag], list[str], list[risk.Estimate]]:
+    """The risk model's severities, word and segment estimates (see `workbench.flags.risk`), deduplicated."""
+    model, why = risk.load_model()
+    scored, estimates = risk.estimate(view, raw, levels, model)
     best: dict[tuple[str, str, int, int, str], Flag] = {}
-    for f in emit.flags:
+    for f in scored:
         key = (f.segment_id, f.side, f.start, f.end, f.kind)
         if key not in best or f.severity > best[key].severity:
             best[key] = f
     flags = sorted(best.values(), key=lambda f: (-f.severity, f.segment_id, f.start))
-    return flags, emit.notes
+    return flags, notes + ([why] if why else []), estimates
+
+
+def _run(view: DocView, config: Config) -> tuple[list[Flag], list[str]]:
+    raw, notes, levels = run_checks(view, config)
+    flags, notes, _ = score_flags(view, raw, notes, levels)
+    return flags, notes
 
 
 def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Term] | None = None,
@@ -112,7 +139,7 @@ def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Te
     out = [FileFlag(segs[f.segment_id].start + f.start, segs[f.segment_id].start + f.end, f.kind, f.severity,
                     f.message, text[segs[f.segment_id].start + f.start:segs[f.segment_id].start + f.end],
                     f.suggestion, f.detector, f.level, segs[f.segment_id].index)
-           for f in flags if f.side == "source"]
+           for f in flags if f.side == "source" and f.detector != risk.SEGMENT.name]
     out = _merge_boilerplate(out, text)
     return sorted(out, key=lambda f: (-f.severity, f.start))
 
@@ -222,16 +249,21 @@ def flag_document(store: Store, config: Config, doc_ref: int | str) -> list[Flag
 
 
 def risk_score(flags: Iterable[Flag | FileFlag]) -> float:
-    """How likely a segment is to need correction, from its open flags: 1 - prod(1 - severity)."""
+    """How likely a segment is to need correction: the risk model's estimate (its open `risk.segment`
+    flag) when there is one, else, from its open flags, 1 - prod(1 - severity)."""
     keep = 1.0
-    for f in flags:
-        if getattr(f, "status", "open") == "open":
-            keep *= 1.0 - max(0.0, min(1.0, f.severity))
+    open_flags = [f for f in flags if getattr(f, "status", "open") == "open"]
+    for f in open_flags:
+        if f.detector == risk.SEGMENT.name:
+            return round(max(0.0, min(1.0, f.severity)), 4)
+    for f in open_flags:
+        keep *= 1.0 - max(0.0, min(1.0, f.severity))
     return round(1.0 - keep, 4)
 
 
 def rank_segments(flags: Iterable[Flag]) -> list[tuple[str, float]]:
-    """Segments by risk score, worst first (ties: the segment with more flags first)."""
+    """Segments by risk score, worst first (ties: the segment with more flags first). With the risk
+    model every segment carries an estimate, so every segment is ranked and ties are rare."""
     by_seg: dict[str, list[Flag]] = defaultdict(list)
     for f in flags:
         by_seg[f.segment_id].append(f)

@@ -3,7 +3,9 @@
 A check is one rule ("artifacts.repetition") of a detector family ("artifacts"). Its level (error,
 warning, note) comes from `Config.detectors`, by check name or by family, else the check's default;
 "off" switches it off. A flag's severity lies in its level's band, placed by the rule's confidence,
-so a project that raises a check to "error" sees it ranked with the errors.
+so a project that raises a check to "error" sees it ranked with the errors — when no risk model is
+available. With the model (`workbench.flags.risk`), severity is the model's probability that the span
+is wrong and the level only says how the flag is shown; the Emitter keeps each rule's confidence for it.
 """
 
 from __future__ import annotations
@@ -107,12 +109,21 @@ class DocView:
         return [i for i in self.items if i.english.strip()]
 
 
+@dataclass
+class RawFlag:
+    """A check's flag before the risk model scores it, with the rule's own confidence in [0, 1]."""
+
+    flag: Flag
+    confidence: float
+
+
 class Emitter:
     """Collects flags, applying the project's levels, and notes about checks that could not run."""
 
     def __init__(self, levels: Mapping[str, str | None]) -> None:
         self.levels = levels
         self.flags: list[Flag] = []
+        self.raw: list[RawFlag] = []  # the same flags with their rules' confidence (the risk model's input)
         self.notes: list[str] = []
 
     def on(self, c: Check) -> bool:
@@ -132,9 +143,12 @@ class Emitter:
         if level is None or end <= start:
             return
         lo, hi = LEVEL_BANDS[level]
-        severity = round(lo + max(0.0, min(1.0, confidence)) * (hi - lo), 3)
-        self.flags.append(Flag(segment_id=seg_id, side=side, start=start, end=end, kind=c.kind, severity=severity,
-                               message=message, suggestion=suggestion, detector=c.name, level=level))
+        confidence = max(0.0, min(1.0, confidence))
+        severity = round(lo + confidence * (hi - lo), 3)
+        flag = Flag(segment_id=seg_id, side=side, start=start, end=end, kind=c.kind, severity=severity,
+                    message=message, suggestion=suggestion, detector=c.name, level=level)
+        self.flags.append(flag)
+        self.raw.append(RawFlag(flag, confidence))
 
 
 # --- word classes -------------------------------------------------------------------------------

@@ -1,0 +1,250 @@
+"""Readers for the public quality-estimation data (../shared/qe) and the checks' flags over them.
+
+Shared by `qe_eval.py` (the figures) and `train_risk.py` (the risk model). The data come
+tokenized, one tag per whitespace token, so a segment's text is its tokens joined by single
+spaces: a flag's character span then falls on the whitespace tokens that carry the tags. The
+final `<EOS>` token (WMT22: BAD when something is missing at the end) is cut from the text and
+scored as the risk model's end token.
+
+The checks' flags over every set are cached under `.cache/qe/` (gitignored), per family and keyed
+by its code, so the evaluation and the training re-run only the families that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from workbench.flags.base import DocView, Emitter, RawFlag, SegmentView, levels_for  # noqa: E402
+from workbench.records import Document, Segment  # noqa: E402
+
+CACHE = ROOT / ".cache" / "qe"
+LEVELS: dict[str, str | None] = {}
+EOS = "<EOS>"
+
+
+@dataclass
+class Item:
+    """One segment: the ru/uk (the product's source side), the English if any, and the gold."""
+
+    sid: str
+    text: str
+    lang: str = "ru"
+    english: str = ""
+    paragraph: int = 0
+    src_tags: list[bool] | None = None  # True = BAD, per whitespace token of `text`, then the end token
+    tgt_tags: list[bool] | None = None  # the same for `english`
+    hter: float | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    key: str
+    items: list[Item]
+    lang: str = "ru"
+
+
+def _lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")  # not splitlines(): the sentences may hold U+2028 and other separators
+    return lines[:-1] if text.endswith("\n") else lines
+
+
+def _cut_eos(line: str) -> str:
+    toks = line.split()
+    return " ".join(toks[:-1] if toks and toks[-1] == EOS else toks)
+
+
+def _tags(line: str) -> list[bool]:
+    return [t == "BAD" for t in line.split()]
+
+
+def singles(items: list[Item], name: str) -> list[Doc]:
+    """Sentences of the QE sets are not in story order: each is its own document."""
+    return [Doc(f"{name}:{it.sid}", [it], it.lang) for it in items]
+
+
+def en_ru(d: Path, split: str, *, with_english: bool) -> list[Item]:
+    """WMT22 QE en-ru (MQM): the Russian MT is the source side; the English original optionally."""
+    folder, stem, tags = {"train": ("en-ru-train-2021-news", "mqm_enru_updated", "word_level.tags"),
+                          "dev": ("en-ru-dev-2022", "mqm_dev2022_enru", "tags")}[split]
+    base = d / "wmtqe22" / folder
+    mt, src, tg = (_lines(base / f"{stem}.{ext}") for ext in ("mt", "src", tags))
+    out = []
+    for i, (m, s, t) in enumerate(zip(mt, src, tg, strict=True)):
+        out.append(Item(f"enru-{split}-{'e' if with_english else 'a'}{i}", _cut_eos(m), "ru",
+                        s if with_english else "", src_tags=_tags(t)))
+    return out
+
+
+def ru_en(d: Path, split: str) -> list[Item]:
+    """WMT22 QE ru-en: Russian source, English MT with one tag per token (and <EOS>), HTER."""
+    folder = {"train": "ru-en-train", "dev": "ru-en-dev", "test20": "ru-en-test20"}[split]
+    base = d / "wmtqe22" / folder
+    src, mt, tg, hter = (_lines(base / f"{split}.{ext}") for ext in ("src", "word_level.2022.mt",
+                                                                        "word_level.2022.tags", "hter"))
+    return [Item(f"ruen-{split}-{i}", s, "ru", _cut_eos(m), tgt_tags=_tags(t), hter=float(h))
+            for i, (s, m, t, h) in enumerate(zip(src, mt, tg, hter, strict=True))]
+
+
+def wmt21_ru_en(d: Path) -> tuple[list[str], dict[str, list[Doc]], dict[tuple[str, int], tuple[float, float]],
+                                  dict[str, object]]:
+    """WMT21 news ru->en: documents from the xml, the ten systems' English, DA per (system, SID).
+
+    SID is the position in the test set after ordering the documents by their id as strings
+    (checked below: on this release, that ordering puts every system's scores on whole documents,
+    the line order of the txt files does not).
+    """
+    base = d / "wmt21-news"
+    tree = etree.parse(str(base / "newstest2021.ru-en.all.xml"))
+    docs = tree.getroot().findall("doc")
+    systems = sorted({h.get("system") for h in tree.getroot().iter("hyp")})
+    src_docs: list[tuple[str, list[tuple[int, str]]]] = []
+    hyps: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    refs: dict[str, list[str]] = {}
+    for doc in docs:
+        did = doc.get("id")
+        segs = []
+        for pi, p in enumerate(doc.find("src").findall("p")):
+            segs += [(pi, s.text or "") for s in p.findall("seg")]
+        src_docs.append((did, segs))
+        for h in doc.findall("hyp"):
+            hyps[h.get("system")][did] = [s.text or "" for s in h.iter("seg")]
+        for r in doc.findall("ref"):
+            if r.get("translator") == "A":
+                refs[did] = [s.text or "" for s in r.iter("seg")]
+    da: dict[tuple[str, int], list[tuple[float, float]]] = defaultdict(list)
+    alias = {"Nemo": "NVIDIA-NeMo"}
+    for line in _lines(base / "ad-seg-scores-ru-en.csv")[1:]:
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        name = parts[0].rsplit(".", 1)[0]
+        da[(alias.get(name, name), int(parts[1]))].append((float(parts[2]), float(parts[3])))
+    scores = {k: (sum(r for r, _ in v) / len(v), sum(z for _, z in v) / len(v)) for k, v in da.items()}
+
+    def positions(order: list[tuple[str, list]]) -> dict[tuple[str, int], int]:
+        out, n = {}, 0
+        for did, segs in order:
+            for j in range(len(segs)):
+                n += 1
+                out[(did, j)] = n
+        return out
+
+    check = {}
+    for label, order in (("xml/txt line order", src_docs), ("documents sorted by id", sorted(src_docs))):
+        pos = positions(order)
+        whole = total = 0
+        for sysname in systems:
+            for did, segs in src_docs:
+                got = [(sysname, pos[(did, j)]) in scores for j in range(len(segs))]
+                if any(got):
+                    total += 1
+                    whole += all(got)
+        check[label] = whole / max(1, total)
+    pos = positions(sorted(src_docs))
+    by_sys: dict[str, list[Doc]] = {}
+    for sysname in systems:
+        out = []
+        for did, segs in src_docs:
+            items = [Item(f"w21-{sysname}-{pos[(did, j)]}", text, "ru", hyps[sysname][did][j], paragraph=pi,
+                          meta={"sid": pos[(did, j)], "system": sysname, "ref": refs[did][j]})
+                     for j, (pi, text) in enumerate(segs)]
+            out.append(Doc(f"w21:{sysname}:{did}", items))
+        by_sys[sysname] = out
+    return systems, by_sys, scores, check
+
+
+def wmt21_en_ru(d: Path) -> dict[str, list[Doc]]:
+    """WMT21 news en->ru: the human Russian (ref A, B) and nine systems' Russian of the same English."""
+    base = d / "wmt21-news"
+    out = {}
+    for path in sorted(base.glob("newstest2021.en-ru.*.ru")):
+        name = path.name.split(".")[-2]
+        kind = "human" if ".ref." in path.name else "mt"
+        items = [Item(f"w21enru-{name}-{i}", line, "ru", meta={"kind": kind, "index": i})
+                 for i, line in enumerate(_lines(path))]
+        out[f"{kind}:{name}"] = singles(items, name)
+    return out
+
+
+# --- running the product's checks ---------------------------------------------------------------------
+def view_of(doc: Doc) -> DocView:
+    """A document of the store's shape: segments in order, paragraphs, the English per segment."""
+    segs, views, text, at = [], [], [], 0
+    for i, it in enumerate(doc.items):
+        seg = Segment(id=it.sid, doc_id=0, index=i, start=at, end=at + len(it.text), text=it.text, lang=it.lang,
+                      paragraph=it.paragraph)
+        segs.append(seg)
+        views.append(SegmentView(seg, it.english))
+        text.append(it.text)
+        at += len(it.text) + 2
+    document = Document(id=0, name=doc.key, sha256="", text="\n\n".join(text), lang=doc.lang, encoding="utf-8",
+                        segments=segs)
+    return DocView(document, views)
+
+
+def family_key(module: object) -> str:
+    """What one family's cached flags depend on: its module, the shared helpers, the lexicon data."""
+    h = hashlib.sha256()
+    own = Path(module.__file__)  # type: ignore[attr-defined]
+    code = own.read_text(encoding="utf-8")
+    paths = [own, ROOT / "workbench" / "flags" / "base.py"]
+    paths += [p for p in sorted((ROOT / "workbench").glob("*.py")) if p.stem in ("text", "morph", "glossary", "quantities")
+              or (p.stem == "lexicon" and "lexicon" in code)]
+    if "lexicon" in code and (ROOT / "workbench" / "data").is_dir():
+        paths += [p for p in sorted((ROOT / "workbench" / "data").glob("*")) if p.name != "risk_model.json"]
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def flags_for(name: str, docs: list[Doc], *, log: bool = True) -> dict[str, list[RawFlag]]:
+    """The checks' raw flags of every segment of `docs`, family by family (each cached per set and
+    per version of its code, so a change to one family re-runs only that family)."""
+    from workbench.flags import FAMILIES
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    lv = levels()
+    out: dict[str, list[RawFlag]] = {it.sid: [] for d in docs for it in d.items}
+    for family in FAMILIES:
+        short = family.__name__.rsplit(".", 1)[1]
+        path = CACHE / f"{name}-{short}-{family_key(family)}.pkl"
+        if path.exists():
+            with path.open("rb") as fh:
+                found = pickle.load(fh)
+        else:
+            started = time.time()
+            found = []
+            for doc in docs:
+                emit = Emitter(lv)
+                family.detect(view_of(doc), emit)
+                found += emit.raw
+            with path.open("wb") as fh:
+                pickle.dump(found, fh)
+            if log:
+                print(f"  {short} over {name}: {len(docs)} documents, {len(found)} flags, "
+                      f"{time.time() - started:.0f} s", file=sys.stderr, flush=True)
+        for r in found:
+            out[r.flag.segment_id].append(r)
+    return out
+
+
+def levels() -> dict[str, str | None]:
+    """The default level of every check (the benchmark measures the product as shipped)."""
+    global LEVELS
+    if not LEVELS:
+        LEVELS = levels_for({})
+    return LEVELS

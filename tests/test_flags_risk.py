@@ -1,0 +1,170 @@
+"""The calibrated risk model: loaded through the product path, probabilities as severities, ranking."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from workbench.config import Config
+from workbench.flags import (
+    flag_document_report,
+    flag_text,
+    rank_segments,
+    risk,
+    risk_score,
+    run_checks,
+    score_flags,
+)
+from workbench.flags.base import DocView, RawFlag, SegmentView
+from workbench.ingest import build_document
+from workbench.records import Flag, Translation
+from workbench.store import Store
+
+RU = ("Итоги недели\n\n"
+      "Городской совет утвердил бюджет на 2025 год, выделив 40 миллионов рублей на ремонт школ.\n\n"
+      "Мэр сообщил, что работы начнутся весной и завершатся к осени.\n\n"
+      "Жители района попросили построить новую детскую площадку возле парка.\n")
+
+
+def stored(store: Store, english: dict[int, str]):
+    (doc, _added), = store.add_documents([build_document(RU, "week.txt")])
+    doc = store.document(doc.id)
+    store.save_translations([(Translation(segment_id=doc.segments[i].id, text=t, engine="test", model_id="hand"),
+                              doc.segments[i].text) for i, t in english.items()])
+    return doc
+
+
+GOOD = {1: "The city council approved the budget for 2025, allocating 40 million rubles to school repairs.",
+        2: "The mayor said the work would begin in spring and end by autumn.",
+        3: "Residents of the district asked for a new playground near the park."}
+
+
+def test_the_shipped_model_loads_and_is_small() -> None:
+    model, note = risk.load_model()
+    assert model is not None and note == ""
+    assert risk.MODEL_FILE.stat().st_size < 2_000_000
+    for part in (model.source, model.target, model.segment_alone, model.segment_english):
+        assert isinstance(part, risk.Trees) and part.features and 0 < part.threshold < 1
+    # the check features come from the CHECKS registry: the model knows the families of the time
+    assert any(k.startswith("c:qa.") for k in model.source.features)
+    assert all(0 <= p <= 1 for p in model.source.probs([{"bias": 1.0}, {"latin": 1.0, "c:qa.spacing": 0.5}, {}]))
+
+
+def test_a_missing_or_broken_model_file_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    model, note = risk.load_model(tmp_path / "absent.json")
+    assert model is None and "no risk model" in note
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    model, note = risk.load_model(bad)
+    assert model is None and "unreadable" in note
+    raw = [RawFlag(Flag("s1", "source", 0, 3, "x", 0.0, "m", detector="qa.spacing", level="warning"), 0.5)]
+    assert [f.severity for f in risk.band_severities(raw)] == [0.55]
+
+
+def checked(english: dict[int, str]):
+    """The product's two steps over a document: the checks, then the risk model."""
+    doc = build_document(RU, "week.txt")
+    view = DocView(doc, [SegmentView(s, english.get(s.index, "")) for s in doc.segments])
+    raw, notes, levels = run_checks(view, Config())
+    flags, notes, estimates = score_flags(view, raw, notes, levels)
+    return doc, raw, flags, {e.segment_id: e for e in estimates}
+
+
+def test_severities_are_model_probabilities() -> None:
+    changed = {**GOOD, 1: "The city council approved the budget for 2026, allocating 40 million rubles."}
+    doc, raw, flags, estimates = checked(changed)
+    model, _ = risk.load_model()
+    assert all(0.0 <= f.severity <= 1.0 for f in flags)
+    seg_flags = {f.segment_id: f for f in flags if f.detector == risk.SEGMENT.name}
+    # every segment gets its estimate: no ties at 0 from segments without flags
+    assert set(seg_flags) == {s.id for s in doc.segments} == set(estimates)
+    assert all(seg_flags[sid].severity == pytest.approx(e.risk, abs=1e-4) for sid, e in estimates.items())
+    assert all(0 < e.risk < 1 and all(0 < p < 1 for p in e.source_p + e.target_p) for e in estimates.values())
+    number = next(f for f in flags if f.detector == "consistency.number" and f.side == "source")
+    est = estimates[number.segment_id]
+    covered = [p for (s, e), p in zip(est.source_words, est.source_p, strict=True) if s < number.end and e > number.start]
+    if model.source.support.get("c:consistency.number", 0) >= risk.SEEN:
+        assert number.severity == pytest.approx(max(covered), abs=1e-4)
+    else:  # the public data never exercised the check: the rule's own weight when higher
+        prior = next(risk.band_severities([r])[0].severity for r in raw if r.flag.detector == "consistency.number")
+        assert number.severity == pytest.approx(max(max(covered), prior), abs=1e-4)
+    # with the rule's flag on it, the year's word is more likely wrong than without
+    bare, _, _ = risk.score_segment("x", doc.segments[1].text, "ru", changed[1], [], model)
+    at = [i for i, (s, e) in enumerate(est.source_words) if s < number.end and e > number.start][0]
+    assert est.source_p[at] > bare.source_p[at]
+
+
+def test_a_changed_number_or_untranslated_word_raises_the_risk(store: Store) -> None:
+    clean = stored(store, GOOD)
+    clean_run = flag_document_report(store, Config(), clean.id)
+    clean_risk = {s.index: risk_score([f for f in clean_run.flags if f.segment_id == s.id]) for s in clean.segments}
+
+    model, _ = risk.load_model()
+    seg_text = clean.segments[1].text
+    good_est, _, _ = risk.score_segment("a", seg_text, "ru", GOOD[1], [], model)
+    # the same sentence with a number the English changed: the consistency check fires, risk rises
+    (doc2, _), = store.add_documents([build_document(RU.replace("Итоги недели", "Итоги месяца"), "month.txt")])
+    doc2 = store.document(doc2.id)
+    store.save_translations([(Translation(segment_id=doc2.segments[1].id, engine="test", model_id="hand",
+                                          text=GOOD[1].replace("40 million", "14 million")), doc2.segments[1].text)])
+    bad_run = flag_document_report(store, Config(), doc2.id)
+    bad = risk_score([f for f in bad_run.flags if f.segment_id == doc2.segments[1].id])
+    assert bad > clean_risk[1]
+    assert 0 < good_est.risk < 1
+
+    # Russian read alone: an English word left untranslated in the sentence
+    text = ("Правительство объявило о новых booster shots для пожилых людей.\n\n"
+            "Правительство объявило о новых прививках для пожилых людей.\n")
+    model_flags = flag_text(text, "ru", Config(), terms=[])
+    assert any(f.text in ("booster", "shots", "booster shots") or "booster" in f.text for f in model_flags)
+    left = [s for s in build_document(text, "t").segments]
+    p_bad, _, _ = risk.score_segment("b", left[0].text, "ru", "", [], model)
+    p_good, _, _ = risk.score_segment("g", left[1].text, "ru", "", [], model)
+    assert p_bad.risk > p_good.risk
+    word = dict(zip([left[0].text[s:e] for s, e in p_bad.source_words], p_bad.source_p, strict=True))
+    assert word["booster"] > word["прививках" if "прививках" in word else "новых"]
+
+
+def test_ranking_uses_the_estimates(store: Store) -> None:
+    doc = stored(store, {**GOOD, 2: "The mayor said."})
+    run = flag_document_report(store, Config(), doc.id)
+    ranked = rank_segments(run.flags)
+    assert {sid for sid, _ in ranked} == {s.id for s in doc.segments}
+    est = {f.segment_id: f.severity for f in run.flags if f.detector == risk.SEGMENT.name}
+    assert [score for _, score in ranked] == sorted(est.values(), reverse=True)
+    order = [sid for sid, _ in ranked]
+    # the English that lost half its sentence comes before a faithful one
+    assert order.index(doc.segments[2].id) < order.index(doc.segments[3].id)
+    # a dismissed estimate falls back to the segment's other open flags
+    sid = doc.segments[2].id
+    flags = [f for f in run.flags if f.segment_id == sid]
+    assert risk_score(flags) == pytest.approx(est[sid])
+    rest = [f for f in flags if f.detector != risk.SEGMENT.name]
+    dismissed = [replace(f, status="dismissed") if f.detector == risk.SEGMENT.name else f for f in flags]
+    assert risk_score(dismissed) == risk_score(rest)
+
+
+def test_new_check_names_plug_in_and_unknown_features_count_zero(tmp_path: Path) -> None:
+    model, _ = risk.load_model()
+    text = "Совет утвердил бюджет ."
+    flag = Flag("s", "source", 6, 14, "x", 0.0, "m", detector="newfamily.rule", level="warning")
+    other = replace(flag, detector="otherfamily.rule")
+    unknown, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], model)
+    unknown2, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(other, 0.9)], model)
+    # a check the model file does not know yet counts only as "some flag is here": which one it is
+    # contributes nothing until a retraining gives its feature a weight...
+    assert [round(p, 6) for p in unknown.source_p] == [round(p, 6) for p in unknown2.source_p]
+    assert "c:newfamily.rule" not in model.source.features
+    # ...and once a retrained model carries its feature, it does (here a logistic model in the same file)
+    data = model.as_json()
+    data["source"] = {"kind": "logistic", "coef": {"bias": -2.0, "c:newfamily.rule": 3.0}, "threshold": 0.3,
+                      "support": {"c:newfamily.rule": 500}}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    plugged, note = risk.load_model(path)
+    assert note == ""
+    after, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], plugged)
+    assert after.source_p[1] > 0.6 > after.source_p[0] == pytest.approx(1 / (1 + 2.718281828 ** 2), abs=1e-3)
