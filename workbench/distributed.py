@@ -35,8 +35,10 @@ from .errors import WorkbenchError
 from .records import Segment, Term
 from .store import Store
 from .translate import TranslateReport, engine_spec, select_documents, translate_documents
-from .translate.engines import NLLB_CODES
-from .translate.pipeline import _apply_cache  # the local path's cache step: "done" means the same on both
+from .translate.pipeline import (  # the local path's cache step: "done" means the same on both
+    _apply_cache,
+    segments_to_translate,
+)
 
 EXECUTORS = ("local", "ray")
 RAY_EXTRA = "pip install 'workbench[ray]'"
@@ -303,15 +305,7 @@ class RayTranslator:
             raise ExecutorError(f"engine {engine!r}: this pool's workers run {self.engine!r}")
         doc_ids = select_documents(store, doc_refs, story, all_docs)
         report = TranslateReport(documents=len(doc_ids))
-        boilerplate = include_boilerplate or config.translate_boilerplate
-        by_lang: dict[str, list[Segment]] = {}
-        for doc_id in doc_ids:
-            for seg in store.segments(doc_id):
-                if (seg.role == "boilerplate" and not boilerplate) or seg.lang not in NLLB_CODES or not seg.text.strip():
-                    report.skipped += 1
-                    continue
-                by_lang.setdefault(seg.lang, []).append(seg)
-        report.segments = sum(len(v) for v in by_lang.values())
+        by_lang = segments_to_translate(store, config, doc_ids, include_boilerplate, report)
         glossary: list[Term] = [t for t in store.terms(status="approved") if t.kind == "term"]
         done = 0
         if progress:

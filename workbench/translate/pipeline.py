@@ -75,17 +75,10 @@ def required_terms(text: str, lang: str, terms: list[Term]) -> list[str]:
     return list(dict.fromkeys(m.term.english for m in match_terms(text, lang, terms) if m.term.english.strip()))
 
 
-def translate_documents(store: Store, config: Config, doc_refs: list[int | str] | None = None, *,
-                        story: str | None = None, all_docs: bool = False, engine: str | None = None,
-                        batch_size: int | None = None, include_boilerplate: bool = False,
-                        progress: Progress | None = None) -> TranslateReport:
-    """Translate the selected documents' segments into English and store the results."""
-    started = time.perf_counter()
-    size = config.batch_size if batch_size is None else batch_size
-    if size < 1:
-        raise WorkbenchError("batch size: must be at least 1")
-    doc_ids = select_documents(store, doc_refs, story, all_docs)
-    report = TranslateReport(documents=len(doc_ids))
+def segments_to_translate(store: Store, config: Config, doc_ids: list[int], include_boilerplate: bool,
+                          report: TranslateReport) -> dict[str, list[Segment]]:
+    """The segments a run translates, by language (counted as skipped or external in `report`): the
+    local and the Ray executors select the same way."""
     boilerplate = include_boilerplate or config.translate_boilerplate
     by_lang: dict[str, list[Segment]] = {}
     for doc_id in doc_ids:
@@ -102,6 +95,21 @@ def translate_documents(store: Store, config: Config, doc_refs: list[int | str] 
         report.external += len(by_lang[lang]) - len(keep)
         by_lang[lang] = keep
     report.segments = sum(len(v) for v in by_lang.values())
+    return by_lang
+
+
+def translate_documents(store: Store, config: Config, doc_refs: list[int | str] | None = None, *,
+                        story: str | None = None, all_docs: bool = False, engine: str | None = None,
+                        batch_size: int | None = None, include_boilerplate: bool = False,
+                        progress: Progress | None = None) -> TranslateReport:
+    """Translate the selected documents' segments into English and store the results."""
+    started = time.perf_counter()
+    size = config.batch_size if batch_size is None else batch_size
+    if size < 1:
+        raise WorkbenchError("batch size: must be at least 1")
+    doc_ids = select_documents(store, doc_refs, story, all_docs)
+    report = TranslateReport(documents=len(doc_ids))
+    by_lang = segments_to_translate(store, config, doc_ids, include_boilerplate, report)
     glossary = [t for t in store.terms(status="approved") if t.kind == "term"]
     done = 0
     if progress:
