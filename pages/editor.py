@@ -9,13 +9,12 @@ every kind of move.
 
 import streamlit as st
 
-from workbench.actions import can, documents, review, segments
+from workbench.actions import can, documents, review, segments, terms
 from workbench.actions import flags as flag_actions
 from workbench.errors import WorkbenchError
 from workbench.store import EditConflict
 from workbench.text import words
 from workbench.ui import editor, keys
-from workbench.ui import glossary as gloss
 from workbench.ui import streamlit_app as wa
 
 user = wa.page_user()
@@ -515,7 +514,7 @@ def propose_panel(row: editor.EditorRow) -> None:
             eng = t2.text_input("English", key="editor_term_en")
             note = t3.text_input("Note", key="editor_term_note")
             if st.form_submit_button("Propose term"):
-                term = wa.attempt(gloss.propose_term, store, user, row.segment.lang, src, eng, note=note)
+                term = wa.attempt(terms.propose_term, store, user, row.segment.lang, src, eng, note=note)
                 if term is not None:
                     st.success(f"Proposed: {term.source} → {term.english} (waits for a reviewer)")
 

@@ -41,10 +41,10 @@ def test_run_qa_then_a_save_rechecks_the_segment_and_closes_what_it_fixed(env):
 
 
 def test_a_proposed_term_does_not_switch_the_starter_glossary_off(env):
-    from workbench.ui import glossary as gloss
+    from workbench.actions import terms
 
     segs = machine_translate(env, "000", {4: "On Saturday the administration said it again."})
-    gloss.propose_term(env, User("ann", "translator"), "ru", "переговоры", "talks")
+    terms.propose_term(env, User("ann", "translator"), "ru", "переговоры", "talks")
     at = open_segment(sign_in("ann"), env.document("000").id, segs[4].id)
     at.button(key="editor_run_qa").click().run()
     assert "missing_term" in open_flags(env, segs[4].id)
