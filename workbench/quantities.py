@@ -102,7 +102,8 @@ def _number_words(lang: str) -> dict[str, Decimal]:
         for to in ("cardinal", "ordinal"):
             try:
                 text = num2words(n, lang=lang, to=to)
-            except (NotImplementedError, OverflowError, TypeError, ValueError, IndexError, KeyError):
+            # num2words raises RuntimeError subclasses for forms a language lacks (e.g. some ordinals)
+            except (RuntimeError, OverflowError, TypeError, ValueError, IndexError, KeyError):
                 continue
             parts = re.split(r"[\s-]+", text)
             if len(parts) == 1 or (lang == "en" and n < 100):
