@@ -37,6 +37,7 @@ from .store import Store
 from .translate import TranslateReport, engine_spec, select_documents, translate_documents
 from .translate.pipeline import (  # the local path's cache step: "done" means the same on both
     _apply_cache,
+    decode_batch,
     segments_to_translate,
 )
 
@@ -206,14 +207,7 @@ class TranslateWorker:
             if left:
                 todo.append(((text, terms), left))
         if todo:
-            outputs = eng.translate([text for (text, _), _ in todo], [list(terms) for (_, terms), _ in todo],
-                                    batch_size=len(todo))
-            items = []
-            for ((text, _), segs), tr in zip(todo, outputs, strict=True):
-                for seg in segs:
-                    items.append((replace(tr, segment_id=seg.id), text))
-                    if tr.missing_terms:
-                        result.missing_terms[seg.id] = list(tr.missing_terms)
+            items = decode_batch(eng, todo, result.missing_terms)
             stored = store.save_translations_once(items)
             result.translated += stored
             result.skipped += len(items) - stored

@@ -177,8 +177,11 @@ def _apply_cache(store: Store, spec: EngineSpec, segments: list[Segment], glossa
     return todo
 
 
-def _translate_batch(store: Store, engine: Engine, batch: list[tuple[tuple[str, tuple[str, ...]], list[Segment]]],
-                     report: TranslateReport) -> None:
+def decode_batch(engine: Engine, batch: list[tuple[tuple[str, tuple[str, ...]], list[Segment]]],
+                 missing_terms: dict[str, list[str]]) -> list[tuple[Translation, str]]:
+    """Decode each distinct (source, terms) of a batch once; one (translation, source) per segment
+    sharing it. Glossary terms the English lacks go into `missing_terms` by segment. The local and
+    the Ray executors both decode through this."""
     results = engine.translate([text for (text, _), _ in batch], [list(terms) for (_, terms), _ in batch],
                                batch_size=len(batch))
     items = []
@@ -186,7 +189,13 @@ def _translate_batch(store: Store, engine: Engine, batch: list[tuple[tuple[str, 
         for seg in segs:
             items.append((replace(tr, segment_id=seg.id), text))
             if tr.missing_terms:
-                report.missing_terms[seg.id] = list(tr.missing_terms)
+                missing_terms[seg.id] = list(tr.missing_terms)
+    return items
+
+
+def _translate_batch(store: Store, engine: Engine, batch: list[tuple[tuple[str, tuple[str, ...]], list[Segment]]],
+                     report: TranslateReport) -> None:
+    items = decode_batch(engine, batch, report.missing_terms)
     store.save_translations(items)  # one transaction: the batch is all saved or not at all
     report.translated += len(items)
     report.batches += 1
