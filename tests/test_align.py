@@ -255,3 +255,37 @@ def test_bead_similarity_is_the_cosine_of_summed_vectors(rows, cols):
     va = np.asarray(fa.matrix[rows].sum(axis=0)).ravel()
     vb = np.asarray(fb.matrix[cols].sum(axis=0)).ravel()
     assert got[0] == pytest.approx(va @ vb / np.sqrt((va @ va) * (vb @ vb)))
+
+
+def test_informal_lines_in_two_scripts_are_aligned_through_the_lexicon():
+    """Short ru↔en lines sharing no names: an insertion, a swap and an omission in one side."""
+    ru = ["Кто видел мою собаку сегодня утром?",
+          "Спасибо всем за помощь :)",
+          "Завтра будет дождь, возьмите зонт.",
+          "Мой брат купил новую машину.",
+          "Я не люблю холодный чай.",
+          "Эта книга очень скучная.",
+          "Где здесь ближайшая аптека?",
+          "Лучше поздно, чем никогда."]
+    en = ["Who saw my dog this morning?",
+          "The train was late again.",
+          "Thanks everyone for the help :)",
+          "My brother bought a new car.",
+          "It will rain tomorrow, take an umbrella.",
+          "I don't like cold tea.",
+          "Where is the nearest pharmacy?",
+          "Better late than never."]
+    beads = align_texts(ru, en, "ru", "en")
+    assert_partition(beads, len(ru), len(en))
+    assert sorted(pairs(beads)) == sorted([([0], [0]), ([], [1]), ([1], [2]), ([2], [4]), ([3], [3]),
+                                           ([4], [5]), ([5], []), ([6], [6]), ([7], [7])])
+
+
+def test_translation_family_only_across_scripts():
+    ru = ["Моя собака спит."]
+    en = ["My dog is sleeping."]
+    a, b = build_features(ru, ["ru"], en, ["en"])
+    # the English stem "dog" is a feature of both rows: the Russian one through the lexicon
+    assert (a.families["trans"] @ b.families["trans"].T).toarray()[0, 0] > 0
+    same_a, same_b = build_features(ru, ["ru"], ["Моя собака спит."], ["uk"])
+    assert same_a.families["trans"].nnz == 0 and same_b.families["trans"].nnz == 0

@@ -9,6 +9,12 @@ language-independent form ("10 января" = "10 січня"). Each family is 
 compares beads (groups of neighbouring segments) by the cosine of summed vectors, computed from
 pairwise dot products so that merged beads cost nothing extra. Lengths are compared Gale–Church style. When both sides have English, sacrebleu's chrF
 between the translations joins in (the Bleualign idea).
+
+Across scripts (a Russian or Ukrainian version against an English one) the surface families share
+little beyond names and numbers, so a sixth family, translations, carries the wording: each ru/uk
+word is replaced by the English stems the shipped lexicon (`workbench.lexicon`) gives it, weighted
+by their probability, and each English word by its own stem; the cosine of those vectors is the
+dictionary evidence of hunalign and Moore's aligner. Versions in one script never build it.
 """
 
 from __future__ import annotations
@@ -36,8 +42,13 @@ _MARK_CLASS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„"
 # Feature families and the weight of each family's cosine in the combined similarity. Names and
 # numbers are few per sentence, so their cosine swings between 0 and 1: a smaller weight keeps one
 # shared name from outweighing the wording.
-FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8, "marks": MARKS_WEIGHT}
+FAMILY_WEIGHTS: dict[str, float] = {"grams": 1.0, "stems": 1.0, "names": 0.6, "numbers": 0.8, "marks": MARKS_WEIGHT,
+                                     "trans": 1.0}
 FAMILIES = tuple(FAMILY_WEIGHTS)
+# A lexicon translation below this probability is noise (alignment links of function words).
+TRANS_MIN_P = 0.05
+TRANS_TOP = 4  # English stems kept per source word, best first
+_LEXICON_SOURCES = ("ru", "uk")
 STEM_LEN = 5
 # Gale & Church (1993): variance of the length difference per character of text.
 GC_VARIANCE = 6.8
@@ -121,11 +132,57 @@ class SideFeatures:
         return len(self.lengths)
 
 
+def _cross_lexicon_pairs(langs_a: Sequence[str], langs_b: Sequence[str]) -> set[str]:
+    """Lexicon pairs ("ru-en", "uk-en") needed: one side has English, the other ru/uk segments."""
+    has_a, has_b = set(langs_a), set(langs_b)
+    out: set[str] = set()
+    for mine, other in ((has_a, has_b), (has_b, has_a)):
+        if "en" in other:
+            out.update(f"{lang}-en" for lang in mine if lang in _LEXICON_SOURCES)
+    return out
+
+
+def translation_features(text: str, lang: str, lexicons: dict[str, object]) -> Counter[str]:
+    """English stems of a segment: its own (English) or the lexicon's translations of its words (ru/uk),
+    each translation weighted by its probability. Empty when the lexicon for `lang` is missing."""
+    from ..lexicon import en_key
+
+    out: Counter[str] = Counter()
+    norm = normalize(text)
+    if lang == "en":
+        for tok in words(norm):
+            if any(ch.isalpha() for ch in tok.text):
+                out[en_key(tok.text)] += 1.0
+        return out
+    lex = lexicons.get(f"{lang}-en")
+    if lex is None:
+        return out
+    for tok in words(norm):
+        if not any(ch.isalpha() for ch in tok.text):
+            continue
+        row = lex.by_src.get(lex.key(tok.text), {})  # type: ignore[attr-defined]
+        best = sorted(((p, e) for e, p in row.items() if p >= TRANS_MIN_P), reverse=True)[:TRANS_TOP]
+        for p, e in best:
+            out[e] += p
+    return out
+
+
 def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequence[str],
-                   langs_b: Sequence[str]) -> tuple[SideFeatures, SideFeatures]:
+                   langs_b: Sequence[str], *, use_lexicon: bool = True) -> tuple[SideFeatures, SideFeatures]:
     """TF-IDF feature matrices of both sides over one shared vocabulary (IDF over both sides)."""
     counts_a = [segment_features(t, lg) for t, lg in zip(texts_a, langs_a, strict=True)]
     counts_b = [segment_features(t, lg) for t, lg in zip(texts_b, langs_b, strict=True)]
+    pairs = _cross_lexicon_pairs(langs_a, langs_b) if use_lexicon else set()
+    if pairs:
+        from ..lexicon import load_lexicon
+
+        lexicons: dict[str, object] = {pair: load_lexicon(pair) for pair in pairs}
+        other_a, other_b = set(langs_b), set(langs_a)
+        for counts, texts, langs, other in ((counts_a, texts_a, langs_a, other_a), (counts_b, texts_b, langs_b, other_b)):
+            for c, t, lg in zip(counts, texts, langs, strict=True):
+                # English only meets translated ru/uk words, and ru/uk only English.
+                if (lg == "en" and other & set(_LEXICON_SOURCES)) or (lg in _LEXICON_SOURCES and "en" in other):
+                    c["trans"] = translation_features(t, lg, lexicons)
     n_docs = len(counts_a) + len(counts_b)
     fams_a: dict[str, sparse.csr_matrix] = {}
     fams_b: dict[str, sparse.csr_matrix] = {}
@@ -147,7 +204,8 @@ def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, floa
     for row in rows:
         for feat, tf in row.items():
             indices.append(vocab[feat])
-            data.append((1.0 + math.log(tf)) * idf[feat])
+            # Translation weights are probabilities (below 1): taken as they are.
+            data.append((1.0 + math.log(tf) if tf >= 1 else tf) * idf[feat])
         indptr.append(len(indices))
     return sparse.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
                               np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(len(vocab), 1)))

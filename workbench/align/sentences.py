@@ -69,6 +69,7 @@ class AlignParams:
     max_stretch: float = 2.0
     weak_span: float = 2.0  # wanted stretch above 1 at which length and position alone decide
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
+    use_lexicon: bool = True  # ru/uk against English: compare words through the shipped lexicon
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -608,7 +609,7 @@ def align_texts(texts_a: Sequence[str], texts_b: Sequence[str], langs_a: Sequenc
     """
     la = [langs_a] * len(texts_a) if isinstance(langs_a, str) else list(langs_a)
     lb = [langs_b] * len(texts_b) if isinstance(langs_b, str) else list(langs_b)
-    a, b = build_features(texts_a, la, texts_b, lb)
+    a, b = build_features(texts_a, la, texts_b, lb, use_lexicon=params.use_lexicon)
     use_english = english_a is not None and english_b is not None
     if use_english:
         a.english = [t or None for t in english_a]  # type: ignore[union-attr]
