@@ -28,18 +28,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import WorkbenchError
 from .records import Segment, Term
-from .store import Store
-from .translate import TranslateReport, engine_spec, select_documents, translate_documents
-from .translate.pipeline import (  # the local path's cache step: "done" means the same on both
-    _apply_cache,
-    decode_batch,
-    segments_to_translate,
-)
+
+if TYPE_CHECKING:  # the store and the translation pipeline load in the jobs that use them (CLI start-up)
+    from .store import Store
+    from .translate import TranslateReport
 
 EXECUTORS = ("local", "ray")
 RAY_EXTRA = "pip install 'workbench[ray]'"
@@ -158,6 +155,8 @@ _STORES: dict[str, Store] = {}
 def _worker_store(url: str) -> Store:
     """One store (connection pool) per worker process and URL."""
     if url not in _STORES:
+        from .store import Store
+
         _STORES[url] = Store(url, migrate=False)
     return _STORES[url]
 
@@ -207,6 +206,8 @@ class TranslateWorker:
             if left:
                 todo.append(((text, terms), left))
         if todo:
+            from .translate.pipeline import decode_batch
+
             items = decode_batch(eng, todo, result.missing_terms)
             stored = store.save_translations_once(items)
             result.translated += stored
@@ -291,6 +292,10 @@ class RayTranslator:
                   batch_size: int | None = None, include_boilerplate: bool = False,
                   progress: Progress | None = None) -> TranslateReport:
         """`translate_documents` with the decoding on the workers; the same selection, cache and batches."""
+        # the local path's cache step: "done" means the same on both
+        from .translate import TranslateReport, engine_spec, select_documents
+        from .translate.pipeline import _apply_cache, segments_to_translate
+
         started = time.perf_counter()
         size = config.batch_size if batch_size is None else batch_size
         if size < 1:
@@ -369,6 +374,8 @@ def translate_job(store: Store, config: Config, opts: ExecutorOptions, doc_refs:
     """`workbench translate` on the chosen executor; `local` is `translate_documents` itself."""
     opts.check()
     if opts.kind == "local":
+        from .translate import translate_documents
+
         return translate_documents(store, config, list(doc_refs or []), **kwargs)
     with RayTranslator(config, store, opts, kwargs.get("engine")) as pool:
         return pool.translate(store, config, doc_refs, **kwargs)

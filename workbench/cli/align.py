@@ -7,9 +7,10 @@ from pathlib import Path
 
 from .. import distributed
 from ..errors import WorkbenchError
-from ..ingest import langid
-from ..ingest.readers import decode, read_limited
 from .common import Context, add_format, emit, out
+
+# The ingest readers (lxml, charset detection) and language detection load inside the commands
+# that use them: start-up is paid by every call of a batch.
 
 
 class AlignInputError(WorkbenchError):
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _read_lines(path: str, max_bytes: int) -> list[str]:
+    from ..ingest.readers import decode, read_limited
 
     text, _encoding = decode(read_limited(Path(path), max_bytes), path)
     lines = text.splitlines()
@@ -50,8 +52,11 @@ def _read_lines(path: str, max_bytes: int) -> list[str]:
 
 
 def _lang(lines: list[str], given: str | None) -> str:
+    if given:
+        return given
+    from ..ingest import langid
 
-    return given or langid.detect_document([line for line in lines if line.strip()])
+    return langid.detect_document([line for line in lines if line.strip()])
 
 
 def cmd_align(ctx: Context, args: argparse.Namespace) -> int:

@@ -14,12 +14,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..actions import Actor, author, require
 from ..config import Config
 from ..safetext import terminal
-from ..store import Store
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a command first uses it
+    from ..store import Store
 
 
 @dataclass

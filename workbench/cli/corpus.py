@@ -6,7 +6,6 @@ import argparse
 
 from ..actions.documents import assign_story
 from ..actions.imports import import_articles
-from ..actions.segments import set_role
 from ..errors import WorkbenchError
 from .common import Context, add_format, emit, out
 
@@ -56,15 +55,18 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_docs(ctx: Context, args: argparse.Namespace) -> int:
-    counts = ctx.store.segment_counts()
-    stories = {s.id: s.name for s in ctx.store.stories()}
+    from ..listing import read_listing, store_listing
+
+    # Straight from an up-to-date SQLite file when possible (no SQLAlchemy to load), else the store.
+    listing = read_listing(ctx.config.database_url) or store_listing(ctx.store)
     rows = []
-    for d in ctx.store.documents():
-        c = counts.get(d.id or 0, {})
+    for d in listing.documents:
+        c = listing.counts.get(d.id, {})
         rows.append({"id": d.id, "name": d.name, "lang": d.lang, "segments": c.get("total", 0),
                      "content": c.get("content", 0) + c.get("heading", 0), "boilerplate": c.get("boilerplate", 0),
                      "translated": c.get("translated", 0), "edited": c.get("edited", 0),
-                     "story": stories.get(d.story_id, ""), "title": d.title})
+                     "story": listing.story_names.get(d.story_id, "") if d.story_id is not None else "",
+                     "title": d.title})
     emit(rows, args.format, ["id", "name", "lang", "segments", "boilerplate", "translated", "edited", "story"])
     return 0
 
@@ -88,6 +90,8 @@ def cmd_stories(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_role(ctx: Context, args: argparse.Namespace) -> int:
+    from ..actions.segments import set_role  # loads the store; `docs` does without it
+
     seg = set_role(ctx.store, ctx.user, args.segment, args.role)
     out(f"{seg.id}: {seg.role}")
     return 0
