@@ -252,8 +252,8 @@ def test_bead_similarity_is_the_cosine_of_summed_vectors(rows, cols):
     scorer = _Scorer(fa, fb, replace(DEFAULT_PARAMS, length_weight=0.0))
     band = _Band(np.zeros(7, dtype=np.int64), np.full(7, 6, dtype=np.int64))
     got = scorer.similarity(_Cells(fa, fb, band), [np.array([r]) for r in rows], [np.array([c]) for c in cols])
-    va = np.asarray(fa.matrix[rows].sum(axis=0)).ravel()
-    vb = np.asarray(fb.matrix[cols].sum(axis=0)).ravel()
+    va = fa.matrix.toarray()[rows].sum(axis=0)
+    vb = fb.matrix.toarray()[cols].sum(axis=0)
     assert got[0] == pytest.approx(va @ vb / np.sqrt((va @ va) * (vb @ vb)))
 
 
@@ -286,6 +286,29 @@ def test_translation_family_only_across_scripts():
     en = ["My dog is sleeping."]
     a, b = build_features(ru, ["ru"], en, ["en"])
     # the English stem "dog" is a feature of both rows: the Russian one through the lexicon
-    assert (a.families["trans"] @ b.families["trans"].T).toarray()[0, 0] > 0
+    assert (a.families["trans"].toarray() @ b.families["trans"].toarray().T)[0, 0] > 0
     same_a, same_b = build_features(ru, ["ru"], ["Моя собака спит."], ["uk"])
     assert same_a.families["trans"].nnz == 0 and same_b.families["trans"].nnz == 0
+
+
+def test_sparse_rows_products_equal_dense_ones():
+    from workbench.align.vectors import block_dots, from_rows, hstack, pair_dots, shared_column_overlap
+
+    rng = np.random.default_rng(7)
+    dense_a = np.where(rng.random((9, 12)) < 0.3, rng.random((9, 12)), 0.0)
+    dense_b = np.where(rng.random((7, 12)) < 0.3, rng.random((7, 12)), 0.0)
+    a = from_rows([{c: v for c, v in enumerate(row) if v} for row in dense_a], 12)
+    b = from_rows([{c: v for c, v in enumerate(row) if v} for row in dense_b], 12)
+    assert np.allclose(a.toarray(), dense_a)
+    assert np.allclose(block_dots(a, 2, 7, b, 1, 6), dense_a[2:7] @ dense_b[1:6].T)
+    i, j = np.array([0, 3, 3, 8]), np.array([6, 0, 2, 2])
+    assert np.allclose(pair_dots(a, b, i, j), (dense_a[i] * dense_b[j]).sum(axis=1))
+    assert np.allclose(a.squared_norms(), (dense_a ** 2).sum(axis=1))
+    assert list(a.column_counts()) == list((dense_a > 0).sum(axis=0))
+    both = hstack([a, a.scale_rows(np.arange(9.0))])
+    assert np.allclose(both.toarray(), np.hstack([dense_a, dense_a * np.arange(9.0)[:, None]]))
+    cols = np.array([1, 4, 5])
+    full = dense_a[:, cols] @ dense_b[:, cols].T
+    got = shared_column_overlap(a, b, cols)
+    assert set(got) == {(r, c) for r, c in zip(*np.nonzero(full), strict=True)}
+    assert all(v == pytest.approx(full[r, c]) for (r, c), v in got.items())

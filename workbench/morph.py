@@ -5,6 +5,7 @@ The analyzers are loaded once per process (each takes ~0.5 s and ~15 MB).
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 
 import pymorphy3
@@ -16,7 +17,11 @@ from .text import normalize, words
 def analyzer(lang: str) -> pymorphy3.MorphAnalyzer:
     if lang not in ("ru", "uk"):
         raise ValueError(f"no morphology for language {lang!r} (ru or uk)")
-    return pymorphy3.MorphAnalyzer(lang=lang)
+    try:  # the dictionary package's own path: finding it by language scans every installed package
+        dicts = importlib.import_module(f"pymorphy3_dicts_{lang}")
+        return pymorphy3.MorphAnalyzer(path=dicts.get_path(), lang=lang)
+    except ImportError:
+        return pymorphy3.MorphAnalyzer(lang=lang)
 
 
 def parses(word: str, lang: str) -> list:

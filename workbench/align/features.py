@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy import sparse
 
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
+from .vectors import SparseRows, from_rows, hstack, pair_dots
 
 # Punctuation that survives translation (questions, exclamations, quotes, brackets, emoticons):
 # the only content that short informal lines in two scripts share. Weak, so that it orders
@@ -120,8 +120,8 @@ class SideFeatures:
     and a family missing on one side lowers the cosine through the norm.
     """
 
-    families: dict[str, sparse.csr_matrix]
-    matrix: sparse.csr_matrix
+    families: dict[str, SparseRows]
+    matrix: SparseRows
     norms: np.ndarray  # squared norm of each row
     adjacent: np.ndarray  # dot product of row r with row r+1
     lengths: np.ndarray  # characters per segment
@@ -184,8 +184,8 @@ def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequ
                 if (lg == "en" and other & set(_LEXICON_SOURCES)) or (lg in _LEXICON_SOURCES and "en" in other):
                     c["trans"] = translation_features(t, lg, lexicons)
     n_docs = len(counts_a) + len(counts_b)
-    fams_a: dict[str, sparse.csr_matrix] = {}
-    fams_b: dict[str, sparse.csr_matrix] = {}
+    fams_a: dict[str, SparseRows] = {}
+    fams_b: dict[str, SparseRows] = {}
     for fam in FAMILIES:
         df: Counter[str] = Counter()
         for c in counts_a + counts_b:
@@ -197,33 +197,24 @@ def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequ
     return _side(fams_a, texts_a), _side(fams_b, texts_b)
 
 
-def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, float]) -> sparse.csr_matrix:
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for row in rows:
-        for feat, tf in row.items():
-            indices.append(vocab[feat])
-            # Translation weights are probabilities (below 1): taken as they are.
-            data.append((1.0 + math.log(tf) if tf >= 1 else tf) * idf[feat])
-        indptr.append(len(indices))
-    return sparse.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(len(vocab), 1)))
+def _matrix(rows: list[Counter[str]], vocab: dict[str, int], idf: dict[str, float]) -> SparseRows:
+    # Translation weights are probabilities (below 1): taken as they are.
+    return from_rows([{vocab[feat]: (1.0 + math.log(tf) if tf >= 1 else tf) * idf[feat] for feat, tf in row.items()}
+                      for row in rows], len(vocab))
 
 
-def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return sparse.diags(scale) @ m
+def _unit_rows(m: SparseRows) -> SparseRows:
+    norms = np.sqrt(m.squared_norms())
+    return m.scale_rows(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
 
 
-def _side(families: dict[str, sparse.csr_matrix], texts: Sequence[str]) -> SideFeatures:
-    matrix = sparse.hstack([_unit_rows(families[f]) * math.sqrt(FAMILY_WEIGHTS[f]) for f in FAMILIES]).tocsr()
-    norms = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
-    if matrix.shape[0] > 1:
-        adjacent = np.asarray(matrix[:-1].multiply(matrix[1:]).sum(axis=1)).ravel()
-    else:
-        adjacent = np.zeros(0)
+def _side(families: dict[str, SparseRows], texts: Sequence[str]) -> SideFeatures:
+    parts = [_unit_rows(families[f]) for f in FAMILIES]
+    parts = [p.scale_rows(np.full(p.size, math.sqrt(FAMILY_WEIGHTS[f]))) for p, f in zip(parts, FAMILIES, strict=True)]
+    matrix = hstack(parts)
+    norms = matrix.squared_norms()
+    n = matrix.size
+    adjacent = pair_dots(matrix, matrix, np.arange(n - 1), np.arange(1, n)) if n > 1 else np.zeros(0)
     lengths = np.asarray([max(len(normalize(t).strip()), 1) for t in texts], dtype=np.float64)
     return SideFeatures(families=families, matrix=matrix, norms=norms, adjacent=adjacent, lengths=lengths)
 

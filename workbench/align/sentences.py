@@ -31,9 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from .features import ChrfScorer, SideFeatures, build_features, length_match
+from .vectors import block_dots, pair_dots, shared_column_overlap
 
 # (segments of A, segments of B, kind) of every bead the search may take.
 BEAD_TYPES: tuple[tuple[int, int, str], ...] = (
@@ -119,7 +119,7 @@ class _Cells:
                 continue
             c0 = int(min(self.clo[r] for r in live))
             c1 = int(max(self.chi[r] for r in live)) + 1
-            dense = (a.matrix[r0:r1] @ b.matrix[c0:c1].T).toarray()
+            dense = block_dots(a.matrix, r0, r1, b.matrix, c0, c1)
             for r in live:
                 self.dots[self.start[r]:self.start[r + 1]] = dense[r - r0, self.clo[r] - c0:self.chi[r] - c0 + 1]
 
@@ -195,7 +195,7 @@ class _PairCells:
     """Dot products of explicit (A row, B row) pairs; `get` answers for exactly those pairs."""
 
     def __init__(self, a: SideFeatures, b: SideFeatures, i: np.ndarray, j: np.ndarray) -> None:
-        self.dots = np.asarray(a.matrix[i].multiply(b.matrix[j]).sum(axis=1)).ravel()
+        self.dots = pair_dots(a.matrix, b.matrix, i, j)
 
     def get(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         return self.dots
@@ -205,24 +205,27 @@ def find_anchors(a: SideFeatures, b: SideFeatures, scorer: _Scorer, params: Alig
     """Confident 1-1 pairs sharing rare features, thinned to a chain monotone on both sides."""
     if a.size == 0 or b.size == 0:
         return []
-    parts_a, parts_b = [], []
+    overlap: dict[tuple[int, int], float] = {}
     for f in ("stems", "names", "numbers"):
         ma, mb = a.families[f], b.families[f]
-        df_a = np.asarray((ma > 0).sum(axis=0)).ravel()
-        df_b = np.asarray((mb > 0).sum(axis=0)).ravel()
+        df_a, df_b = ma.column_counts(), mb.column_counts()
         rare = np.flatnonzero((df_a >= 1) & (df_b >= 1) & (df_a <= params.anchor_rare_df)
                               & (df_b <= params.anchor_rare_df))
-        if len(rare):
-            parts_a.append(ma[:, rare])
-            parts_b.append(mb[:, rare])
-    if not parts_a:
+        for pair, value in shared_column_overlap(ma, mb, rare).items():
+            overlap[pair] = overlap.get(pair, 0.0) + value
+    if not overlap:
         return []
-    overlap = (sparse.hstack(parts_a).tocsr() @ sparse.hstack(parts_b).tocsr().T).tocsr()
-    if overlap.nnz == 0:
-        return []
-    best_j = np.asarray(overlap.argmax(axis=1)).ravel()
-    best_i = np.asarray(overlap.argmax(axis=0)).ravel()
-    has = np.asarray(overlap.max(axis=1).toarray()).ravel() > 0
+    # Each row's best column and each column's best row (ties: the lowest index).
+    best_j = np.zeros(a.size, dtype=np.int64)
+    best_i = np.zeros(b.size, dtype=np.int64)
+    row_max = np.zeros(a.size)
+    col_max = np.zeros(b.size)
+    for (i, j), value in sorted(overlap.items()):
+        if value > row_max[i]:
+            row_max[i], best_j[i] = value, j
+        if value > col_max[j]:
+            col_max[j], best_i[j] = value, i
+    has = row_max > 0
     rows = np.flatnonzero(has & (best_i[best_j] == np.arange(a.size)))
     if len(rows) == 0:
         return []
