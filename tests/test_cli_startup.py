@@ -66,7 +66,7 @@ def test_presegmented_align_and_docs_do_not_load_sqlalchemy(tmp_path):
                                     encoding="utf-8")
     loaded = _modules_after(["align", "--presegmented", "a.txt", "b.txt"], tmp_path)
     assert "workbench.align.sentences" in loaded
-    assert not {m for m in loaded if m.startswith(("sqlalchemy", "alembic", "workbench.store", "torch"))}
+    assert not {m for m in loaded if m.startswith(("sqlalchemy", "alembic", "workbench.store", "torch", "scipy"))}
     # The first `docs` creates the store (SQLAlchemy, migrations); later ones read the file directly.
     _modules_after(["docs"], tmp_path)
     loaded = _modules_after(["docs"], tmp_path)
