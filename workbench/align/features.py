@@ -25,12 +25,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..morph import lemma
 from ..text import dates, normalize, number_value, numbers, translit, words
 from .vectors import SparseRows, from_rows, hstack, pair_dots
+
+if TYPE_CHECKING:  # the lexicon loads only for alignments across scripts
+    from ..lexicon import Lexicon
 
 # Punctuation that survives translation (questions, exclamations, quotes, brackets, emoticons):
 # the only content that short informal lines in two scripts share. Weak, so that it orders
@@ -142,7 +146,7 @@ def _cross_lexicon_pairs(langs_a: Sequence[str], langs_b: Sequence[str]) -> set[
     return out
 
 
-def translation_features(text: str, lang: str, lexicons: dict[str, object]) -> Counter[str]:
+def translation_features(text: str, lang: str, lexicons: dict[str, Lexicon | None]) -> Counter[str]:
     """English stems of a segment: its own (English) or the lexicon's translations of its words (ru/uk),
     each translation weighted by its probability. Empty when the lexicon for `lang` is missing."""
     from ..lexicon import en_key
@@ -160,7 +164,7 @@ def translation_features(text: str, lang: str, lexicons: dict[str, object]) -> C
     for tok in words(norm):
         if not any(ch.isalpha() for ch in tok.text):
             continue
-        row = lex.by_src.get(lex.key(tok.text), {})  # type: ignore[attr-defined]
+        row = lex.by_src.get(lex.key(tok.text), {})
         best = sorted(((p, e) for e, p in row.items() if p >= TRANS_MIN_P), reverse=True)[:TRANS_TOP]
         for p, e in best:
             out[e] += p
@@ -176,7 +180,7 @@ def build_features(texts_a: Sequence[str], langs_a: Sequence[str], texts_b: Sequ
     if pairs:
         from ..lexicon import load_lexicon
 
-        lexicons: dict[str, object] = {pair: load_lexicon(pair) for pair in pairs}
+        lexicons = {pair: load_lexicon(pair) for pair in pairs}
         other_a, other_b = set(langs_b), set(langs_a)
         for counts, texts, langs, other in ((counts_a, texts_a, langs_a, other_a), (counts_b, texts_b, langs_b, other_b)):
             for c, t, lg in zip(counts, texts, langs, strict=True):
