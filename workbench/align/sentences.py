@@ -69,6 +69,11 @@ class AlignParams:
     max_stretch: float = 2.0
     weak_span: float = 2.0  # wanted stretch above 1 at which length and position alone decide
     below_slope: float = 6.0  # how much faster the gain falls below the threshold than it rises above
+    # Which quantile of the segments' best-match excess says how far content can be trusted for the
+    # loss below the threshold (the stretch uses the median): a free translation among literal ones
+    # (proverbs, jokes) is linked on position once a third of a text's pairs share little.
+    weak_quantile: float = 0.3
+    weak_count: int = 3  # ... but at least this many segments below it (one odd sentence sets no level)
     use_lexicon: bool = True  # ru/uk against English: compare words through the shipped lexicon
 
 
@@ -369,9 +374,13 @@ def _prepare(scorer: _Scorer, band: _Band, params: AlignParams) -> _Search:
         return out
 
     w = params.prior_weight
-    # Where the versions share much wording (no stretch), sharing nothing is strong evidence of an
-    # omission; where they share little (stretched), length and position decide.
-    weak_content = float(np.clip((wanted - 1.0) / params.weak_span, 0.0, 1.0))
+    # Where the versions share much wording (even the weaker third of the segments finds a clear
+    # match), sharing nothing is strong evidence of an omission; where many share little (other
+    # scripts, free translations of sayings), length and position decide.
+    n = max(scorer.a.size, 1)
+    quantile = max(params.weak_quantile, min(0.5, params.weak_count / n))
+    wanted_weak = _calibration(raw11, band, scorer.a.size, params, quantile)
+    weak_content = float(np.clip((wanted_weak - 1.0) / params.weak_span, 0.0, 1.0))
     slope = 1.0 + (params.below_slope - 1.0) * (1.0 - weak_content)
     for na, nb, kind in BEAD_TYPES:
         pred, ok = band.index(si - na, sj - nb)
@@ -436,20 +445,20 @@ def _weak_half(excess: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray
     return np.maximum(np.minimum(strong, threshold) - weak, 0.0)
 
 
-def _calibration(raw11: np.ndarray, band: _Band, n: int, params: AlignParams) -> float:
+def _calibration(raw11: np.ndarray, band: _Band, n: int, params: AlignParams, quantile: float = 0.5) -> float:
     """How much similarities would need stretching (unbounded; the caller caps it) so that a typical true pair scores as in related languages.
 
     Versions in two related languages (ru/uk) share many stems, so a sentence's best match is far
     above its baseline; across scripts (ru/en) or in short informal lines the same evidence is
-    weaker. The median over A segments of the best 1-1 excess measures it; stretching it to
-    `params.calibration` keeps one threshold meaningful for both.
+    weaker. The median (or `quantile`) over A segments of the best 1-1 excess measures it;
+    stretching it to `params.calibration` keeps one threshold meaningful for both.
     """
     sel = (band.rows >= 1) & (band.cols >= 1)
     if not sel.any():
         return 1.0
     best = np.full(n, -np.inf)
     np.maximum.at(best, band.rows[sel] - 1, raw11[sel])
-    typical = float(np.median(best[np.isfinite(best)])) if np.isfinite(best).any() else 0.0
+    typical = float(np.quantile(best[np.isfinite(best)], quantile)) if np.isfinite(best).any() else 0.0
     return params.calibration / typical if typical > 0 else math.inf
 
 

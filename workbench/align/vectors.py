@@ -18,7 +18,7 @@ import numpy as np
 @dataclass(frozen=True)
 class SparseRows:
     """A matrix in compressed-sparse-row form: row r holds `data[indptr[r]:indptr[r+1]]` at columns
-    `indices[...]` (unique within a row)."""
+    `indices[...]` (unique within a row, in any order)."""
 
     indptr: np.ndarray
     indices: np.ndarray
@@ -66,8 +66,8 @@ def from_rows(rows: Sequence[dict[int, float]], width: int) -> SparseRows:
     """Rows given as {column: value}."""
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(r) for r in rows])
-    indices = np.fromiter((c for r in rows for c in sorted(r)), dtype=np.int64, count=int(indptr[-1]))
-    data = np.fromiter((r[c] for r in rows for c in sorted(r)), dtype=np.float64, count=int(indptr[-1]))
+    indices = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=int(indptr[-1]))
+    data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float64, count=int(indptr[-1]))
     return SparseRows(indptr, indices, data, max(width, 1))
 
 
