@@ -158,3 +158,172 @@ def test_migration_adds_the_column_to_an_existing_store(tmp_path):
 def imported(store: Store, config):
     store.add_documents([page_doc(config)], story=None, actor="t")
     return store.document("metro.html")
+
+
+# --- checks, exchange and export on a stored HTML import ------------------------------------
+def save(store: Store, seg_id: str, text: str) -> None:
+    cur = store.english_for([seg_id]).get(seg_id)
+    store.save_edit(seg_id, text, "tester", cur.version if cur else 0)
+
+
+def test_tags_checks_on_a_stored_document(imported, store: Store, config):
+    from workbench.flags import flag_document
+
+    mayor = by_text(imported, "Мэр города")
+    link = by_text(imported, "Подробности")
+    area = by_text(imported, "Площадь")
+    work = by_text(imported, "Работы")
+    save(store, mayor.id, "The mayor said the <1>new station</1> opens in April.")  # clean
+    save(store, link.id, "Details are on the city transport website and in the app.")  # tags missing
+    save(store, area.id, "The hall will cover 10<1>3</1>\xa0square metres, water is H<2>2</2>O <5/>.")  # extra
+    save(store, work.id, "Work went on </1>around the clock<1> without <2>days off</2>.")  # unbalanced
+    flags = [f for f in flag_document(store, config, imported.id) if f.detector.startswith("tags.")]
+    by_seg = {}
+    for f in flags:
+        by_seg.setdefault(f.segment_id, set()).add(f.detector)
+    assert mayor.id not in by_seg
+    assert by_seg[link.id] == {"tags.missing"}
+    assert by_seg[area.id] == {"tags.extra"}
+    assert by_seg[work.id] == {"tags.unbalanced"}
+    missing = next(f for f in flags if f.segment_id == link.id)
+    assert "<1>" in missing.message and "</2>" in missing.message
+    # masking: no check reads the digits of "<1>" as numbers of the English
+    numbers = [f for f in flag_document(store, config, imported.id)
+               if f.segment_id == mayor.id and "number" in f.kind]
+    assert numbers == []
+
+
+def test_xliff_12_and_2_carry_inline_codes_and_read_them_back(imported, store: Store, tmp_path):
+    from lxml import etree
+
+    from workbench.exchange.xliff import XLIFF2_NS, XLIFF12_NS, export_xliff, import_xliff, read_xliff
+
+    link = by_text(imported, "Подробности")
+    save(store, link.id, "Details are <1>on the <2>city</2> transport site</1> and in the app.")
+    for version, ns in (("1.2", XLIFF12_NS), ("2.0", XLIFF2_NS)):
+        out = tmp_path / f"metro-{version}.xlf"
+        export_xliff(store, "metro.html", out, version=version)
+        root = etree.parse(str(out)).getroot()
+        unit = root.find(f".//*[@id='{link.id}']")
+        src = unit.find(f".//{{{ns}}}source")
+        pair = "g" if version == "1.2" else "pc"
+        outer = src.find(f"{{{ns}}}{pair}")
+        assert outer is not None and outer.get("id") == "1" and outer.text == "на сайте "
+        assert outer.find(f"{{{ns}}}{pair}").text == "городского"
+        tgt = unit.find(f".//{{{ns}}}target")
+        assert tgt.find(f"{{{ns}}}{pair}").get("id") == "1"
+        if version == "2.0":
+            data = {d.get("id"): d.text for d in unit.iter(f"{{{ns}}}data")}
+            assert data["d1o"].startswith('<a href="https://example.org/metro') and data["d2c"] == "</i>"
+        else:
+            assert outer.get("ctype") == "link"
+        xf = read_xliff(out)
+        got = next(u for u in xf.units if u.id == link.id)
+        assert got.source == inline.tagged(link.text, inline.codes_of(link.inline))
+        assert got.target == "Details are <1>on the <2>city</2> transport site</1> and in the app."
+    # a CAT tool moves the tags; the import keeps them as tokens in the English
+    xml = etree.parse(str(out))
+    tgt = xml.getroot().find(f".//*[@id='{link.id}']").find(f".//{{{XLIFF2_NS}}}target")
+    for el in list(tgt):
+        tgt.remove(el)
+    tgt.text = "Details are "
+    sc = etree.SubElement(tgt, f"{{{XLIFF2_NS}}}sc", id="2")
+    sc.tail = "on the city"
+    ec = etree.SubElement(tgt, f"{{{XLIFF2_NS}}}ec", startRef="2")
+    ec.tail = " site "
+    pc = etree.SubElement(tgt, f"{{{XLIFF2_NS}}}pc", id="1")
+    pc.text = "here"
+    pc.tail = "."
+    xml.write(str(out), xml_declaration=True, encoding="UTF-8")
+    report = import_xliff(store, out, "tester")
+    assert next(r for r in report.results if r.unit_id == link.id).action == "edited"
+    assert store.english_for([link.id])[link.id].text == "Details are <2>on the city</2> site <1>here</1>."
+
+
+def test_xliff_12_unbalanced_english_uses_bx_ex(imported, store: Store, tmp_path):
+    from lxml import etree
+
+    from workbench.exchange.xliff import XLIFF12_NS, export_xliff, read_xliff
+
+    work = by_text(imported, "Работы")
+    save(store, work.id, "Work went on </1>around the clock<1>.")
+    out = tmp_path / "m.xlf"
+    export_xliff(store, "metro.html", out, version="1.2")
+    tgt = etree.parse(str(out)).getroot().find(f".//*[@id='{work.id}']").find(f"{{{XLIFF12_NS}}}target")
+    assert [etree.QName(c).localname for c in tgt] == ["ex", "bx"]
+    got = next(u for u in read_xliff(out).units if u.id == work.id)
+    assert got.target == "Work went on </1>around the clock<1>."
+
+
+def test_tmx_inline_codes_are_valid_tmx14(imported, store: Store, tmp_path):
+    from lxml import etree
+
+    from workbench.exchange.tmx import export_tmx, read_tmx
+
+    from .test_exchange_tmx import tmx_dtd
+
+    link = by_text(imported, "Подробности")
+    area = by_text(imported, "Площадь")
+    save(store, link.id, "Details are <1>on the <2>city</2> transport site</1> and in the app.")
+    save(store, area.id, "The hall covers 10<1>3</1>\xa0m², water is H<2>2</2>O, <1>.")
+    out = tmp_path / "m.tmx"
+    export_tmx(store, "doc:metro.html", out, include_mt=True)
+    tree = etree.parse(str(out))
+    assert tmx_dtd().validate(tree), tmx_dtd().error_log
+    tu = next(t for t in tree.iter("tu") if any(p.text == link.id for p in t.iter("prop")))
+    src, en = [tuv.find("seg") for tuv in tu.iter("tuv")]
+    assert [(c.tag, c.get("i"), c.text) for c in src] == [
+        ("bpt", "1", '<a href="https://example.org/metro?line=2&amp;x=1">'), ("bpt", "2", "<i>"),
+        ("ept", "2", "</i>"), ("ept", "1", "</a>")]
+    assert [c.tag for c in en] == ["bpt", "bpt", "ept", "ept"]
+    area_tu = next(t for t in tree.iter("tu") if any(p.text == area.id for p in t.iter("prop")))
+    en = list(area_tu.iter("seg"))[1]
+    assert [c.tag for c in en] == ["bpt", "ept", "bpt", "ept", "it"]  # the stray <1> is an isolated tag
+    # reading the TMX back into the memory keeps the text, without the codes
+    units = {u.tuid: u for u in read_tmx(out)}
+    assert dict(units[link.id].variants)["en"] == "Details are on the city transport site and in the app."
+
+
+def test_html_export_restores_the_markup(imported, store: Store, tmp_path):
+    from lxml import html as lhtml
+
+    from workbench.exchange.htmlpage import export_html
+
+    texts = {
+        "Новая станция": "New metro station to open in spring",
+        "Мэр города": "The mayor said the <1>new station</1> opens in April.",
+        "Подробности": "Details are <1>on the <2>city</2> transport site</1> and in the app.",
+        "Площадь": "The hall will cover 10<1>3</1>\xa0square metres, and water is H<2>2</2>O.",
+        "Строительство": "Construction began long ago.",
+        "Работы": "Work went on <1>around the clock</1> without <2>days off</2>.",
+    }
+    for start, english in texts.items():
+        save(store, by_text(imported, start).id, english)
+    out = tmp_path / "metro.en.html"
+    report = export_html(store, "metro.html", out)
+    assert report.units == len(texts)
+    raw = out.read_text("utf-8")
+    assert '<p>The mayor said the <b>new station</b> opens in April. Details are ' \
+           '<a href="https://example.org/metro?line=2&amp;x=1">on the <i>city</i> transport site</a> and in the app.' \
+           '</p>' in raw
+    assert "10<sup>3</sup>&nbsp;square metres" in raw and "H<sub>2</sub>O" in raw
+    assert "<p>Construction began long ago.<br>Work went on <strong>around the clock</strong> without " \
+           "<em>days off</em>.</p>" in raw
+    assert "<h1>New metro station to open in spring</h1>" in raw
+    # boilerplate and untranslated lines keep their source, marked with its language
+    assert '<figure>\n<figcaption><span lang="ru">Сергей Лавров. Фото: ТАСС</span></figcaption>\n</figure>' in raw
+    page = lhtml.fromstring(raw.encode("utf-8"))
+    assert page.findtext(".//title") == "New metro station to open in spring"
+    assert "javascript" not in raw
+
+
+def test_cli_export_html(run_cli, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    assert run_cli("import", str(page)).returncode == 0
+    out = tmp_path / "out.html"
+    done = run_cli("export", "html", "page.html", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "<b>новая станция</b>" in out.read_text("utf-8")
+    bad = run_cli("export", "html", "no-such-doc", "-o", str(out))
+    assert bad.returncode == 2 and "no-such-doc" in bad.stderr
