@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from tests.test_app import env  # noqa: F401  (the app's fixture)
 from workbench import inline
 from workbench.ingest import build_document, document_from_bytes
 from workbench.store import Store
@@ -327,3 +328,27 @@ def test_cli_export_html(run_cli, tmp_path):
     assert "<b>новая станция</b>" in out.read_text("utf-8")
     bad = run_cli("export", "html", "no-such-doc", "-o", str(out))
     assert bad.returncode == 2 and "no-such-doc" in bad.stderr
+
+
+# --- the editor --------------------------------------------------------------------------------
+def test_editor_shows_tag_chips_and_inserts_the_next_missing_tag(env):  # noqa: F811
+    from tests.test_app import htmls, no_exceptions, open_segment, sign_in
+    from workbench.config import load_config
+
+    doc = page_doc(load_config())
+    env.add_documents([doc], story=None, actor="t")
+    stored = env.document("metro.html")
+    mayor = by_text(stored, "Мэр города")
+    at = open_segment(sign_in("ann"), stored.id, mayor.id)
+    no_exceptions(at)
+    page = htmls(at)
+    assert '<span class="wb-tag" title="&lt;b&gt;">&lt;1&gt;</span>' in page  # the opening chip, markup on hover
+    assert '<span class="wb-tag" title="&lt;/b&gt;">&lt;/1&gt;</span>' in page
+    assert any("`<1>`" in c.value and "`</1>`" in c.value for c in at.caption)
+    at.text_area[0].input("The mayor said the new station opens in April.")
+    at.button(key="editor_insert_tag").click().run()
+    no_exceptions(at)
+    assert at.text_area[0].value == "The mayor said the new station opens in April.<1>"
+    # "copy source" brings the tags along
+    at.button(key="editor_copy_source").click().run()
+    assert at.text_area[0].value == "Мэр города сообщил, что <1>новая станция</1> откроется в апреле."
