@@ -100,7 +100,7 @@ _INLINE = {"b", "strong", "i", "em", "u", "s", "sup", "sub", "a", "mark", "small
 # A link survives only with a web or mail address or a relative one: an exported page must not
 # carry a javascript: or data: URL from an imported one.
 _SAFE_HREF = re.compile(r"^(https?:|mailto:|[^:]*$)", re.I)
-_SPACE = re.compile(r"[^\S\xa0]")
+_SPACES = re.compile(r"[^\S\xa0]+")
 
 
 @dataclass
@@ -185,23 +185,28 @@ def _open_code(el: html.HtmlElement, tag: str, state: dict[str, Any]) -> dict[st
 def _line(pieces: list[str | dict[str, Any]], block: str, br: bool) -> HtmlLine | None:
     """Collapse white space (keeping non-breaking spaces) and place the codes in the result."""
     out: list[str] = []
+    length = 0
     codes: list[dict[str, Any]] = []
     pending = False
     for piece in pieces:
         if isinstance(piece, dict):
-            if piece["kind"] != "close" and pending and out:
+            if piece["kind"] != "close" and pending and length:
                 out.append(" ")
+                length += 1
                 pending = False
-            codes.append({**piece, "pos": len("".join(out))})
+            codes.append({**piece, "pos": length})
             continue
-        for ch in _XML_INCOMPATIBLE.sub(" ", piece):
-            if _SPACE.match(ch):
-                pending = True
+        for n, run in enumerate(_SPACES.split(_XML_INCOMPATIBLE.sub(" ", piece))):
+            if n:
+                pending = True  # white space stood between this run and the one before
+            if not run:
                 continue
-            if pending and out:
+            if pending and length:
                 out.append(" ")
+                length += 1
             pending = False
-            out.append(ch)
+            out.append(run)
+            length += len(run)
     text = "".join(out)
     stripped = text.strip()
     if not stripped:
