@@ -124,7 +124,9 @@ def test_segments_keep_their_codes_in_the_store_and_through_split_and_merge(stor
     assert inline.tagged(first.text, inline.codes_of(first.inline)) == \
         "Подробности есть <1>на сайте <2>городского</2></1>"
     assert inline.tagged(second.text, inline.codes_of(second.inline)) == "<1>транспорта</1> и в приложении."
+    save(store, second.id, "<1>transport</1> and in the app.")
     merged = store.merge_segments(first.id, second.id, "t")
+    assert store.english_for([merged.id])[merged.id].text == "<3>transport</3> and in the app."
     tagged = inline.tagged(merged.text, inline.codes_of(merged.inline))
     assert tagged == "Подробности есть <1>на сайте <2>городского</2></1> <3>транспорта</3> и в приложении."
 
@@ -218,6 +220,13 @@ def test_xliff_12_and_2_carry_inline_codes_and_read_them_back(imported, store: S
             assert data["d1o"].startswith('<a href="https://example.org/metro') and data["d2c"] == "</i>"
         else:
             assert outer.get("ctype") == "link"
+        # translate-toolkit (what many tools build on) reads the file and sees the text of the codes
+        from translate.storage import xliff as tt_xliff
+        from translate.storage import xliff2 as tt_xliff2
+
+        tt = (tt_xliff.xlifffile if version == "1.2" else tt_xliff2.Xliff2File).parsefile(str(out))
+        tt_unit = next(u for u in tt.units if u.getid().split("\x04")[-1] == link.id)
+        assert "на сайте городского транспорта" in str(tt_unit.source)
         xf = read_xliff(out)
         got = next(u for u in xf.units if u.id == link.id)
         assert got.source == inline.tagged(link.text, inline.codes_of(link.inline))

@@ -248,6 +248,13 @@ def shift(codes: Iterable[dict[str, Any]], offset: int, first_id: int) -> list[d
     return [{**c, "pos": int(c["pos"]) + offset, "id": int(c["id"]) - base + first_id} for c in codes]
 
 
+def shift_tokens(english: str, by: int) -> str:
+    """An English with its tag numbers raised by `by` (its segment joined after another)."""
+    if not by:
+        return english
+    return TOKEN.sub(lambda m: f"<{m.group(1)}{int(m.group(2)) + by}{m.group(3)}>", english)
+
+
 def split(codes: Sequence[dict[str, Any]], first_end: int, second_start: int, length: int
           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The codes of a segment cut in two: the first part is text[:first_end], the second

@@ -267,6 +267,7 @@ class DocumentStore:
 
         version = 0
         texts = []
+        first_id = 0  # a later segment's tag tokens follow the earlier ones' (see merge_segments)
         for old in olds:
             rows = s.scalars(select(EditRow).where(EditRow.segment_id == old.id).order_by(EditRow.version)).all()
             mt = s.scalar(select(TranslationRow.text).where(TranslationRow.segment_id == old.id)
@@ -276,7 +277,8 @@ class DocumentStore:
                 note = f"was version {row.version} of segment {old.id}"
                 row.segment_id, row.version = new.id, version
                 row.comment = f"{row.comment}; {note}" if row.comment else note
-            texts.append(edit_record(rows[-1]).text if rows else (mt or ""))
+            texts.append(inline.shift_tokens(edit_record(rows[-1]).text if rows else (mt or ""), first_id))
+            first_id += max((int(c["id"]) for c in inline.codes_of(old.inline)), default=0)
         joined = " ".join(t.strip() for t in texts if t.strip())
         last = s.scalar(select(EditRow.text).where(EditRow.segment_id == new.id)
                         .order_by(EditRow.version.desc()).limit(1))
