@@ -349,12 +349,18 @@ def tags_bar(row: editor.EditorRow, text_key: str, read_only: bool) -> None:
         return
     english = state.get(text_key, row.english) or ""
     missing = [p for p in inline.problems(codes, english) if p.what == "missing"]
-    t1, t2 = st.columns([1, 4], vertical_alignment="center")
+    links = store.word_alignment(row.id, row.english) if row.english and missing else None
+    t1, t2, t3 = st.columns([1, 1, 3], vertical_alignment="center")
     t1.form_submit_button("Insert tag", key="editor_insert_tag", shortcut="Alt+T", disabled=read_only or not missing,
                           on_click=lambda: state.__setitem__(text_key, editor.insert_next_tag(
                               row.segment, state.get(text_key, "") or "")),
                           width="stretch", help="Alt+T: add the next missing tag at the end of the English")
-    t2.caption("Tags to place: " + (" ".join(f"`{inline.token(p.kind, p.id)}`" for p in missing) if missing
+    t2.form_submit_button("Place tags", key="editor_place_tags", shortcut="Alt+G", disabled=read_only or not links,
+                          on_click=lambda: state.__setitem__(text_key, editor.place_tags(
+                              row.segment, row.english, state.get(text_key, "") or "", links or [])),
+                          width="stretch", help="Alt+G: place the missing tags around the English words the word "
+                                                "alignment links to the words they wrap (run the word aligner first)")
+    t3.caption("Tags to place: " + (" ".join(f"`{inline.token(p.kind, p.id)}`" for p in missing) if missing
                                     else "none") + " — type them as shown, e.g. `<1>words</1>`")
 
 

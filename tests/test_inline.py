@@ -97,6 +97,25 @@ def test_problems_missing_extra_unbalanced_and_clean():
     assert inline.next_missing(codes, "The <1>new") == "</1>"
 
 
+def test_tags_placed_by_word_alignment():
+    source = "Он сказал важное слово другу."
+    # seq: document order, which decides among codes at one position (the inner pair closes first)
+    codes = [{"kind": "open", "id": 1, "pos": 10, "markup": "<b>", "seq": 0},
+             {"kind": "open", "id": 2, "pos": 17, "markup": "<i>", "seq": 1},
+             {"kind": "close", "id": 2, "pos": 22, "markup": "</i>", "seq": 2},
+             {"kind": "close", "id": 1, "pos": 22, "markup": "</b>", "seq": 3},
+             {"kind": "ph", "id": 3, "pos": 29, "markup": "<br>", "seq": 4}]
+    assert inline.tagged(source, codes) == "Он сказал <1>важное <2>слово</2></1> другу.<3/>"
+    english = "He told his friend an important word."
+    # он-he сказал-told другу-friend важное-important слово-word
+    links = [(0, 0), (1, 1), (4, 3), (2, 5), (3, 6)]
+    placed = inline.place_by_alignment(source, codes, english, links)
+    assert placed == "He told his friend an <1>important <2>word</2></1>.<3/>"
+    assert inline.problems(codes, placed) == []
+    # a pair without links stays for the translator; tags already placed are kept
+    assert inline.place_by_alignment(source, codes, "He told <1>x</1> y.", [(0, 0)]) == "He told <1>x</1> y.<3/>"
+
+
 def test_mask_keeps_offsets_and_hides_digits():
     english = "Area of 10<1>3</1> m<2/>"
     masked = inline.mask(english)
@@ -358,6 +377,16 @@ def test_editor_shows_tag_chips_and_inserts_the_next_missing_tag(env):  # noqa: 
     at.button(key="editor_insert_tag").click().run()
     no_exceptions(at)
     assert at.text_area[0].value == "The mayor said the new station opens in April.<1>"
+    assert at.button(key="editor_place_tags").disabled  # no word alignment stored yet
+    # with a word alignment of the saved English, the tags go around the linked words
+    save(env, mayor.id, "The mayor said the new station opens in April.")
+    # мэр-mayor, новая-new, станция-station (source words 0, 4, 5; English words 1, 4, 5)
+    env.save_word_alignment(mayor.id, "The mayor said the new station opens in April.", [(0, 1), (4, 4), (5, 5)],
+                            "test")
+    at = open_segment(sign_in("ann"), stored.id, mayor.id)
+    at.button(key="editor_place_tags").click().run()
+    no_exceptions(at)
+    assert at.text_area[0].value == "The mayor said the <1>new station</1> opens in April."
     # "copy source" brings the tags along
     at.button(key="editor_copy_source").click().run()
     assert at.text_area[0].value == "Мэр города сообщил, что <1>новая станция</1> откроется в апреле."

@@ -167,6 +167,44 @@ def next_missing(codes: Sequence[dict[str, Any]], english: str) -> str:
     return ""
 
 
+def place_by_alignment(source: str, codes: Sequence[dict[str, Any]], english: str,
+                       links: Sequence[tuple[int, int]]) -> str:
+    """The English with the source's missing paired tags placed by a word alignment: a pair wraps
+    the English words linked to the source words it wraps (from the first to the last of them).
+
+    `links` are (source word, English word) indexes over `workbench.text.words` of the plain source
+    and of the English (tag tokens hold no letters, so tokens never shift a word's index). A pair
+    whose words have no link, or that would cross a pair already there, is left to the translator;
+    a standalone code at the very start or end of the source goes to the same end of the English.
+    """
+    from .text import words  # the segmenter's word definition, the one the word aligner counts by
+
+    src_words = words(source)
+    present = {(t.kind, t.id) for t in parse(english)}
+    opens = {int(c["id"]): c for c in codes if c["kind"] == OPEN}
+    closes = {int(c["id"]): c for c in codes if c["kind"] == CLOSE}
+    pairs = [(cid, int(opens[cid]["pos"]), int(closes[cid]["pos"])) for cid in opens
+             if cid in closes and (OPEN, cid) not in present and (CLOSE, cid) not in present]
+    # Outer pairs first: an inner pair then lands inside the tokens of the outer one.
+    for cid, start, end in sorted(pairs, key=lambda p: (p[1] - p[2], p[1])):
+        inside = {i for i, t in enumerate(src_words) if t.start >= start and t.end <= end}
+        targets = sorted({e for s, e in links if s in inside})
+        en_words = words(english)
+        if not targets or targets[-1] >= len(en_words):
+            continue
+        a, b = en_words[targets[0]].start, en_words[targets[-1]].end
+        placed = english[:a] + token(OPEN, cid) + english[a:b] + token(CLOSE, cid) + english[b:]
+        if not any(p.what == "unbalanced" for p in problems(codes, placed)):
+            english = placed
+    for c in codes:
+        if c["kind"] == PH and (PH, int(c["id"])) not in present:
+            if int(c["pos"]) >= len(source):
+                english += token(PH, int(c["id"]))
+            elif int(c["pos"]) == 0:
+                english = token(PH, int(c["id"])) + english
+    return english
+
+
 # --- from markup to segments -----------------------------------------------------------------
 def assign(block_codes: Sequence[dict[str, Any]], spans: Sequence[tuple[int, int]]) -> list[list[dict[str, Any]]]:
     """Split a line's codes (positions in the line) among its sentences (spans in the line).

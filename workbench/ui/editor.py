@@ -289,6 +289,16 @@ def insert_next_tag(seg: Segment, english: str) -> str:
     return english + inline.next_missing(inline.codes_of(seg.inline), english)
 
 
+def place_tags(seg: Segment, saved: str, english: str, links: Sequence[tuple[int, int]]) -> str:
+    """The English in the box with the missing tags placed by the saved English's word alignment;
+    unchanged when the box's words are no longer those the alignment was made on."""
+    from ..text import words
+
+    if [t.text for t in words(english)] != [t.text for t in words(saved)]:
+        return english
+    return inline.place_by_alignment(seg.text, inline.codes_of(seg.inline), english, links)
+
+
 def document_html(store: Store, rows: Sequence[EditorRow], current: str | None, terms: Sequence[Term] = ()) -> str:
     """Several rows as one block (context rows dimmed, the current one highlighted)."""
     parts = []
