@@ -70,6 +70,15 @@ def test_figcaption_with_credit_is_one_boilerplate_segment(config):
     assert len(credit) == 1 and credit[0].role == "boilerplate"
 
 
+def test_nested_pairs_closing_at_one_place_nest(config):
+    page = "<html><body><p>Начало <b><i>двойного</i></b> и <a href='/x'><b>жирная ссылка</b></a>. Конец.</p></body></html>"
+    doc = document_from_bytes("n.html", page.encode(), config)
+    seg = doc.segments[0]
+    tagged = inline.tagged(seg.text, inline.codes_of(seg.inline))
+    assert tagged == "Начало <1><2>двойного</2></1> и <3><4>жирная ссылка</4></3>."
+    assert inline.problems(inline.codes_of(seg.inline), tagged) == []
+
+
 def test_pair_over_a_sentence_end_is_closed_and_reopened():
     codes = [{"kind": "open", "id": 1, "pos": 0, "markup": "<b>", "close": "</b>", "name": "b"},
              {"kind": "close", "id": 1, "pos": 21, "markup": "</b>", "name": "b"}]

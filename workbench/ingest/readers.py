@@ -194,7 +194,7 @@ def _line(pieces: list[str | dict[str, Any]], block: str, br: bool) -> HtmlLine 
                 out.append(" ")
                 length += 1
                 pending = False
-            codes.append({**piece, "pos": length})
+            codes.append({**piece, "pos": length, "seq": len(codes)})  # seq: document order
             continue
         for n, run in enumerate(_SPACES.split(_XML_INCOMPATIBLE.sub(" ", piece))):
             if n:
