@@ -9,6 +9,7 @@ every kind of move.
 
 import streamlit as st
 
+from workbench import inline
 from workbench.actions import can, documents, review, segments, terms
 from workbench.actions import flags as flag_actions
 from workbench.errors import WorkbenchError
@@ -296,6 +297,7 @@ def segment_editor() -> None:
                 st.text_area("English", value=row.english, key=text_key, height=96, disabled=read_only,
                              label_visibility="collapsed", placeholder=keys.placeholder(row.segment.index + 1),
                              help="Ctrl+Enter confirms and moves on; Alt+S saves")
+                tags_bar(row, text_key, read_only)
                 fc = st.columns([1, 1.3, 3], vertical_alignment="center")
                 fc[0].form_submit_button("Save", shortcut="Alt+S", on_click=submit, args=(False,),
                                          disabled=read_only, width="stretch")
@@ -337,6 +339,29 @@ def segment_editor() -> None:
     history_panel(row, bases)
     propose_panel(row)
     split_panel(row, rows)
+
+
+def tags_bar(row: editor.EditorRow, text_key: str, read_only: bool) -> None:
+    """For a segment with inline tags (links, bold… of an HTML import): the tags the English still
+    lacks and a button (Alt+T) that adds the next one at the end of the English box."""
+    codes = inline.codes_of(row.segment.inline)
+    if not codes:
+        return
+    english = state.get(text_key, row.english) or ""
+    missing = [p for p in inline.problems(codes, english) if p.what == "missing"]
+    links = store.word_alignment(row.id, row.english) if row.english and missing else None
+    t1, t2, t3 = st.columns([1, 1, 3], vertical_alignment="center")
+    t1.form_submit_button("Insert tag", key="editor_insert_tag", shortcut="Alt+T", disabled=read_only or not missing,
+                          on_click=lambda: state.__setitem__(text_key, editor.insert_next_tag(
+                              row.segment, state.get(text_key, "") or "")),
+                          width="stretch", help="Alt+T: add the next missing tag at the end of the English")
+    t2.form_submit_button("Place tags", key="editor_place_tags", shortcut="Alt+G", disabled=read_only or not links,
+                          on_click=lambda: state.__setitem__(text_key, editor.place_tags(
+                              row.segment, row.english, state.get(text_key, "") or "", links or [])),
+                          width="stretch", help="Alt+G: place the missing tags around the English words the word "
+                                                "alignment links to the words they wrap (run the word aligner first)")
+    t3.caption("Tags to place: " + (" ".join(f"`{inline.token(p.kind, p.id)}`" for p in missing) if missing
+                                    else "none") + " — type them as shown, e.g. `<1>words</1>`")
 
 
 def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict, text_key: str) -> None:
@@ -423,7 +448,7 @@ def memory_panel(row: editor.EditorRow, approved_terms: list, use_text, text_key
         else:
             st.html(editor.concordance_html(hits))
     st.button("Copy source to target", key="editor_copy_source", shortcut="Alt+I",
-              on_click=lambda: state.__setitem__(text_key, row.segment.text))
+              on_click=lambda: state.__setitem__(text_key, editor.tagged_source(row.segment)))
 
 
 def review_panel(row: editor.EditorRow) -> None:

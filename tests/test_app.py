@@ -529,7 +529,8 @@ def test_story_view_runs_the_aligner(env):
 
 
 @pytest.mark.parametrize("fmt, scope, marker", [("TMX", "document", "<tmx"), ("XLIFF", "document", "<xliff"),
-                                               ("CSV", "story", "Saturday"), ("TBX", "glossary", "<martif")])
+                                               ("CSV", "story", "Saturday"), ("TBX", "glossary", "<martif"),
+                                               ("HTML", "document", "On Saturday, the administration said again.")])
 def test_export_formats(env, fmt, scope, marker):
     from workbench.records import Term
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 ROLES = ("heading", "content", "boilerplate")
 LANGS = ("ru", "uk", "en", "other")
@@ -33,6 +34,8 @@ class Segment:
     role_reason: str = ""  # why ingestion chose the role (shown to the user)
     paragraph: int = 0
     status: str = "new"
+    # HTML imports: the inline codes of the segment and its block element (see workbench.inline).
+    inline: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

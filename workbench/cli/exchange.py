@@ -3,6 +3,7 @@
     workbench export tmx|csv (STORY|DOC) -o FILE [--status approved|edited|all] [--include-mt] [--context]
                                                   [--min-score S]
     workbench export xliff DOC -o FILE [--xliff-version 2.0|2.1|1.2] [--status ...]
+    workbench export html DOC -o FILE [--status ...]
     workbench export tbx|terms [STORY|DOC] -o FILE [--lang ru|uk] [--term-status ...]
     workbench import-tm FILE.tmx|.csv|.tsv
     workbench import-xliff FILE
@@ -64,6 +65,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default="2.0")
     q.set_defaults(func=cmd_export_xliff)
 
+    q = fmt.add_parser("html", help="the document as an HTML page: the English in place of the source, with the "
+                                    "links and formatting of an HTML import restored")
+    q.add_argument("ref", metavar="DOC", help="document id, file name or unique prefix")
+    unit_options(q, include_mt=False)
+    q.set_defaults(func=cmd_export_html)
+
     for name, helptext in (("tbx", "the glossary as TBX-Basic (martif)"),
                            ("terms", "the glossary as CSV/TSV in the glossaries/ column layout")):
         q = fmt.add_parser(name, help=helptext)
@@ -108,6 +115,15 @@ def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
                             context=args.context, min_score=args.min_score)
     _warn(report.warnings)
     out(f"wrote {report.units} unit(s) to {report.path}")
+    return 0
+
+
+def cmd_export_html(ctx: Context, args: argparse.Namespace) -> int:
+    from ..exchange.htmlpage import export_html
+
+    report = export_html(ctx.store, args.ref, args.output, status=args.status)
+    _warn(report.warnings)
+    out(f"wrote {report.units} segment(s) in English to {report.path}")
     return 0
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from .. import inline
 from ..records import SEGMENT_STATUS_RANK as _RANK
 from ..records import Bead, Document, Edit, Segment, Translation
 from ..store import Store
@@ -83,6 +85,9 @@ class ExportUnit:
     context: dict[str, str] = field(default_factory=dict)  # OmegaT context: file, id, prev, next
     bead_origin: str = ""  # ru/uk units: "corrected" (a person fixed the bead) or "aligner"
     bead_score: float | None = None  # the aligner's confidence in the bead
+    # The inline codes of a one-segment unit's source (HTML imports): TMX writes them and the
+    # English's tag tokens as <bpt>/<ept>/<ph>; tables keep the texts as they are.
+    codes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +213,7 @@ def _bilingual(side: _Side, story: str) -> ExportUnit:
         engine=side.engine, created_at=side.created_at, created_by=side.created_by, changed_at=side.changed_at,
         changed_by=side.changed_by, documents=[side.doc.name], story=story,
         segment_ids=[s.id for s in side.segments], context=_context(side.doc, seg),
+        codes=inline.codes_of(seg.inline) if len(side.segments) == 1 else [],
     )
 
 

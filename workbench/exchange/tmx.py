@@ -17,10 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from .. import __version__
+from .. import __version__, inline
 from ..records import TMUnit
 from ..store import Store
 from .collect import ExportReport, Selection, lang_code, select_units
@@ -129,11 +130,52 @@ def build_tmx(selection: Selection, *, context: bool = False) -> tuple[etree._El
         for ptype, value in props:
             if value or ptype in ("prev", "next"):
                 etree.SubElement(tu, "prop", type=ptype).text = clean(value)
-        for lang, text in unit.variants:
+        for i, (lang, text) in enumerate(unit.variants):
             tuv = etree.SubElement(tu, "tuv")
             tuv.set(XML_LANG, lang)
-            etree.SubElement(tuv, "seg").text = clean(text)
+            seg = etree.SubElement(tuv, "seg")
+            if unit.codes:
+                # the source with its codes placed; the English carries its tag tokens already
+                _put_seg(seg, inline.tagged(text, unit.codes) if i == 0 else text, unit.codes, clean)
+            else:
+                seg.text = clean(text)
     return root, clean.removed
+
+
+def _put_seg(seg: etree._Element, text: str, codes: list[dict[str, Any]], clean: _Cleaner) -> None:
+    """A <seg> with the tag tokens of `text` as TMX 1.4 inline codes holding the original markup:
+    pairs as <bpt i>/<ept i>, standalone codes as <ph x>, a tag without its partner as <it>."""
+    marks = inline.markup(codes)
+    tags = [t for t in inline.parse(text) if (t.kind, t.id) in marks]
+    opened: dict[int, int] = {}
+    paired: set[int] = set()
+    for n, t in enumerate(tags):
+        if t.kind == inline.OPEN and t.id not in opened:
+            opened[t.id] = n
+        elif t.kind == inline.CLOSE and t.id in opened and opened[t.id] not in paired:
+            paired.update((opened[t.id], n))
+    last = 0
+    for n, t in enumerate(tags):
+        chunk = clean(text[last:t.start])
+        if len(seg):
+            seg[-1].tail = (seg[-1].tail or "") + chunk
+        else:
+            seg.text = (seg.text or "") + chunk
+        last = t.end
+        if t.kind == inline.PH:
+            el = etree.SubElement(seg, "ph", x=str(t.id))
+        elif n in paired:
+            el = etree.SubElement(seg, "bpt" if t.kind == inline.OPEN else "ept", i=str(t.id))
+            if t.kind == inline.OPEN:
+                el.set("x", str(t.id))
+        else:
+            el = etree.SubElement(seg, "it", pos="begin" if t.kind == inline.OPEN else "end", x=str(t.id))
+        el.text = clean(marks[(t.kind, t.id)])
+    chunk = clean(text[last:])
+    if len(seg):
+        seg[-1].tail = (seg[-1].tail or "") + chunk
+    else:
+        seg.text = (seg.text or "") + chunk
 
 
 def write_tmx(selection: Selection, path: str | Path, *, context: bool = False) -> ExportReport:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import __version__
+from .. import __version__, inline
 from ..records import SEGMENT_STATUS_RANK as _RANK
 from ..records import Document, Flag, Translation
 from ..store import EditConflict, Store
@@ -162,6 +162,76 @@ class _Writer:
         return text + (f" (suggestion: {f.suggestion})" if f.suggestion else "")
 
 
+# XLIFF 1.2 ctype of the HTML elements the importer keeps as codes.
+_CTYPE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined", "a": "link"}
+
+
+def _put_inline(el: etree._Element, text: str, codes: list[dict], ns: str, two: bool, clean) -> None:  # noqa: ANN001
+    """Fill `el` with `text`, its tag tokens written as XLIFF inline codes: nested pairs as <pc>
+    (2.x) or <g> (1.2), standalone codes as <ph/> or <x/>; an English whose tags do not nest gets
+    <sc/>/<ec/> (2.x) or <bx/>/<ex/> (1.2), which may stand in any order. A token without a code
+    in the source (a slip the tags check reports) stays text, and comes back as the same token."""
+    known = {(c["kind"], int(c["id"])) for c in codes}
+    tags = [t for t in inline.parse(text) if (t.kind, t.id) in known]
+    names = {int(c["id"]): str(c.get("name", "")) for c in codes}
+    nested = inline.balanced(tags)
+    stack = [el]
+    last = 0
+
+    def put_text(chunk: str) -> None:
+        if not chunk:
+            return
+        target = stack[-1]
+        if len(target):
+            target[-1].tail = (target[-1].tail or "") + clean(chunk)
+        else:
+            target.text = (target.text or "") + clean(chunk)
+
+    for t in tags:
+        put_text(text[last:t.start])
+        last = t.end
+        cid = str(t.id)
+        if t.kind == inline.PH:
+            child = etree.SubElement(stack[-1], ns + ("ph" if two else "x"), id=cid)
+            if two:
+                child.set("dataRef", f"d{cid}")
+        elif nested and t.kind == inline.OPEN:
+            child = etree.SubElement(stack[-1], ns + ("pc" if two else "g"), id=cid)
+            if two:
+                child.set("dataRefStart", f"d{cid}o")
+                child.set("dataRefEnd", f"d{cid}c")
+            elif names.get(t.id) in _CTYPE:
+                child.set("ctype", _CTYPE[names[t.id]])
+            stack.append(child)
+        elif nested:
+            stack.pop()
+        elif t.kind == inline.OPEN:
+            child = etree.SubElement(stack[-1], ns + ("sc" if two else "bx"), id=cid)
+            if two:
+                child.set("dataRef", f"d{cid}o")
+            else:
+                child.set("rid", cid)
+        else:
+            child = etree.SubElement(stack[-1], ns + ("ec" if two else "ex"))
+            if two:
+                child.set("startRef", cid)
+                child.set("dataRef", f"d{cid}c")
+            else:
+                child.set("id", f"{cid}e")
+                child.set("rid", cid)
+    put_text(text[last:])
+
+
+def _original_data(unit: etree._Element, codes: list[dict], x: str, clean) -> None:  # noqa: ANN001
+    """XLIFF 2 <originalData>: the HTML each code stands for, so a CAT tool can show it."""
+    if not codes:
+        return
+    data = etree.SubElement(unit, x + "originalData")
+    for c in codes:
+        suffix = {"open": "o", "close": "c", "ph": ""}[c["kind"]]
+        etree.SubElement(data, x + "data", id=f"d{c['id']}{suffix}").text = clean(str(c.get("markup", "")))
+
+
 def export_xliff(store: Store, doc_ref: str, path: str | Path, *, version: str = "2.0",
                  status: str = "all") -> ExportReport:
     """Write one document as XLIFF `version` (2.0 by default, 2.1 or 1.2 on request)."""
@@ -225,10 +295,13 @@ def _build2(w: _Writer, version: str) -> etree._Element:
                 if f.id is not None:
                     note.set("id", f"f{f.id}")
                 note.text = w.clean(w.note_text(f))
+        codes = inline.codes_of(seg.inline)
+        _original_data(unit, codes, x, w.clean)
         segment = etree.SubElement(unit, x + "segment", state=STATE2[seg.status] if has_en else "initial")
-        etree.SubElement(segment, x + "source").text = w.clean(seg.text)
+        _put_inline(etree.SubElement(segment, x + "source"), inline.tagged(seg.text, codes), codes, x, True, w.clean)
         if has_en and eng is not None:
-            etree.SubElement(segment, x + "target").text = w.clean(eng.text)
+            _put_inline(etree.SubElement(segment, x + "target"), eng.text, codes, x, True,
+                        w.clean)
     return root
 
 
@@ -266,13 +339,14 @@ def _build12(w: _Writer) -> etree._Element:
             tu.set(wb + "engine", eng.engine)
         if seg.id in w.mt:
             tu.set(wb + "model", w.clean(w.mt[seg.id].model_id))
+        codes = inline.codes_of(seg.inline)
         src = etree.SubElement(tu, x + "source")
         src.set(f"{{{XML_NS}}}lang", bcp47(w.doc.lang))
-        src.text = w.clean(seg.text)
+        _put_inline(src, inline.tagged(seg.text, codes), codes, x, False, w.clean)
         if has_en and eng is not None:
             tgt = etree.SubElement(tu, x + "target", state=STATE12[seg.status])
             tgt.set(f"{{{XML_NS}}}lang", "en")
-            tgt.text = w.clean(eng.text)
+            _put_inline(tgt, eng.text, codes, x, False, w.clean)
         for f in w.flags.get(seg.id, []):
             note = etree.SubElement(tu, x + "note", priority=str(_PRIORITY.get(f.level, 5)),
                                     annotates="source" if f.side == "source" else "target")
@@ -289,6 +363,50 @@ def _build12(w: _Writer) -> etree._Element:
 
 
 # --- reading ------------------------------------------------------------------------------------
+def _tagged_text(elem: etree._Element | None, ids: dict[str, int]) -> str | None:
+    """The text of a source or target with its inline codes as tag tokens (`workbench.inline`):
+    pairs (<g>, <pc>, <bpt>/<ept>, <bx>/<ex>, <sc>/<ec>) as <n>…</n>, standalone codes (<x/>,
+    <ph>, <it>) as <n/>; a native code's content is not text. Ids are the file's when they are
+    numbers, else numbered in order of appearance in the unit (`ids`, shared by source and target)."""
+    if elem is None:
+        return None
+
+    def num(value: str | None) -> int:
+        key = (value or "").strip()
+        if key.isdigit() and 0 < int(key) < 1000:
+            return int(key)
+        if key not in ids:
+            ids[key] = _free(ids)
+        return ids[key]
+
+    parts: list[str] = [elem.text or ""]
+    for child in elem:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        name = local_name(child.tag)
+        if name in ("g", "pc"):
+            n = num(child.get("id"))
+            parts += [inline.token(inline.OPEN, n), _tagged_text(child, ids) or "", inline.token(inline.CLOSE, n)]
+        elif name in ("x", "ph", "it"):
+            parts.append(inline.token(inline.PH, num(child.get("id"))))
+        elif name in ("bx", "bpt", "sc"):
+            parts.append(inline.token(inline.OPEN, num(child.get("rid") or child.get("id"))))
+        elif name in ("ex", "ept", "ec"):
+            parts.append(inline.token(inline.CLOSE, num(child.get("startRef") or child.get("rid") or child.get("id"))))
+        elif name in _CODE_ELEMENTS:
+            pass
+        else:
+            parts.append(_tagged_text(child, ids) or "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _free(ids: dict[str, int]) -> int:
+    used = set(ids.values())
+    return next(n for n in range(1, 1000) if n not in used and str(n) not in ids)
+
+
 def _text(elem: etree._Element | None) -> str | None:
     if elem is None:
         return None
@@ -340,16 +458,17 @@ def _read2(p: Path, root: etree._Element, version: str) -> XliffFile:
             src_parts: list[str] = []
             tgt_parts: list[str] = []
             has_target = False
+            ids: dict[str, int] = {}
             states: list[str] = []
             for part in unit:
                 name = local_name(part.tag) if namespace(part.tag) == x else ""
                 if name not in ("segment", "ignorable"):
                     continue
-                src = _text(next(iter(_children(part, x, "source")), None))
+                src = _tagged_text(next(iter(_children(part, x, "source")), None), ids)
                 if src is None:
                     raise ExchangeError(f"{p}: unit {unit.get('id')!r} (line {part.sourceline}): <{name}> "
                                         "without <source>")
-                tgt = _text(next(iter(_children(part, x, "target")), None))
+                tgt = _tagged_text(next(iter(_children(part, x, "target")), None), ids)
                 src_parts.append(src)
                 if tgt is not None:
                     has_target = True
@@ -416,8 +535,10 @@ def _read12(p: Path, root: etree._Element, ns: str, version: str) -> XliffFile:
                                   e.get("origin", ""), _parse_iso(e.get("date")))
                          for e in tu if e.tag == f"{{{WB_NS}}}edit" and _version_number(e.get("version")) is not None]
             notes = [n.text or "" for n in tu if n.tag == q("note")]
+            ids: dict[str, int] = {}
             units.append(XliffUnit(
-                id=tu.get("id", ""), source=_text(src_el) or "", target=_text(tgt_el), status=status,
+                id=tu.get("id", ""), source=_tagged_text(src_el, ids) or "", target=_tagged_text(tgt_el, ids),
+                status=status,
                 translate=tu.get("translate", "yes") != "no", version=_version_number(meta.get("version")),
                 meta=meta, revisions=revisions, notes=notes))
     return XliffFile(p, version, srclang, trglang, docs, units)
@@ -454,7 +575,7 @@ def import_xliff(store: Store, path: str | Path, actor: str, *, approve: bool = 
         if seg is None:
             report.results.append(UnitResult(u.id, "refused", "no such segment in this project"))
             continue
-        if not _same_text(u.source, seg.text):
+        if not _same_text(inline.plain(u.source), seg.text):
             report.results.append(UnitResult(u.id, "refused", "source no longer matches the segment"))
             continue
         try:

@@ -3,7 +3,8 @@
 Detector families, one module each: `glossary` (known bad renderings, missing approved terms),
 `artifacts` (source-side MT artifacts), `boilerplate`, `consistency` (source <-> English),
 `versions` (aligned ru/uk versions of a story), `qa` (the classic QA checks), `untranslated`
-(English words left in ru/uk text, Cyrillic left in the English), `spelling` (non-words), `grammar`
+(English words left in ru/uk text, Cyrillic left in the English), `tags` (the inline tags of HTML
+imports in the English), `spelling` (non-words), `grammar`
 (agreement and government from pymorphy3 parses) and `adequacy` (source <-> English, and source <-> an
 English original, by the translation lexicon). Checks that need
 something absent (an English, token log-probabilities, a word or sentence alignment) are skipped
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import inline
 from ..config import Config
 from ..glossary import load_glossary_file
 from ..records import Flag, Term
@@ -36,6 +38,7 @@ from . import (
     qa,
     risk,
     spelling,
+    tags,
     untranslated,
     versions,
 )
@@ -47,7 +50,7 @@ __all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_
            "risk_score", "rank_segments", "glossary_files", "file_terms"]
 
 FAMILIES = (glossary_flags, artifacts, boilerplate, consistency, versions, qa, untranslated, spelling, grammar,
-            adequacy)
+            adequacy, tags)
 
 
 @dataclass
@@ -221,7 +224,8 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
     for seg in segments:
         en = english[seg.id].text if seg.id in english else ""
         links = store.word_alignment(seg.id, en) if en.strip() else None
-        items.append(SegmentView(seg, en, translations.get(seg.id), links))
+        # Tag tokens masked one for one: no check reads "<1>" as a number or bracket (offsets hold).
+        items.append(SegmentView(seg, inline.mask(en), translations.get(seg.id), links))
     notes: list[str] = []
     terms = store.terms()
     # The starter glossary files stand in for a language until the project has approved terms of
@@ -238,7 +242,7 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
     if only is not None:
         items = [i for i in items if i.seg.id in only]
         flags = [f for f in flags if f.segment_id in only]
-    stored = store.replace_flags({i.seg.id: (i.seg.text, i.english) for i in items}, flags)
+    stored = store.replace_flags({i.seg.id: (i.seg.text, inline.unmask(i.english)) for i in items}, flags)
     stored.sort(key=lambda f: (-f.severity, f.id or 0))
     return FlagRun(stored, notes + run_notes, len(items))
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import inline
 from ..config import Config
 from ..records import Document, Segment
 from ..safetext import name_problem
 from . import langid, roles, stories
-from .readers import SUPPORTED_SUFFIXES, IngestError, decode_named, read_text
-from .segment import blocks, segment_id, sentences
+from .readers import SUPPORTED_SUFFIXES, HtmlLine, IngestError, decode_page, read_page
+from .segment import Span, blocks, segment_id, sentences
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is the caller's; reading files does not need it
     from ..store import Store
@@ -53,9 +54,15 @@ def _check_lengths(text: str, name: str) -> None:
                               "(is this an article? split it into paragraphs)")
 
 
+# Lines that stay one segment whatever their full stops: a figure caption with its credit is page
+# furniture, and cutting "Name. Photo: Agency" in two makes two would-be headings.
+_WHOLE_LINE_REASONS = (roles.FIGURE_CAPTION, roles.CAPTION_CREDIT)
+
+
 def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str = "",
-                   source_path: str = "") -> Document:
-    """Segment, identify and classify a decoded text."""
+                   source_path: str = "", lines: list[HtmlLine] | None = None) -> Document:
+    """Segment, identify and classify a decoded text. `lines`: the HTML reader's lines of `text`
+    (block elements and inline codes); their codes become each segment's `inline` map."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: a Python str may hold one, no file or database can
@@ -67,9 +74,13 @@ def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str 
         raise IngestError(f"{name}: empty file")
     block_langs = [langid.detect(b.text) for b in blks]
     doc_lang = langid.detect_document([b.text for b in blks])
-    block_roles = roles.classify(blks, doc_lang)
+    if lines is not None and [ln.text for ln in lines] != [b.text for b in blks]:
+        lines = None  # not the lines of this text: no block or code information to use
+    block_roles = roles.classify(blks, doc_lang, [ln.block for ln in lines] if lines else None)
+    spans = _whole_lines(sentences(text), blks, block_roles)
+    codes = _segment_codes(spans, blks, lines) if lines else {}
     segs: list[Segment] = []
-    for span in sentences(text):
+    for n, span in enumerate(spans):
         lang = block_langs[span.block]
         if lang in ("ru", "uk") and doc_lang in ("ru", "uk") and lang != doc_lang:
             # A short sentence seldom has the letters that tell ru from uk: a paragraph's own
@@ -82,17 +93,49 @@ def build_document(text: str, name: str, *, encoding: str = "utf-8", title: str 
         role = block_roles[span.block]
         segs.append(Segment(id=segment_id(sha, span.start, span.text), doc_id=0, index=len(segs),
                             start=span.start, end=span.end, text=span.text, lang=lang, role=role.role,
-                            role_reason=role.reason, paragraph=span.block))
+                            role_reason=role.reason, paragraph=span.block, inline=codes.get(n, {})))
     if not title:
         title = next((s.text for s in segs if s.role == "heading"), "")
     return Document(id=None, name=name, sha256=sha, text=text, lang=doc_lang, encoding=encoding, title=title,
                     source_path=source_path, segments=segs)
 
 
+def _whole_lines(spans: list[Span], blks: list, block_roles: list[roles.Role]) -> list[Span]:
+    """The sentences, with the lines whose role keeps them whole as one span each."""
+    out: list[Span] = []
+    for span in spans:
+        if block_roles[span.block].reason in _WHOLE_LINE_REASONS:
+            b = blks[span.block]
+            if not out or out[-1].block != span.block:
+                out.append(Span(b.start, b.end, b.text, b.index))
+            continue
+        out.append(span)
+    return out
+
+
+def _segment_codes(spans: list[Span], blks: list, lines: list[HtmlLine]) -> dict[int, dict]:
+    """span number -> the segment's inline map (block element, <br> before it, codes)."""
+    out: dict[int, dict] = {}
+    by_block: dict[int, list[int]] = {}
+    for n, span in enumerate(spans):
+        by_block.setdefault(span.block, []).append(n)
+    for b, ns in by_block.items():
+        line, start = lines[b], blks[b].start
+        parts = inline.assign(line.codes, [(spans[n].start - start, spans[n].end - start) for n in ns])
+        for i, (n, codes) in enumerate(zip(ns, parts, strict=True)):
+            entry: dict = {"block": line.block}
+            if line.br and i == 0:
+                entry["br"] = True
+            if codes:
+                entry["codes"] = codes
+            out[n] = entry
+    return out
+
+
 def read_document(path: Path, config: Config) -> Document:
     name = check_name(path.name)
-    text, encoding, title = read_text(path, config.max_import_bytes)
-    return build_document(text, name, encoding=encoding, title=title, source_path=str(path))
+    text, encoding, title, lines = read_page(path, config.max_import_bytes)
+    return build_document(text, name, encoding=encoding, title=title, source_path=str(path), lines=lines)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -141,8 +184,8 @@ def document_from_bytes(name: str, data: bytes, config: Config) -> Document:
     suffix = Path(safe).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{safe}: unsupported file type {suffix or '(none)'} (use {', '.join(SUPPORTED_SUFFIXES)})")
-    text, encoding, title = decode_named(data, safe, suffix, config.max_import_bytes)
-    return build_document(text, safe, encoding=encoding, title=title)
+    text, encoding, title, lines = decode_page(data, safe, suffix, config.max_import_bytes)
+    return build_document(text, safe, encoding=encoding, title=title, lines=lines)
 
 
 def import_uploads(store: Store, files: list[tuple[str, bytes]], config: Config, *, story: str | None = None,

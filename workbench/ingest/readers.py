@@ -1,10 +1,14 @@
-"""Files to text: size and binary checks, encoding detection, and article text out of HTML."""
+"""Files to text: size and binary checks, encoding detection, and article text out of HTML (with the
+inline markup of each line kept as codes, see `workbench.inline`)."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 from lxml import etree, html
@@ -89,11 +93,29 @@ def _checked(text: str, name: str) -> str:
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button",
          "template", "select", "menu")
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "section", "article",
-          "br", "tr", "pre", "dd", "dt", "title"}
+          "tr", "pre", "dd", "dt", "title", "figure", "ul", "ol", "table", "main", "body"}
+# Inline elements kept as codes (see workbench.inline); any other inline element (span, font)
+# contributes its text only.
+_INLINE = {"b", "strong", "i", "em", "u", "s", "sup", "sub", "a", "mark", "small"}
+# A link survives only with a web or mail address or a relative one: an exported page must not
+# carry a javascript: or data: URL from an imported one.
+_SAFE_HREF = re.compile(r"^(https?:|mailto:|[^:]*$)", re.I)
+_SPACES = re.compile(r"[^\S\xa0]+")
 
 
-def html_to_text(markup: str, name: str) -> tuple[str, str]:
-    """Article text of an HTML page (paragraphs separated by blank lines) and its title."""
+@dataclass
+class HtmlLine:
+    """One line of the article text: the plain text, the block element it came from, whether a
+    <br> in the same element precedes it, and its inline codes (positions in `text`)."""
+
+    text: str
+    block: str
+    br: bool = False
+    codes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def html_lines(markup: str, name: str) -> tuple[list[HtmlLine], str]:
+    """The article of an HTML page as lines with inline codes, and the page title."""
     # lxml refuses control characters in text set from Python (ValueError); in a page they are noise.
     markup = _XML_INCOMPATIBLE.sub(" ", markup)
     try:
@@ -108,31 +130,97 @@ def html_to_text(markup: str, name: str) -> tuple[str, str]:
     etree.strip_elements(root, *_DROP, with_tail=False)
     # The article element holds the story; pages without one fall back to <main>, then <body>.
     container = next((found[0] for xp in ("//article", "//main", "//body") if (found := root.xpath(xp))), root)
-    blocks: list[str] = []
-    current: list[str] = []
+    lines: list[HtmlLine] = []
+    current: list[str | dict[str, Any]] = []
+    state = {"br": False, "next_id": 1}
+    blocks_open: list[str] = ["p"]
 
-    def flush() -> None:
-        line = " ".join(_XML_INCOMPATIBLE.sub(" ", "".join(current)).split())
-        if line:
-            blocks.append(line)
+    def flush(after_br: bool = False) -> None:
+        line = _line(current, blocks_open[-1], state["br"])
         current.clear()
+        if line is not None:
+            lines.append(line)
+        state["br"] = after_br
 
     def walk(el: html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "br":
+            flush(after_br=True)
+            return
+        code = _open_code(el, tag, state) if tag in _INLINE else None
         if tag in _BLOCK:
             flush()
+            blocks_open.append(tag)
+        if code is not None:
+            current.append(code)
         if el.text and tag:
             current.append(el.text)
         for child in el:
             walk(child)
             if child.tail:
                 current.append(child.tail)
+        if code is not None:
+            current.append({"kind": "close", "id": code["id"], "markup": code["close"], "name": tag})
         if tag in _BLOCK:
             flush()
+            blocks_open.pop()
 
     walk(container)
     flush()
-    text = "\n\n".join(blocks)
+    return lines, title
+
+
+def _open_code(el: html.HtmlElement, tag: str, state: dict[str, Any]) -> dict[str, Any] | None:
+    attrs = ""
+    if tag == "a":
+        href = (el.get("href") or "").strip()
+        if not href or not _SAFE_HREF.match(href):
+            return None
+        attrs = f' href="{escape(href, quote=True)}"'
+    cid = state["next_id"]
+    state["next_id"] += 1
+    return {"kind": "open", "id": cid, "markup": f"<{tag}{attrs}>", "close": f"</{tag}>", "name": tag}
+
+
+def _line(pieces: list[str | dict[str, Any]], block: str, br: bool) -> HtmlLine | None:
+    """Collapse white space (keeping non-breaking spaces) and place the codes in the result."""
+    out: list[str] = []
+    length = 0
+    codes: list[dict[str, Any]] = []
+    pending = False
+    for piece in pieces:
+        if isinstance(piece, dict):
+            if piece["kind"] != "close" and pending and length:
+                out.append(" ")
+                length += 1
+                pending = False
+            codes.append({**piece, "pos": length, "seq": len(codes)})  # seq: document order
+            continue
+        for n, run in enumerate(_SPACES.split(_XML_INCOMPATIBLE.sub(" ", piece))):
+            if n:
+                pending = True  # white space stood between this run and the one before
+            if not run:
+                continue
+            if pending and length:
+                out.append(" ")
+                length += 1
+            pending = False
+            out.append(run)
+            length += len(run)
+    text = "".join(out)
+    stripped = text.strip()
+    if not stripped:
+        return None
+    lead = len(text) - len(text.lstrip())
+    for c in codes:
+        c["pos"] = max(0, min(len(stripped), c["pos"] - lead))
+    return HtmlLine(stripped, block, br, codes)
+
+
+def html_to_text(markup: str, name: str) -> tuple[str, str]:
+    """Article text of an HTML page (paragraphs separated by blank lines) and its title."""
+    lines, title = html_lines(markup, name)
+    text = "\n\n".join(line.text for line in lines)
     if not text.strip():
         raise IngestError(f"{name}: no article text found in the HTML")
     return text, title
@@ -165,10 +253,30 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
 
 def decode_named(data: bytes, name: str, suffix: str, max_bytes: int) -> tuple[str, str, str]:
     """Like `read_text` for bytes already in memory (uploads)."""
+    text, encoding, title, _lines = decode_page(data, name, suffix, max_bytes)
+    return text, encoding, title
+
+
+def decode_page(data: bytes, name: str, suffix: str, max_bytes: int
+                ) -> tuple[str, str, str, list[HtmlLine] | None]:
+    """`decode_named` with the HTML lines and their inline codes (None for plain text)."""
     if len(data) > max_bytes:
         raise IngestError(f"{name}: file is {len(data)} bytes, over the import limit of {max_bytes} bytes")
     text, encoding = decode(data, name)
     title = ""
+    lines = None
     if suffix in (".html", ".htm") or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
-        text, title = html_to_text(text, name)
-    return text, encoding, title
+        lines, title = html_lines(text, name)
+        text = "\n\n".join(line.text for line in lines)
+        if not text.strip():
+            raise IngestError(f"{name}: no article text found in the HTML")
+    return text, encoding, title, lines
+
+
+def read_page(path: Path, max_bytes: int) -> tuple[str, str, str, list[HtmlLine] | None]:
+    """`read_text` with the HTML lines (see `decode_page`)."""
+    name = str(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{name}: unsupported file type {path.suffix or '(none)'} "
+                           f"(use {', '.join(SUPPORTED_SUFFIXES)})")
+    return decode_page(read_limited(path, max_bytes), name, path.suffix.lower(), max_bytes)

@@ -48,6 +48,12 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 _JOB_TITLES = frozenset({"редактор", "автор", "кореспондент", "корреспондент", "журналіст", "журналист",
                          "фотограф", "оглядач", "обозреватель", "фотокореспондент", "фотокорреспондент",
                          "ведучий", "ведущий", "editor", "reporter", "correspondent"})
+FIGURE_CAPTION = "figure caption"
+CAPTION_CREDIT = "caption with photo credit"
+# A caption that ends with its credit on the same line ("Name. Photo: Agency").
+_TRAILING_CREDIT = re.compile(
+    r"[.!?…]\s+(фото|photo|фотографи[яі]|ілюстрація|иллюстрация|джерело фото|источник фото|відео|видео|video)"
+    r"\s*(:|–|—|-)\s*\S[^.!?]{0,60}$", re.I)
 _COUNTER = re.compile(r"^[\s\-–—•*·|]*[\d\s.,:/\-–—]+[\s\-–—•*·|]*$")
 _UI_WORDS = re.compile(r"\b(fullscreen|share|tweet|embed|print|close)\s*$", re.I)
 
@@ -81,6 +87,8 @@ def _rule_role(block: Block, doc_lang: str) -> str | None:
             return reason
     if _COUNTER.match(text):
         return "view counter or timestamp"
+    if _TRAILING_CREDIT.search(text) and _word_count(text) <= 40:
+        return CAPTION_CREDIT
     n = _word_count(text)
     if text.count(" | ") >= 2 and not _END_PUNCT.search(text):
         return "photo credit (agency list)"
@@ -115,12 +123,15 @@ def _is_heading_shape(block: Block, doc_lang: str, max_words: int) -> bool:
     return last not in ("ADJF", "PREP", "CONJ", "PRCL")
 
 
-def classify(blocks: list[Block], doc_lang: str) -> list[Role]:
-    """The role of each block of a document, with the reason."""
+def classify(blocks: list[Block], doc_lang: str, elements: list[str] | None = None) -> list[Role]:
+    """The role of each block of a document, with the reason. `elements`: the HTML element of each
+    block, when the document came from HTML (a <figcaption> is a caption whatever its words)."""
     reasons = [_rule_role(b, doc_lang) for b in blocks]
+    if elements is not None:
+        reasons = [FIGURE_CAPTION if el == "figcaption" else r for r, el in zip(reasons, elements, strict=True)]
     roles: list[Role] = [Role(BOILERPLATE, r) if r else Role(CONTENT, "") for r in reasons]
     n = len(blocks)
-    credit = {i for i, r in enumerate(reasons) if r and ("credit" in r)}
+    credit = {i for i, r in enumerate(reasons) if r and "credit" in r and r != CAPTION_CREDIT}
     alt = {i for i, r in enumerate(reasons) if r and ("alt text" in r or "UI string" in r)}
     for i, block in enumerate(blocks):
         if reasons[i]:

@@ -34,7 +34,7 @@ __all__ = ["Store", "StoreError", "NotFound", "EditConflict", "open_store"]
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id. Checked against the migration scripts by the tests; kept
 # here so that opening an up-to-date store does not import Alembic (a second of every CLI call).
-SCHEMA_HEAD = "editor01"
+SCHEMA_HEAD = "inline01"
 
 
 def _alembic_config(url: str):  # noqa: ANN202 - alembic is imported lazily

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
 
+from .. import inline
 from ..records import ROLES, Document, Segment, Story
 from .errors import NotFound, StoreError
 from .schema import (
@@ -26,10 +27,18 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+def _with_codes(entry: dict, codes: list) -> dict:
+    entry.pop("codes", None)
+    if codes:
+        entry["codes"] = codes
+    return entry
+
+
 def segment_record(row: SegmentRow) -> Segment:
     return Segment(
         id=row.id, doc_id=row.doc_id, index=row.idx, start=row.start, end=row.end, text=row.text,
         lang=row.lang, role=row.role, role_reason=row.role_reason, paragraph=row.paragraph, status=row.status,
+        inline=dict(row.inline or {}),
     )
 
 
@@ -73,7 +82,7 @@ class DocumentStore:
                 seg_rows = [
                     SegmentRow(id=seg.id, doc_id=row.id, idx=seg.index, start=seg.start, end=seg.end,
                                text=seg.text, lang=seg.lang, role=seg.role, role_reason=seg.role_reason,
-                               paragraph=seg.paragraph)
+                               paragraph=seg.paragraph, inline=seg.inline or {})
                     for seg in doc.segments
                 ]
                 s.add_all(seg_rows)
@@ -188,6 +197,9 @@ class DocumentStore:
             doc = s.get(DocumentRow, old.doc_id)
             first = self._new_segment(s, doc, old, old.start, head)
             second = self._new_segment(s, doc, old, old.start + at + lead, tail)
+            codes_a, codes_b = inline.split(inline.codes_of(old.inline), len(head), at + lead, len(old.text))
+            first.inline = _with_codes({**(old.inline or {})}, codes_a)
+            second.inline = _with_codes({k: v for k, v in (old.inline or {}).items() if k != "br"}, codes_b)
             s.execute(update(SegmentRow).where(SegmentRow.doc_id == old.doc_id, SegmentRow.idx > old.idx)
                       .values(idx=SegmentRow.idx + 1))
             second.idx = old.idx + 1
@@ -220,6 +232,9 @@ class DocumentStore:
             doc = s.get(DocumentRow, a.doc_id)
             merged = self._new_segment(s, doc, a, a.start, doc.text[a.start:b.end])
             merged.end = b.end
+            codes_a = inline.codes_of(a.inline)
+            merged.inline = _with_codes({**(a.inline or {})}, codes_a + inline.shift(
+                inline.codes_of(b.inline), b.start - a.start, max((int(c["id"]) for c in codes_a), default=0) + 1))
             s.add(merged)
             s.flush()
             self._carry_english(s, [a, b], merged, actor, "merge", f"merge of segments {a.id} and {b.id}")
@@ -252,6 +267,7 @@ class DocumentStore:
 
         version = 0
         texts = []
+        first_id = 0  # a later segment's tag tokens follow the earlier ones' (see merge_segments)
         for old in olds:
             rows = s.scalars(select(EditRow).where(EditRow.segment_id == old.id).order_by(EditRow.version)).all()
             mt = s.scalar(select(TranslationRow.text).where(TranslationRow.segment_id == old.id)
@@ -261,7 +277,8 @@ class DocumentStore:
                 note = f"was version {row.version} of segment {old.id}"
                 row.segment_id, row.version = new.id, version
                 row.comment = f"{row.comment}; {note}" if row.comment else note
-            texts.append(edit_record(rows[-1]).text if rows else (mt or ""))
+            texts.append(inline.shift_tokens(edit_record(rows[-1]).text if rows else (mt or ""), first_id))
+            first_id += max((int(c["id"]) for c in inline.codes_of(old.inline)), default=0)
         joined = " ".join(t.strip() for t in texts if t.strip())
         last = s.scalar(select(EditRow.text).where(EditRow.segment_id == new.id)
                         .order_by(EditRow.version.desc()).limit(1))

@@ -84,6 +84,9 @@ class SegmentRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="new")
     # Optimistic concurrency: the number of the latest edit; a save names the version it started from.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # From migration inline01: the inline codes of an HTML import and the block element (see
+    # workbench.inline); empty for plain text.
+    inline: Mapped[dict] = mapped_column(JSON, default=dict)
     __table_args__ = (Index("ix_segments_doc_idx", "doc_id", "idx"),)
 
 

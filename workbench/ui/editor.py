@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import inline
 from ..errors import WorkbenchError
 from ..glossary import match_terms
 from ..records import Document, Flag, Segment, Term
@@ -253,11 +254,49 @@ def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tup
     if row.open_flags:
         badges.append(h.badge(f"{len(row.open_flags)} flag{'s' * (len(row.open_flags) > 1)}", "flag"))
     role = h.badge(seg.role, "role") if seg.role != "content" else ""
-    english = h.render_text(row.english, en_marks, word_numbers=True) if row.english else "(not translated yet)"
+    english = h.tag_chips(h.render_text(row.english, en_marks, word_numbers=True)) if row.english \
+        else "(not translated yet)"
     return (f'<div class="wb-pair {css} {h.pair_class(row.id)}">'
             f'<div class="wb-src"><span class="wb-num">{seg.index + 1}</span>{role}'
-            f'{h.render_text(seg.text, src_marks, word_numbers=True)}</div>'
+            f'{h.render_text(seg.text, src_marks, word_numbers=True, inserts=tag_inserts(seg))}</div>'
             f'<div class="wb-en {kind}">{"".join(badges)}{english}</div></div>' + h.link_css(row.id, links))
+
+
+def tag_inserts(seg: Segment) -> dict[int, str]:
+    """The chips of a segment's inline codes by position in its text (several at one place join)."""
+    out: dict[int, str] = {}
+    codes = inline.codes_of(seg.inline)
+    tagged = inline.tagged(seg.text, codes)  # the order tokens take where several share a position
+    by_token = {inline.token(c["kind"], int(c["id"])): c for c in codes}
+    shift = 0
+    for t in inline.parse(tagged):
+        c = by_token.get(tagged[t.start:t.end])
+        if c is None:
+            continue
+        pos = t.start - shift
+        shift += t.end - t.start
+        out[pos] = out.get(pos, "") + h.tag_chip(tagged[t.start:t.end], str(c.get("markup", "")))
+    return out
+
+
+def tagged_source(seg: Segment) -> str:
+    """The source with its tag tokens (what "copy source" puts into the English box)."""
+    return inline.tagged(seg.text, inline.codes_of(seg.inline))
+
+
+def insert_next_tag(seg: Segment, english: str) -> str:
+    """The English with the next source tag it lacks added at its end (unchanged when none lacks)."""
+    return english + inline.next_missing(inline.codes_of(seg.inline), english)
+
+
+def place_tags(seg: Segment, saved: str, english: str, links: Sequence[tuple[int, int]]) -> str:
+    """The English in the box with the missing tags placed by the saved English's word alignment;
+    unchanged when the box's words are no longer those the alignment was made on."""
+    from ..text import words
+
+    if [t.text for t in words(english)] != [t.text for t in words(saved)]:
+        return english
+    return inline.place_by_alignment(seg.text, inline.codes_of(seg.inline), english, links)
 
 
 def document_html(store: Store, rows: Sequence[EditorRow], current: str | None, terms: Sequence[Term] = ()) -> str:

@@ -52,6 +52,12 @@ def _csv(store: Store, scope: str, ref: str, path: Path, *, status: str = "all",
     return export_units_table(store, ref, path, status=status, include_mt=include_mt, min_score=min_score)
 
 
+def _html(store: Store, scope: str, ref: str, path: Path, *, status: str = "all", **_: Any) -> Any:
+    from ..exchange.htmlpage import export_html
+
+    return export_html(store, ref, path, status=status)
+
+
 def _tbx(store: Store, scope: str, ref: str, path: Path, *, term_status: str = "", **_: Any) -> Any:
     from ..exchange.tbx import export_tbx
 
@@ -65,6 +71,8 @@ def _glossary_tsv(store: Store, scope: str, ref: str, path: Path, *, term_status
 FORMATS = {
     "TMX": Format("TMX (translation memory)", ".tmx", "application/x-tmx+xml", ("document", "story"), _tmx),
     "XLIFF": Format("XLIFF (bilingual document)", ".xlf", "application/xliff+xml", ("document",), _xliff),
+    "HTML": Format("HTML (the article in English, with its links and formatting)", ".html", "text/html",
+                   ("document",), _html),
     "CSV": Format("CSV (ru, uk and English table)", ".csv", "text/csv", ("document", "story"), _csv),
     "TBX": Format("TBX (glossary)", ".tbx", "application/x-tbx+xml", ("glossary",), _tbx),
     "TSV": Format("Glossary (TSV)", ".tsv", "text/tab-separated-values", ("glossary",), _glossary_tsv),

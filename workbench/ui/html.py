@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text import words
@@ -54,6 +54,8 @@ h1{font-size:1.5rem !important;padding:0 0 .2rem 0 !important}
 section[data-testid="stSidebar"]{width:13rem !important;min-width:13rem !important}
 /* the editor's buttons list their shortcuts in the caption below: no room for the key badges */
 .stForm button kbd{display:none}
+.wb-tag{display:inline-block;font-size:.72em;line-height:1.2;padding:0 .3em;margin:0 .05em;border-radius:.5em;
+  background:#6b4fbb;color:#fff;font-family:monospace;vertical-align:.1em;cursor:help}
 del.wb-del{background:#ffd7d5;text-decoration:line-through}ins.wb-ins{background:#c9efd4;text-decoration:none}
 </style>
 """
@@ -69,8 +71,10 @@ class Mark:
     title: str
 
 
-def render_text(text: str, marks: Sequence[Mark] = (), *, word_numbers: bool = False) -> str:
-    """Escaped HTML of `text` with marks as spans (overlaps allowed) and, optionally, numbered words."""
+def render_text(text: str, marks: Sequence[Mark] = (), *, word_numbers: bool = False,
+                inserts: Mapping[int, str] | None = None) -> str:
+    """Escaped HTML of `text` with marks as spans (overlaps allowed) and, optionally, numbered words;
+    `inserts`: HTML to put at character positions (the tag chips of a source's inline codes)."""
     n = len(text)
     marks = [Mark(max(0, m.start), min(n, m.end), m.css, m.title) for m in marks if m.end > m.start]
     marks = [m for m in marks if m.start < m.end]
@@ -80,10 +84,14 @@ def render_text(text: str, marks: Sequence[Mark] = (), *, word_numbers: bool = F
         cuts.update((t.start, t.end))
     for m in marks:
         cuts.update((m.start, m.end))
+    inserts = {max(0, min(n, k)): v for k, v in (inserts or {}).items()}
+    cuts.update(inserts)
     points = sorted(cuts)
     out: list[str] = []
     w = 0
     for a, b in zip(points, points[1:], strict=False):
+        if a in inserts:
+            out.append(inserts[a])
         piece = html.escape(text[a:b])
         while w < len(toks) and toks[w].end <= a:
             w += 1
@@ -102,7 +110,22 @@ def render_text(text: str, marks: Sequence[Mark] = (), *, word_numbers: bool = F
         if in_word:
             attrs.append(f'data-w="{w}" tabindex="0"')
         out.append(f"<span {' '.join(attrs)}>{piece}</span>")
+    if n in inserts:
+        out.append(inserts[n])
     return "".join(out)
+
+
+def tag_chip(token: str, title: str = "") -> str:
+    """An inline tag (`workbench.inline` token) as a chip; the title shows the original markup."""
+    return f'<span class="wb-tag" title="{html.escape(title)}">{html.escape(token)}</span>'
+
+
+_ESCAPED_TOKEN = re.compile(r"&lt;/?[1-9]\d{0,2}/?&gt;")
+
+
+def tag_chips(rendered: str) -> str:
+    """Rendered HTML of an English with its tag tokens shown as chips."""
+    return _ESCAPED_TOKEN.sub(lambda m: tag_chip(html.unescape(m.group())), rendered)
 
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
