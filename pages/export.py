@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from workbench.exchange.formats import FORMATS
 from workbench.ui import export as ex
 from workbench.ui import streamlit_app as wa
 
@@ -9,9 +10,9 @@ user = wa.page_user()
 store = wa.store()
 st.title("Export")
 
-fmt = st.radio("Format", list(ex.FORMATS), format_func=lambda k: ex.FORMATS[k].label, horizontal=True,
+fmt = st.radio("Format", list(FORMATS), format_func=lambda k: FORMATS[k].label, horizontal=True,
                key="ex_format")
-spec = ex.FORMATS[fmt]
+spec = FORMATS[fmt]
 scope = st.radio("Export", spec.scopes, horizontal=True, key=f"ex_scope_{fmt}") if len(spec.scopes) > 1 \
     else spec.scopes[0]
 options: dict = {}

@@ -551,6 +551,6 @@ def test_export_formats(env, fmt, scope, marker):
 
 
 def ex_suffix(fmt: str) -> str:
-    from workbench.ui.export import FORMATS
+    from workbench.exchange.formats import FORMATS
 
     return FORMATS[fmt].suffix

@@ -109,39 +109,39 @@ def _warn(lines: list[str]) -> None:
 
 
 def cmd_export_tmx(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange import tmx
+    from ..exchange import formats
 
-    report = tmx.export_tmx(ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
-                            context=args.context, min_score=args.min_score)
+    report = formats.write("TMX", ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
+                           context=args.context, min_score=args.min_score)
     _warn(report.warnings)
     out(f"wrote {report.units} unit(s) to {report.path}")
     return 0
 
 
 def cmd_export_html(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange.htmlpage import export_html
+    from ..exchange import formats
 
-    report = export_html(ctx.store, args.ref, args.output, status=args.status)
+    report = formats.write("HTML", ctx.store, args.ref, args.output, status=args.status)
     _warn(report.warnings)
     out(f"wrote {report.units} segment(s) in English to {report.path}")
     return 0
 
 
 def cmd_export_csv(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange import tabular
+    from ..exchange import formats
 
-    report = tabular.export_units_table(ctx.store, args.ref, args.output, status=args.status,
-                                        include_mt=args.include_mt, min_score=args.min_score,
-                                        raw_cells=args.raw_cells)
+    report = formats.write("CSV", ctx.store, args.ref, args.output, status=args.status, include_mt=args.include_mt,
+                           min_score=args.min_score, raw_cells=args.raw_cells)
     _warn(report.warnings)
     out(f"wrote {report.rows} unit(s) to {report.path}")
     return 0
 
 
 def cmd_export_xliff(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange import xliff
+    from ..exchange import formats
 
-    report = xliff.export_xliff(ctx.store, args.ref, args.output, version=args.xliff_version, status=args.status)
+    report = formats.write("XLIFF", ctx.store, args.ref, args.output, xliff_version=args.xliff_version,
+                           status=args.status)
     _warn(report.warnings)
     out(f"wrote {report.units} unit(s) to {report.path} (XLIFF {args.xliff_version})")
     return 0
@@ -165,18 +165,18 @@ def _terms_for(store: Store, args: argparse.Namespace) -> list[Term]:
 
 
 def cmd_export_tbx(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange import tbx
+    from ..exchange import formats
 
-    report = tbx.export_tbx(ctx.store, args.output, terms=_terms_for(ctx.store, args))
+    report = formats.write("TBX", ctx.store, "", args.output, scope="glossary", terms=_terms_for(ctx.store, args))
     out(f"wrote {report.entries} term entr{'y' if report.entries == 1 else 'ies'} to {report.path}")
     return 0
 
 
 def cmd_export_terms(ctx: Context, args: argparse.Namespace) -> int:
-    from ..exchange import tabular
+    from ..exchange import formats
 
-    report = tabular.export_glossary_table(ctx.store, args.output, terms=_terms_for(ctx.store, args),
-                                           raw_cells=args.raw_cells)
+    report = formats.write("TSV", ctx.store, "", args.output, scope="glossary", terms=_terms_for(ctx.store, args),
+                           raw_cells=args.raw_cells)
     out(f"wrote {report.rows} term(s) to {report.path}")
     return 0
 
