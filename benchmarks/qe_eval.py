@@ -190,6 +190,11 @@ def main() -> None:
     rand_risk: dict[tuple[str, int], float] = {}
     seg_feats: dict[tuple[str, int], dict[str, float]] = {}
     english: dict[int, dict[str, str]] = defaultdict(dict)
+    for sysname in systems:
+        for doc in by_sys[sysname]:
+            for it in doc.items:
+                english[it.meta["sid"]][sysname] = it.english
+    versions_risk: dict[tuple[str, int], float] = {}
     chrf = CHRF()
     for sysname in systems:
         run = Run(f"w21-{sysname}", by_sys[sysname])
@@ -197,11 +202,14 @@ def main() -> None:
             key = (sysname, it.meta["sid"])
             risks[key] = run.estimates[sid].risk
             raw = run.raw[sid]
-            english[it.meta["sid"]][sysname] = it.english
             own = [r for r in raw if r.flag.detector not in risk_mod.OWN]
+            src, tgt = [r for r in own if r.flag.side == "source"], [r for r in own if r.flag.side == "target"]
             seg_feats[key] = risk_mod.role_features(risk_mod.segment_features(
-                run.estimates[sid], [r for r in own if r.flag.side == "source"],
-                [r for r in own if r.flag.side == "target"], it.text, it.english, run.model, lang=it.lang))
+                run.estimates[sid], src, tgt, it.text, it.english, run.model, lang=it.lang))
+            # the product when the nine other systems' English are stored as other engines' versions
+            others = [e for o, e in english[it.meta["sid"]].items() if o != sysname]
+            versions_risk[key] = run.model.segment_english.probs([risk_mod.segment_features(
+                run.estimates[sid], src, tgt, it.text, it.english, run.model, lang=it.lang, versions=others)])[0]
             for f in fam_risk:
                 fam_risk[f][key] = sum(r.confidence for r in raw if r.flag.detector.startswith(f + "."))
             keep = 1.0
@@ -224,6 +232,7 @@ def main() -> None:
     agree = {k: -np.mean([chrf.sentence_score(english[k[1]][k[0]], [e]).score
                           for o, e in english[k[1]].items() if o != k[0]]) for k in risks}
     rows.append(("other engines: chrF vs the 9 other systems", agree))
+    rows.append(("product with the 9 others stored as versions", versions_risk))
     # how far a ranking of sentences alone can go: the mean DA the other systems got on the same sentence
     by_sent: dict[int, list[float]] = defaultdict(list)
     for k, v in da.items():

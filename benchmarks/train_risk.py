@@ -172,7 +172,8 @@ def main() -> None:
     model = risk.RiskModel(source, target, source, source)
 
     def seg_rows(items: list[qe_data.Item], oof: np.ndarray, side: str, offset: int = 0,
-                 mt_side: str = "target") -> list[dict[str, float]]:
+                 mt_side: str = "target", versions: dict[str, list[str]] | None = None
+                 ) -> list[dict[str, float]]:
         """Segment features from the out-of-fold word probabilities (the end token left out)."""
         out, at = [], offset
         for it in items:
@@ -186,7 +187,7 @@ def main() -> None:
                 est.target_p = list(oof[at:at + n])
             at += n + 1
             out.append(risk.segment_features(est, src, tgt, it.text, it.english, model, lang=it.lang,
-                                             mt_side=mt_side))
+                                             mt_side=mt_side, versions=(versions or {}).get(it.sid, ())))
         return out
 
     print("segments read alone (en-ru-train: any tagged error)", file=sys.stderr)
@@ -196,8 +197,13 @@ def main() -> None:
     ruen_rows = [risk.role_features(r) for r in seg_rows(ruen, tgt_oof, "target")]
     ruen_y = np.array([min(1.0, max(0.0, it.hter or 0.0)) for it in ruen])
     skip = sum(len(it.src_tags or []) for it in alone)  # the out-of-fold probabilities of the read-alone half
+    # en-ru-train holds 16 systems' Russian of each English: the others are a segment's other versions
+    same: dict[str, list[qe_data.Item]] = {}
+    for it in with_en:
+        same.setdefault(it.english, []).append(it)
+    versions = {it.sid: [o.text for o in same[it.english] if o is not it] for it in with_en}
     enru_rows = [risk.role_features(r) for r in seg_rows(with_en, src_oof, "source", offset=skip,
-                                                          mt_side="source")]
+                                                          mt_side="source", versions=versions)]
     enru_y = np.array([sum(it.src_tags or []) / max(1, len(it.src_tags or [])) for it in with_en])
     # en-ru-train holds several systems' Russian of one English: its folds keep a source together
     enru_groups = np.array([zlib.crc32(it.english.encode()) for it in with_en])

@@ -110,3 +110,65 @@ def test_segment_features_by_role_and_no_floor_under_the_risk() -> None:
                                    and r.flag.side == "target"], SRC, english[0], model)
     assert feats["x_num_missing"] == 1.0 and feats["x_num_added"] == 1.0
     assert any(k.endswith("worst") for k in feats)
+
+
+def test_agreement_with_other_engines() -> None:
+    mine = "The government announced new taxes on petrol from March 1."
+    close = ["The government has announced new petrol taxes from 1 March.",
+             "The government announced new taxes on gasoline starting March 1."]
+    far = ["Officials said nothing about the weather in spring.", "A new bridge opened in the city."]
+    assert sq.agreement(mine, []) == {} and sq.agreement("", close) == {}
+    near, apart = sq.agreement(mine, close), sq.agreement(mine, far)
+    assert near["x_versions"] == apart["x_versions"] > 0
+    assert 0 <= apart["x_agree_min"] <= apart["x_agree"] < near["x_agree"] <= 1
+
+
+def test_other_versions_leave_out_the_current_english() -> None:
+    from workbench.flags import other_versions
+
+    by_engine = {"a": "The mayor left.", "b": "The mayor has left.", "c": " "}
+    assert other_versions("The mayor left.", by_engine) == ("The mayor has left.",)
+    assert other_versions("The mayor went away.", by_engine) == ("The mayor left.", "The mayor has left.")
+    assert other_versions("", {}) == ()
+
+
+def test_stored_engines_reach_the_segment_model(store, tmp_path, monkeypatch) -> None:
+    """Two engines' English of each segment in the store: the risk of the one that disagrees with
+    the other engine rises (a segment model fitted here on its agreement alone, loaded from its file)."""
+    import json
+
+    import lightgbm as lgb
+    import numpy as np
+
+    from workbench.flags import flag_document_report
+    from workbench.records import Translation
+
+    shipped, _ = risk.load_model()
+    rng = np.random.default_rng(1)
+    agree = rng.random(400)
+    x = np.column_stack([agree, np.full(400, 0.7)])
+    booster = lgb.train({"objective": "cross_entropy", "verbose": -1, "min_data_in_leaf": 20, "num_threads": 1},
+                        lgb.Dataset(x, 1 - agree), num_boost_round=30)
+    seg_model = risk.Trees(booster.model_to_string(), ["x_agree", "x_versions"])
+    own = risk.RiskModel(shipped.source, shipped.target, shipped.segment_alone, seg_model, "test")
+    path = tmp_path / "risk.json"
+    path.write_text(json.dumps(own.as_json()), encoding="utf-8")
+    monkeypatch.setattr(risk, "MODEL_FILE", path)
+
+    text = f"{SRC}\n\nМэр сообщил, что работы начнутся весной.\n"
+    (doc, _), = store.add_documents([build_document(text, "two.txt")])
+    doc = store.document(doc.id)
+    first, second = doc.segments[0], doc.segments[1]
+    store.save_translations([
+        (Translation(segment_id=first.id, text="A bridge opened in the city yesterday.", engine="other",
+                     model_id="x"), first.text),
+        (Translation(segment_id=second.id, text="The mayor said the work would start in spring.", engine="other",
+                     model_id="x"), second.text),
+        (Translation(segment_id=first.id, text=GOOD, engine="main", model_id="y"), first.text),
+        (Translation(segment_id=second.id, text="The mayor said the work would begin in spring.", engine="main",
+                     model_id="y"), second.text)])
+    assert store.engine_versions([first.id])[first.id] == {"other": "A bridge opened in the city yesterday.",
+                                                           "main": GOOD}
+    run = flag_document_report(store, Config(), doc.id)
+    seg_risk = {f.segment_id: f.severity for f in run.flags if f.detector == risk.SEGMENT.name}
+    assert seg_risk[first.id] > seg_risk[second.id]

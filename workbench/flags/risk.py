@@ -450,8 +450,8 @@ def load_model(path: Path | None = None) -> tuple[RiskModel | None, str]:
 
 
 def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Sequence[RawFlag], src_text: str,
-                     en_text: str, model: RiskModel, *, lang: str = "ru", mt_side: str = "target"
-                     ) -> dict[str, float]:
+                     en_text: str, model: RiskModel, *, lang: str = "ru", mt_side: str = "target",
+                     versions: Sequence[str] = ()) -> dict[str, float]:
     """What the segment models read: their words' probabilities, flag counts and lengths, and the
     reference-free signals of `segment_qe`.
 
@@ -460,7 +460,9 @@ def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Seq
     public training data in the other direction (Russian MT of English). The side-named features
     (`s_`, `t_`, `sf:`, `tf:`) keep the product's sides; the role-named ones (`m_` the translation's
     word probabilities, `mf:`/`of:` flags on the translation / the original, and `segment_qe`'s
-    `src_`/`mt_`/`x_`) follow the direction, so one model learns from both directions.
+    `src_`/`mt_`/`x_`) follow the direction, so one model learns from both directions. `versions`
+    are other engines' translations of the same source (`x_agree`: how close the translation is to
+    them).
     """
     f: dict[str, float] = {"bias": 1.0, "seg_len": min(math.log1p(len(est.source_words)) / 4, 1.5)}
 
@@ -505,6 +507,7 @@ def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Seq
         for k in [k for k in f if k[:3] in ("mf:", "of:") and k[3:] not in ("worst", "n")]:
             f[k] = min(math.log1p(f[k]), 2.0)
         f.update(signals)
+        f.update(segment_qe.agreement(en_text if mt_side == "target" else src_text, versions))
     return f
 
 
@@ -518,8 +521,10 @@ def role_features(feats: dict[str, float]) -> dict[str, float]:
 
 
 def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequence[RawFlag],
-                  model: RiskModel, *, eos: bool = False) -> tuple[Estimate, float | None, float | None]:
-    """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags)."""
+                  model: RiskModel, *, eos: bool = False, versions: Sequence[str] = ()
+                  ) -> tuple[Estimate, float | None, float | None]:
+    """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags).
+    `versions`: other engines' English of the segment."""
     src_flags = [r for r in raw if r.flag.side == "source" and r.flag.detector not in OWN]
     tgt_flags = [r for r in raw if r.flag.side == "target" and r.flag.detector not in OWN]
     spans, owner = pieces(src_text)
@@ -540,7 +545,7 @@ def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequ
         est.target_words, est.target_p = words, _per_word(tp, owner, len(words))
     seg_model = model.segment_english if en_text.strip() else model.segment_alone
     est.risk = seg_model.probs([segment_features(est, src_flags, tgt_flags, src_text, en_text, model,
-                                                 lang=lang)])[0]
+                                                 lang=lang, versions=versions)])[0]
     return est, src_eos, tgt_eos
 
 
@@ -570,7 +575,7 @@ def estimate(view: DocView, raw: Sequence[RawFlag], levels: dict[str, str | None
             out.extend(band_severities(mine))
             continue
         lang = view.seg_lang(item) or "ru"
-        est, _, _ = score_segment(seg.id, seg.text, lang, item.english, mine, model)
+        est, _, _ = score_segment(seg.id, seg.text, lang, item.english, mine, model, versions=item.versions)
         estimates.append(est)
         scored = [replace(r.flag, severity=_severity(r, est, model, seg.text, item.english)) for r in mine]
         scored += _word_flags(est, mine, seg.text, item.english, lang, levels, model)

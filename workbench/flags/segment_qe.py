@@ -17,7 +17,9 @@ same way:
 - faithfulness of numbers and punctuation that survives translation: digit groups of one side
   missing on the other, question/exclamation marks, brackets, quotes;
 - difficulty of the source: its length, rare words, words the dictionary does not know, names,
-  digits, quotation marks and commas (quoted speech, many clauses).
+  digits, quotation marks and commas (quoted speech, many clauses);
+- agreement with other engines' translations of the same source, when the product holds several
+  (`agreement`): a version far from the others is more likely wrong.
 
 Every feature is a plain float; a missing optional source (wordfreq, the lexicon) leaves its
 features out rather than failing, and the trees read a missing feature as 0.
@@ -28,7 +30,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
+
+from sacrebleu.metrics import CHRF
 
 from .. import morph
 from ..text import normalize
@@ -198,3 +203,16 @@ def segment_signals(src: str, src_lang: str, mt: str, mt_lang: str) -> dict[str,
                 f["x_lex_mean"] = (f["src_lex_mean"] + f["mt_lex_mean"]) / 2
                 f["x_lex_log"] = (f["src_lex_log"] + f["mt_lex_log"]) / 2
     return f
+
+
+_CHRF = CHRF()
+
+
+def agreement(mt: str, versions: Sequence[str]) -> dict[str, float]:
+    """How close a translation is to other engines' translations of the same source: the number of
+    other versions, the mean and lowest sentence chrF against each (0-1); nothing without any."""
+    others = [v for v in versions if v.strip()]
+    if not others or not mt.strip():
+        return {}
+    scores = [_CHRF.sentence_score(mt, [v]).score / 100 for v in others]
+    return {"x_versions": math.log1p(len(others)), "x_agree": sum(scores) / len(scores), "x_agree_min": min(scores)}
