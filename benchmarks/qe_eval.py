@@ -247,7 +247,7 @@ def main() -> None:
     print("  DARR is negative even for chrF against a human reference: humans' ordering of the systems on one "
           "sentence is not recoverable here, so Kendall over all outputs is mostly between sentences.")
     print("  each segment feature alone (diagnostic only: the segment model's training set and features were "
-          "chosen by cross-validation on the training files, never on these figures; sign: -feature ranks as risk)")
+          "chosen by cross-validation on the training files, never on these figures; each taken as the risk: positive = a larger value goes with a worse DA)")
     for name in sorted({n for f in seg_feats.values() for n in f} - {"bias"}):
         r = {k: f.get(name, 0.0) for k, f in seg_feats.items()}
         if len(set(r.values())) < 2:
