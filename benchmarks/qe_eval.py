@@ -241,7 +241,7 @@ def main() -> None:
                  {k: -(sum(by_sent[k[1]]) - da[k][1]) / max(1, len(by_sent[k[1]]) - 1) for k in risks if k in da}))
     for label, r in rows:
         tau, darr, pairs = kendall_darr(r, da)
-        if label.startswith("product"):
+        if label == "product risk (model)":
             summary["segment tau"], summary["segment darr"] = tau, darr
         print(f"    {label:<46} Kendall {tau:6.3f}   DARR Kendall {darr:6.3f} ({pairs} pairs)")
     print("  DARR is negative even for chrF against a human reference: humans' ordering of the systems on one "
