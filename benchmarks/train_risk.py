@@ -5,8 +5,10 @@
 - words of the ru/uk side: WMT22 QE `en-ru-train-2021-news` (Russian MT tagged from MQM), read
   alone and again with its English original, so the model knows both cases;
 - words of the English: `ru-en-train` (English MT of Russian, tags from post-edits);
-- segments read alone: P(a tagged error) on `en-ru-train`; segments with an English: the
-  post-edit HTER of `ru-en-train` (soft labels: each row weighted HTER as wrong, 1-HTER as right).
+- segments read alone: P(a tagged error) on `en-ru-train`; segments with an English: the share
+  of words needing an edit (soft labels), from the post-edit HTER of `ru-en-train` and/or the share
+  of MQM-tagged words of `en-ru-train` (news, the other direction, read through role-named
+  features), the choice made by cross-validation within these training files (printed).
 
 Gradient-boosted trees (LightGBM; the product reads their text form from the JSON) over the
 features of `workbench.flags.risk`. The word models are cross-fitted in two folds by sentence:
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zlib
 from pathlib import Path
 
 import lightgbm as lgb
@@ -81,6 +84,49 @@ def fit_segments(rows: list[dict[str, float]], y: np.ndarray, *, soft: bool) -> 
     return risk.Trees(m.model_to_string(), names, 0.5, support_of(x, names))
 
 
+SEGMENT_CHOICES = ("ru-en HTER", "en-ru news BAD share", "both")
+
+
+def choose_segment_english(ruen_rows: list[dict[str, float]], ruen_y: np.ndarray, ruen_groups: np.ndarray,
+                           enru_rows: list[dict[str, float]], enru_y: np.ndarray, enru_groups: np.ndarray
+                           ) -> risk.Trees:
+    """The model of segments with an English, its training set chosen by 5-fold cross-validation on
+    the training files alone: Kendall tau against each set's label (held-out folds of a set trained
+    on; the whole set when it was not), averaged over the two sets; then refitted on the chosen set.
+
+    Both labels are a share of words needing an edit (HTER; share of MQM-tagged words), so the soft
+    cross-entropy keeps the output a calibrated share; each set weighs the same in "both".
+    """
+    from scipy.stats import kendalltau
+
+    rows = ruen_rows + enru_rows
+    x, names = matrix(rows)
+    y = np.concatenate([ruen_y, enru_y])
+    which = np.concatenate([np.zeros(len(ruen_y), int), np.ones(len(enru_y), int)])
+    fold = np.concatenate([ruen_groups % 5, enru_groups % 5])
+    weight = np.where(which == 0, 0.5 / len(ruen_y), 0.5 / len(enru_y)) * len(y)
+    use = {"ru-en HTER": which == 0, "en-ru news BAD share": which == 1, "both": np.ones(len(y), bool)}
+    scores: dict[str, float] = {}
+    for choice in SEGMENT_CHOICES:
+        pred = np.zeros(len(y))
+        for k in range(5):
+            fit = use[choice] & (fold != k)
+            m = lgb.train(dict(PARAMS, num_leaves=15, objective="cross_entropy"),
+                          lgb.Dataset(x[fit], y[fit], weight=weight[fit]), num_boost_round=150)
+            # each row is predicted once, by a model that never saw it (the other set: never seen at all)
+            pred[fold == k] = m.predict(x[fold == k])
+        taus = [float(kendalltau(pred[which == s], y[which == s]).statistic) for s in (0, 1)]
+        scores[choice] = sum(taus) / 2
+        print(f"    {choice:<22} cross-validated Kendall: ru-en {taus[0]:.3f}, en-ru news {taus[1]:.3f}",
+              file=sys.stderr)
+    best = max(SEGMENT_CHOICES, key=lambda c: scores[c])
+    print(f"    chosen: {best}", file=sys.stderr)
+    fit = use[best]
+    m = lgb.train(dict(PARAMS, num_leaves=15, objective="cross_entropy"),
+                  lgb.Dataset(x[fit], y[fit], weight=weight[fit]), num_boost_round=150)
+    return risk.Trees(m.model_to_string(), names, 0.5, support_of(x[fit], names))
+
+
 def word_rows(items: list[qe_data.Item], flags: dict, side: str) -> tuple[list[dict[str, float]], list[bool]]:
     rows: list[dict[str, float]] = []
     labels: list[bool] = []
@@ -125,7 +171,9 @@ def main() -> None:
     target, tgt_oof = fit_words(rows, np.array(y), groups)
     model = risk.RiskModel(source, target, source, source)
 
-    def seg_rows(items: list[qe_data.Item], oof: np.ndarray, side: str, offset: int = 0) -> list[dict[str, float]]:
+    def seg_rows(items: list[qe_data.Item], oof: np.ndarray, side: str, offset: int = 0,
+                 mt_side: str = "target", versions: dict[str, list[str]] | None = None
+                 ) -> list[dict[str, float]]:
         """Segment features from the out-of-fold word probabilities (the end token left out)."""
         out, at = [], offset
         for it in items:
@@ -138,17 +186,31 @@ def main() -> None:
             else:
                 est.target_p = list(oof[at:at + n])
             at += n + 1
-            out.append(risk.segment_features(est, src, tgt, it.text, it.english, model))
+            out.append(risk.segment_features(est, src, tgt, it.text, it.english, model, lang=it.lang,
+                                             mt_side=mt_side, versions=(versions or {}).get(it.sid, ())))
         return out
 
     print("segments read alone (en-ru-train: any tagged error)", file=sys.stderr)
     model.segment_alone = fit_segments(seg_rows(alone, src_oof, "source"),
                                        np.array([any(it.src_tags or []) for it in alone], dtype=float), soft=False)
-    print("segments with an English (ru-en-train: HTER)", file=sys.stderr)
-    h = np.array([min(1.0, max(0.0, it.hter or 0.0)) for it in ruen])
-    model.segment_english = fit_segments(seg_rows(ruen, tgt_oof, "target"), h, soft=True)
-    model.trained_on = ("LightGBM on WMT22 QE en-ru-train-2021-news (word tags, alone and with the English), "
-                        "ru-en-train (word tags, HTER); check families: " + ", ".join(sorted(
+    print("segments with an English (ru-en-train HTER; en-ru-train share of BAD words)", file=sys.stderr)
+    ruen_rows = [risk.role_features(r) for r in seg_rows(ruen, tgt_oof, "target")]
+    ruen_y = np.array([min(1.0, max(0.0, it.hter or 0.0)) for it in ruen])
+    skip = sum(len(it.src_tags or []) for it in alone)  # the out-of-fold probabilities of the read-alone half
+    # en-ru-train holds 16 systems' Russian of each English: the others are a segment's other versions
+    same: dict[str, list[qe_data.Item]] = {}
+    for it in with_en:
+        same.setdefault(it.english, []).append(it)
+    versions = {it.sid: [o.text for o in same[it.english] if o is not it] for it in with_en}
+    enru_rows = [risk.role_features(r) for r in seg_rows(with_en, src_oof, "source", offset=skip,
+                                                          mt_side="source", versions=versions)]
+    enru_y = np.array([sum(it.src_tags or []) / max(1, len(it.src_tags or [])) for it in with_en])
+    # en-ru-train holds several systems' Russian of one English: its folds keep a source together
+    enru_groups = np.array([zlib.crc32(it.english.encode()) for it in with_en])
+    model.segment_english = choose_segment_english(ruen_rows, ruen_y, np.arange(len(ruen)), enru_rows, enru_y,
+                                                   enru_groups)
+    model.trained_on = ("LightGBM on WMT22 QE en-ru-train-2021-news (word tags, alone and with the English; "
+                        "share of tagged words), ru-en-train (word tags, HTER); check families: " + ", ".join(sorted(
                             {k[2:] for k in source.features + target.features if k.startswith("f:")})))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     import json

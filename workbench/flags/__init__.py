@@ -202,6 +202,16 @@ def _scope(segments: Sequence[Any], wanted: set[str]) -> list[Any]:
     return [s for i, s in enumerate(segments) if i in near or s.text.strip() in sources]
 
 
+def other_versions(english: str, by_engine: dict[str, str]) -> tuple[str, ...]:
+    """The other engines' English of a segment: every engine's latest text but the current English
+    (an edit counts as its own version, so an edited segment is compared with all engines)."""
+    own = english.strip()
+    texts = [t for _, t in sorted(by_engine.items()) if t.strip()]
+    if own in (t.strip() for t in texts):
+        texts.remove(next(t for t in texts if t.strip() == own))
+    return tuple(texts)
+
+
 def flag_segments(store: Store, config: Config, doc_ref: int | str, segment_ids: Iterable[str]) -> FlagRun:
     """Re-check some segments of a stored document after an edit (the editor's live QA): every check
     runs on them with the neighbours and same-text segments they are compared with, and only their
@@ -220,12 +230,14 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
     ids = [s.id for s in segments]
     english = store.english_for(ids)
     translations = store.translations(ids)
+    engines = store.engine_versions(ids)
     items = []
     for seg in segments:
         en = english[seg.id].text if seg.id in english else ""
         links = store.word_alignment(seg.id, en) if en.strip() else None
         # Tag tokens masked one for one: no check reads "<1>" as a number or bracket (offsets hold).
-        items.append(SegmentView(seg, inline.mask(en), translations.get(seg.id), links))
+        items.append(SegmentView(seg, inline.mask(en), translations.get(seg.id), links,
+                                 other_versions(en, engines.get(seg.id, {}))))
     notes: list[str] = []
     terms = store.terms()
     # The starter glossary files stand in for a language until the project has approved terms of

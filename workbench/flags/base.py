@@ -65,12 +65,14 @@ def levels_for(config_detectors: Mapping[str, str]) -> dict[str, str | None]:
 
 @dataclass
 class SegmentView:
-    """A segment with what the detectors may use: its current English, MT output and word links."""
+    """A segment with what the detectors may use: its current English, MT output and word links, and
+    the English other engines gave it (`versions`, none when one engine translated it)."""
 
     seg: Segment
     english: str = ""
     translation: Translation | None = None
     links: list[tuple[int, int]] | None = None
+    versions: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:

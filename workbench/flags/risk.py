@@ -12,8 +12,11 @@ word by word from MQM annotation, English MT with post-edits and HTER), read
   other language supports it through the translation lexicon (`workbench.lexicon`) when present,
 
 and give per word P(wrong). A segment's risk is a second model over its words' probabilities,
-flag counts and length ratio: P(needs correction) for Russian/Ukrainian read alone, the expected
-share of words a post-editor changes (HTER) when there is an English.
+flag counts, the worst flag's rule severity and the reference-free signals of
+`workbench.flags.segment_qe` (lexicon adequacy both ways, lengths, fluency, numbers, source
+difficulty): P(needs correction) for Russian/Ukrainian read alone, the expected share of words
+needing an edit when there is an English (fitted on post-edit HTER of English MT of Russian and on
+the share of MQM-tagged words of Russian news MT of English).
 
 What the product does with them (`estimate`): a flag's severity IS the probability — the highest
 word probability inside its span, or the segment risk for a flag over (most of) the segment; a
@@ -22,9 +25,9 @@ the public data) keeps its rule-based severity when that is higher, since the mo
 evidence about it. Levels (error, warning, note) stay what the project configures: they say how
 a flag is shown, not how likely it is. Words that no check explains and that are more likely
 wrong than right (p >= 0.5) get a `risk.word` flag; every segment gets one
-`risk.segment` note flag carrying its risk (never below the severity of its worst flag: a span
-wrong with probability p makes the segment wrong with at least p), which `risk_score` and the
-editor's worst-first use.
+`risk.segment` note flag carrying its risk, which `risk_score` and the editor's worst-first use.
+The segment risk is the segment model's output alone: the worst flag is one of its features, not
+a floor under it (a floor put most segments on a handful of flag severities, a ranking of ties).
 Missing optional sources (the model file, wordfreq, the lexicon) give a note, never a failure.
 """
 
@@ -41,6 +44,7 @@ from pathlib import Path
 from .. import morph
 from ..records import Flag
 from ..text import normalize
+from . import segment_qe
 from .base import CHECKS, CYRILLIC, LATIN, LEVEL_BANDS, DocView, RawFlag, check
 
 WORD = check("risk.word", "likely_error", "note",
@@ -446,8 +450,20 @@ def load_model(path: Path | None = None) -> tuple[RiskModel | None, str]:
 
 
 def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Sequence[RawFlag], src_text: str,
-                     en_text: str, model: RiskModel) -> dict[str, float]:
-    """What the segment models read: their words' probabilities, flag counts and lengths."""
+                     en_text: str, model: RiskModel, *, lang: str = "ru", mt_side: str = "target",
+                     versions: Sequence[str] = ()) -> dict[str, float]:
+    """What the segment models read: their words' probabilities, flag counts and lengths, and the
+    reference-free signals of `segment_qe`.
+
+    `src_text` is the ru/uk side, `en_text` the English, as everywhere in this module. `mt_side` says
+    which of the two is the translation: "target" in the product (English MT of ru/uk); "source" for
+    public training data in the other direction (Russian MT of English). The side-named features
+    (`s_`, `t_`, `sf:`, `tf:`) keep the product's sides; the role-named ones (`m_` the translation's
+    word probabilities, `mf:`/`of:` flags on the translation / the original, and `segment_qe`'s
+    `src_`/`mt_`/`x_`) follow the direction, so one model learns from both directions. `versions`
+    are other engines' translations of the same source (`x_agree`: how close the translation is to
+    them).
+    """
     f: dict[str, float] = {"bias": 1.0, "seg_len": min(math.log1p(len(est.source_words)) / 4, 1.5)}
 
     def side(prefix: str, ps: list[float], thr: float) -> None:
@@ -473,12 +489,42 @@ def segment_features(est: Estimate, src_flags: Sequence[RawFlag], tgt_flags: Seq
         f["len_ratio"] = max(-2.0, min(2.0, ratio))
         f["len_ratio_abs"] = min(2.0, abs(ratio))
         f["t_len"] = min(math.log1p(len(est.target_words)) / 4, 1.5)
+        if mt_side == "target":
+            mt_p, mt_thr, on_mt, on_orig = est.target_p, model.target.threshold, tgt_flags, src_flags
+            signals = segment_qe.segment_signals(src_text, lang, en_text, "en")
+        else:
+            mt_p, mt_thr, on_mt, on_orig = est.source_p, model.source.threshold, src_flags, tgt_flags
+            signals = segment_qe.segment_signals(en_text, "en", src_text, lang)
+        side("m_", mt_p, mt_thr)
+        # the worst flag is a feature, not a floor under the risk (a floor would tie the ranking)
+        for prefix, flags in (("mf:", on_mt), ("of:", on_orig)):
+            for r in flags:
+                fam = r.flag.detector.split(".", 1)[0]
+                f[prefix + fam] = f.get(prefix + fam, 0.0) + 1.0
+            if flags:
+                f[prefix + "worst"] = max(_prior(r) for r in flags)
+                f[prefix + "n"] = math.log1p(len(flags))
+        for k in [k for k in f if k[:3] in ("mf:", "of:") and k[3:] not in ("worst", "n")]:
+            f[k] = min(math.log1p(f[k]), 2.0)
+        f.update(signals)
+        f.update(segment_qe.agreement(en_text if mt_side == "target" else src_text, versions))
     return f
 
 
+ROLE_PREFIXES = ("m_", "mf:", "of:", "src_", "mt_", "x_")
+
+
+def role_features(feats: dict[str, float]) -> dict[str, float]:
+    """The features of `segment_features` that mean the same in both directions (what the model of
+    segments with an English is trained on)."""
+    return {k: v for k, v in feats.items() if k.startswith(ROLE_PREFIXES) or k == "bias"}
+
+
 def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequence[RawFlag],
-                  model: RiskModel, *, eos: bool = False) -> tuple[Estimate, float | None, float | None]:
-    """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags)."""
+                  model: RiskModel, *, eos: bool = False, versions: Sequence[str] = ()
+                  ) -> tuple[Estimate, float | None, float | None]:
+    """Word and segment probabilities of one segment; with `eos`, also the end tokens' (for the tags).
+    `versions`: other engines' English of the segment."""
     src_flags = [r for r in raw if r.flag.side == "source" and r.flag.detector not in OWN]
     tgt_flags = [r for r in raw if r.flag.side == "target" and r.flag.detector not in OWN]
     spans, owner = pieces(src_text)
@@ -498,7 +544,8 @@ def score_segment(seg_id: str, src_text: str, lang: str, en_text: str, raw: Sequ
         words = word_spans(en_text)
         est.target_words, est.target_p = words, _per_word(tp, owner, len(words))
     seg_model = model.segment_english if en_text.strip() else model.segment_alone
-    est.risk = seg_model.probs([segment_features(est, src_flags, tgt_flags, src_text, en_text, model)])[0]
+    est.risk = seg_model.probs([segment_features(est, src_flags, tgt_flags, src_text, en_text, model,
+                                                 lang=lang, versions=versions)])[0]
     return est, src_eos, tgt_eos
 
 
@@ -528,12 +575,10 @@ def estimate(view: DocView, raw: Sequence[RawFlag], levels: dict[str, str | None
             out.extend(band_severities(mine))
             continue
         lang = view.seg_lang(item) or "ru"
-        est, _, _ = score_segment(seg.id, seg.text, lang, item.english, mine, model)
+        est, _, _ = score_segment(seg.id, seg.text, lang, item.english, mine, model, versions=item.versions)
         estimates.append(est)
         scored = [replace(r.flag, severity=_severity(r, est, model, seg.text, item.english)) for r in mine]
         scored += _word_flags(est, mine, seg.text, item.english, lang, levels, model)
-        # a span wrong with probability p makes the segment need correction with probability >= p
-        est.risk = max([est.risk] + [f.severity for f in scored])
         out.extend(scored)
         level = levels.get(SEGMENT.name)
         if level is not None and seg.text.strip():

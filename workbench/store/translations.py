@@ -115,6 +115,19 @@ class TranslationStore:
                     out[row.segment_id] = translation_record(row)
         return out
 
+    def engine_versions(self, segment_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Each segment's English from every engine that translated it (its latest per engine):
+        segment id -> engine -> text. Several engines' English of one segment (`import-mt --engine`)
+        let the risk model see where they disagree."""
+        out: dict[str, dict[str, str]] = {}
+        with self.transaction(readonly=True) as s:
+            for i in range(0, len(segment_ids), 500):
+                rows = s.execute(select(TranslationRow.segment_id, TranslationRow.engine, TranslationRow.text).where(
+                    TranslationRow.segment_id.in_(segment_ids[i:i + 500])).order_by(TranslationRow.id))
+                for seg_id, engine, text in rows:
+                    out.setdefault(seg_id, {})[engine] = text
+        return out
+
     def save_english_scores(self, items: Sequence[Translation]) -> int:
         """Store forced-decoding scores (`text`: the English scored; engine/model: the scorer)."""
         with self.transaction() as s:
