@@ -224,7 +224,9 @@ def test_comments_errors_send_back_and_the_tsv(env):
     segs = machine_translate(env, "000", {4: "On Saturday the Biden administration said again."})
     sid = segs[4].id
     env.set_segment_status(sid, "approved", "ann")  # confirmed by the translator
-    rita = open_segment(sign_in("rita"), env.document("000").id, sid)
+    rita = sign_in("rita")
+    rita.session_state["editor_tool"] = "review"
+    rita = open_segment(rita, env.document("000").id, sid)
     rita.text_input(key="editor_comment_text").input("Is 'again' needed?")
     rita.button(key=f"FormSubmitter:editor_comment_form_{sid}-Add").click().run()
     no_exceptions(rita)
@@ -246,7 +248,8 @@ def test_comments_errors_send_back_and_the_tsv(env):
     # the translator sees the comments and resolves one; she cannot annotate or send back
     ann = open_segment(sign_in("ann"), env.document("000").id, sid)
     no_exceptions(ann)
-    assert any(e.label.startswith("Review: 2 open comment(s), 1 error(s)") for e in ann.expander)
+    # open comments show the review tool without asking
+    assert any(c.value.startswith("Review: 2 open comment(s), 1 error(s)") for c in ann.caption)
     with pytest.raises(KeyError):
         ann.text_input(key="editor_err_span")
     ann.button(key=f"editor_comment_resolve_{notes[0].id}").click().run()
