@@ -132,6 +132,8 @@ with top[1].popover("Filter and sort" + (" ●" if filtering else ""), width="st
                                      "status": "status"}.get)
     flagged_only = f4.toggle("Only flagged", key="editor_flagged_only")
     query = st.text_input("Text contains", key="editor_query")
+    st.toggle("Confirming fills the repetitions (same source, no English of a person yet)", value=True,
+              key="editor_propagate")
 for k in FILTER_KEYS:
     state[f"editor_keep_{k}"] = state.get(k)
 filters = {"kinds": tuple(want_kinds), "statuses": tuple(want_status), "sort": sort, "flagged_only": flagged_only,
@@ -163,6 +165,48 @@ def rerun_fragment() -> None:
         st.rerun(scope="fragment")
     except st.errors.StreamlitAPIException:
         st.rerun()
+
+
+def propagate(segment_id: str) -> list[str]:
+    """After a confirmation: the same English to the repetitions that need it (the toggle in "Filter
+    and sort" turns it off); re-checks those of other documents. Returns the ones in this document."""
+    if not state.get("editor_propagate", True):
+        return []
+    done = wa.attempt(segments.propagate, store, user, segment_id)
+    if done is None or not done.changed:
+        return []
+    state["editor_propagation"] = done
+    for other in done.doc_ids:
+        if other != doc_id:
+            wa.recheck(store, user, other, [p.segment_id for p in done.changed if p.doc_id == other])
+    return [p.segment_id for p in done.changed if p.doc_id == doc_id]
+
+
+def propagation_notice() -> None:
+    """What the last confirmation propagated, with one button that takes it all back."""
+    done = state.get("editor_propagation")
+    if done is None:
+        return
+    here = [p.index + 1 for p in done.changed if p.doc_id == doc_id]
+    elsewhere = len(done.changed) - len(here)
+    where = ", ".join(f"#{n}" for n in here[:12]) + ("…" if len(here) > 12 else "")
+    p1, p2, p3 = st.columns([6, 1.6, 0.6], vertical_alignment="center")
+    parts = ([f"{where} here"] if here else []) + ([f"{elsewhere} in other documents"] if elsewhere else [])
+    p1.caption(f"Propagated “{wa.md(done.english[:60])}” to {len(done.changed)} repetition(s) "
+               f"({'; '.join(parts)}), marked for review")
+    if p2.button("Undo propagation", key="editor_undo_propagation", width="stretch"):
+        restored = wa.attempt(segments.undo_propagation, store, user, done)
+        state.pop("editor_propagation", None)
+        if restored is not None:
+            for other in sorted({p.doc_id for p in done.changed}):
+                wa.recheck(store, user, other, [p.segment_id for p in done.changed if p.doc_id == other])
+            kept = len(done.changed) - len(restored)
+            wa.flash(f"Propagation undone: {len(restored)} repetition(s) have their earlier English again"
+                     + (f"; {kept} changed since kept theirs" if kept else ""))
+        rerun_fragment()
+    if p3.button("✕", key="editor_propagation_ok", help="Keep it and hide this note"):
+        state.pop("editor_propagation", None)
+        rerun_fragment()
 
 
 @st.fragment
@@ -222,8 +266,9 @@ def segment_editor() -> None:
         if edit is not None:
             bases[cur_id] = edit.version
         state.setdefault("editor_known", {})[cur_id] = text
-        wa.recheck(store, user, doc.id, [cur_id])
-        wa.view_after_save(store, doc.id, [cur_id], marker_before)
+        spread = propagate(cur_id) if accept else []
+        wa.recheck(store, user, doc.id, [cur_id, *spread])
+        wa.view_after_save(store, doc.id, [cur_id, *spread], marker_before)
         n = row.segment.index + 1
         if accept:
             wa.flash(f"Segment {n}: confirmed" + (f" (saved as v{edit.version})" if edit else ""))
@@ -307,6 +352,7 @@ def segment_editor() -> None:
         if after:
             st.html(editor.document_html(store, after, cur_id, approved_terms))
     with right:
+        propagation_notice()
         flags_panel(row)
         memory_panel(row, approved_terms, text_key)
     if read_only:

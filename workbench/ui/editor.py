@@ -244,6 +244,8 @@ def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tup
     badges = []
     if row.origin == "mt":
         kind, badges = "wb-mt", [h.badge(f"MT · {row.engine}" if row.engine else "MT", "mt")]
+    elif row.origin == "propagated":  # a repetition's English, given by a confirmation elsewhere
+        kind, badges = "wb-prop", [h.badge(f"propagated · v{row.version}", "prop")]
     elif row.edited:
         kind, badges = "wb-human", [h.badge(f"edited · v{row.version}", "human")]
     else:

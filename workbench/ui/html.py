@@ -26,6 +26,7 @@ CSS = """
 .wb-src,.wb-en{white-space:pre-wrap;padding:.1rem .5rem;border-left:4px solid transparent}
 .wb-en.wb-mt{background:#f1f3f6;border-left-color:#9aa5b1;color:#3d4650;font-style:italic}
 .wb-en.wb-human{background:#eefaf1;border-left-color:#2a9d4b}
+.wb-en.wb-prop{background:#f4f0ff;border-left-color:#6b4fbb}.wb-badge.wb-b-prop{background:#e2d9fb}
 .wb-en.wb-none{color:#999}
 .wb-badge{display:inline-block;font-size:.72em;font-style:normal;padding:0 .4em;border-radius:.6em;
   margin-right:.4em;vertical-align:middle;background:#e3e7ec;color:#333}
