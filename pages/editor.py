@@ -61,7 +61,7 @@ doc, rows = wa.document_view(store, doc_id)
 if not rows:
     st.info("This document has no segments.")
     st.stop()
-wa.warm_checks(doc.lang, "\n".join(r.segment.text for r in rows[:20]))
+wa.warm_checks(store)
 
 if "editor_want_seg" in state:  # a segment number from the address
     n = state.pop("editor_want_seg")
