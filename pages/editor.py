@@ -581,17 +581,22 @@ def propose_panel(row: editor.EditorRow) -> None:
 
 
 def split_panel(row: editor.EditorRow, rows: list) -> None:
+    """Split between two words (a list of the word boundaries: arrow keys step word by word), or merge."""
     with st.container(border=True):
         seg_text = row.segment.text
-        if len(seg_text) > 1:
-            at = st.slider("Split before character", 1, len(seg_text) - 1, value=max(1, len(seg_text) // 2),
-                           key=f"editor_split_at_{row.id}")
-            st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
+        points = segments.split_points(seg_text)
+        if points:
+            at = st.select_slider("Split before the word", points, value=points[len(points) // 2],
+                                  key=f"editor_split_at_{row.id}", format_func=lambda p: editor.split_label(seg_text, p))
+            st.html(f'<div class="wb-src">{editor.h.html.escape(seg_text[:at].rstrip())} <b>‖</b> '
+                    f'{editor.h.html.escape(seg_text[at:])}</div>')
             if st.button("Split here", key="editor_split", disabled=read_only):
                 parts = wa.attempt(segments.split_segment, store, user, row.id, int(at))
                 if parts is not None:
                     state["editor_cur"] = parts[0].id
                     st.rerun()
+        else:
+            st.caption("One word: nothing to split.")
         nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
         if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next", disabled=read_only):
             merged = wa.attempt(segments.merge_segments, store, user, row.id, nxt.id)

@@ -308,7 +308,12 @@ def test_split_and_merge_from_the_editor(env):
     at = sign_in("ann")
     at.session_state["editor_tool"] = "split"
     at = open_segment(at, doc.id, seg.id)
-    at.slider(key=f"editor_split_at_{seg.id}").set_value(seg.text.index(",") + 1).run()
+    # the split point is chosen among the word boundaries, not characters
+    slider = at.select_slider(key=f"editor_split_at_{seg.id}")
+    after_comma = seg.text.index(",") + 2  # the word after the comma
+    assert len(slider.options) == len(seg.text.split()) - 1  # one per gap between words
+    assert "…Байдена вновь заявила, ‖ что «США не…" in slider.options  # the quote goes with its word
+    slider.set_value(after_comma).run()
     at.button(key="editor_split").click().run()
     no_exceptions(at)
     after = env.document("000").segments

@@ -106,3 +106,18 @@ def test_repetitions_are_the_same_normalised_source_in_the_same_language(store):
     add(store, "d.txt", ["ВЛАСТИ ГОРОДА ОБЪЯВИЛИ О РЕМОНТЕ МОСТА."])  # case counts
     assert [s.id for s in segments.repetitions(store, a[0].id)] == [b[0].id]
     assert segments.repetition_key("Обʼєкт  з'явився ") == segments.repetition_key("Обʼєкт з’явився")
+
+
+# --- split at word boundaries (the same action module) -------------------------------------------
+def test_split_points_are_word_boundaries_with_opening_quotes_kept_with_their_word(store):
+    text = "Мэр сказал: «Мост откроют» (в мае)."
+    points = segments.split_points(text)
+    assert [text[p:p + 3] for p in points] == ["ска", "«Мо", "отк", "(в ", "мае"]
+    seg = add(store, "split.txt", ["Заголовок новости.", text])[1]
+    with pytest.raises(segments.EditError, match="not between two words"):
+        segments.split_segment(store, ANN, seg.id, text.index("ост"))  # inside "Мост"
+    with pytest.raises(PermissionDenied):
+        segments.split_segment(store, None, seg.id, points[1])
+    first, second = segments.split_segment(store, ANN, seg.id, points[1] - 1)  # the space before works too
+    assert (first.text, second.text) == ("Мэр сказал:", "«Мост откроют» (в мае).")
+    assert segments.split_points("Слово.") == []

@@ -200,10 +200,39 @@ def undo(store: Store, user: User | None, segment_id: str, base_version: int) ->
     return store.undo_edit(segment_id, author(who), base_version)
 
 
+def split_points(text: str) -> list[int]:
+    """Where a segment may be split: before each word but the first, with the opening quotes or
+    brackets stuck to the word going with it ("сказал «Да»" splits before "«")."""
+    import unicodedata
+
+    from ..text import words
+
+    points = []
+    for w in words(text)[1:]:
+        at = w.start
+        while at > 0 and (unicodedata.category(text[at - 1]) in ("Ps", "Pi") or text[at - 1] in "\"'"):
+            at -= 1
+        if text[:at].strip() and (not points or points[-1] != at):
+            points.append(at)
+    return points
+
+
 def split_segment(store: Store, user: User | None, segment_id: str, at: int) -> tuple[Segment, Segment]:
+    """Split the segment's source before character `at`, which must be a word boundary (one of
+    `split_points`, or the spaces just before one): never inside a word."""
     who = require(user, "edit")
     writable(store, segment_id)
-    return store.split_segment(segment_id, at, author(who))
+    text = store.segment(segment_id).text
+    points = split_points(text)
+    start = at
+    while 0 <= start < len(text) and text[start].isspace():
+        start += 1  # the spaces before a word go with the first part
+    if start not in points:
+        near = min(points, key=lambda p: abs(p - at)) if points else None
+        raise EditError(f"split {segment_id}: position {at} is not between two words"
+                        + (f" (the nearest word boundary is {near})" if near is not None else
+                           " (the segment is one word)"))
+    return store.split_segment(segment_id, start, author(who))
 
 
 def merge_segments(store: Store, user: User | None, first_id: str, second_id: str) -> Segment:

@@ -285,6 +285,13 @@ def history(store: Store, row: EditorRow) -> list[dict[str, Any]]:
     return out
 
 
+def split_label(text: str, at: int, context: int = 3) -> str:
+    """A split point as people see it: the last words before it ‖ the first words after it."""
+    head = text[:at].split()[-context:]
+    tail = text[at:].split()[:context]
+    return f"…{' '.join(head)} ‖ {' '.join(tail)}…"
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
