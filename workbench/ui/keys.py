@@ -50,6 +50,12 @@ _SCRIPT = r"""
         const b = button(e.target.closest('[data-testid="stForm"]'), 'Confirm');
         if (b) { e.preventDefault(); e.stopImmediatePropagation(); b.click(); }
       }
+      // Alt+S from the box presses Save here too: Streamlit's own shortcut was now and then dropped
+      // when pressed while the previous move was still being drawn (and the typed text with it).
+      if (e.code === 'KeyS' && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && isEnglish(e.target)) {
+        const b = button(e.target.closest('[data-testid="stForm"]'), 'Save');
+        if (b) { e.preventDefault(); e.stopImmediatePropagation(); W.__wbOrig = e.target.value; b.click(); }
+      }
       const digit = /^Digit([1-9])$/.exec(e.code || '');
       if (digit && e.altKey && !e.ctrlKey && !e.metaKey) {
         const done = e.shiftKey
