@@ -160,6 +160,7 @@ def main() -> int:
                 page.keyboard.press("Alt+S")
                 page.get_by_text(f"Segment {n}: saved as v", exact=False).last.wait_for(timeout=120_000)
                 print(f"save {k + 1} of the server (warm-up): {time.perf_counter() - t:.2f} s", flush=True)
+                box_ready(page, n)
                 page.keyboard.press("Alt+N")
                 box_ready(page, n + 1)
             for _ in range(args.repeat):

@@ -50,11 +50,16 @@ _SCRIPT = r"""
         const b = button(e.target.closest('[data-testid="stForm"]'), 'Confirm');
         if (b) { e.preventDefault(); e.stopImmediatePropagation(); b.click(); }
       }
-      // Alt+S from the box presses Save here too: Streamlit's own shortcut was now and then dropped
-      // when pressed while the previous move was still being drawn (and the typed text with it).
-      if (e.code === 'KeyS' && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && isEnglish(e.target)) {
-        const b = button(e.target.closest('[data-testid="stForm"]'), 'Save');
-        if (b) { e.preventDefault(); e.stopImmediatePropagation(); W.__wbOrig = e.target.value; b.click(); }
+      // Alt+S / N / P / J / K from the box press the form's buttons here too: Streamlit's own shortcuts
+      // were now and then dropped when pressed while the previous run was still being drawn.
+      const labels = {KeyS: 'Save', KeyN: 'Next', KeyP: '◀ Prev', KeyJ: 'Flag', KeyK: '◀ Flag'};
+      if (labels[e.code] && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && isEnglish(e.target)) {
+        const b = button(e.target.closest('[data-testid="stForm"]'), labels[e.code]);
+        if (b) {
+          e.preventDefault(); e.stopImmediatePropagation();
+          if (e.code === 'KeyS') W.__wbOrig = e.target.value;
+          b.click();
+        }
       }
       const digit = /^Digit([1-9])$/.exec(e.code || '');
       if (digit && e.altKey && !e.ctrlKey && !e.metaKey) {
