@@ -62,6 +62,7 @@ doc, rows = wa.document_view(store, doc_id)
 if not rows:
     st.info("This document has no segments.")
     st.stop()
+wa.warm_checks(store)
 
 if "editor_want_seg" in state:  # a segment number from the address
     n = state.pop("editor_want_seg")
@@ -132,6 +133,8 @@ with top[1].popover("Filter and sort" + (" ●" if filtering else ""), width="st
                                      "status": "status"}.get)
     flagged_only = f4.toggle("Only flagged", key="editor_flagged_only")
     query = st.text_input("Text contains", key="editor_query")
+    st.toggle("Confirming fills the repetitions (same source, no English of a person yet)", value=True,
+              key="editor_propagate")
 for k in FILTER_KEYS:
     state[f"editor_keep_{k}"] = state.get(k)
 filters = {"kinds": tuple(want_kinds), "statuses": tuple(want_status), "sort": sort, "flagged_only": flagged_only,
@@ -154,7 +157,7 @@ def write_address(cur_index: int) -> None:
         qp.from_dict({k: v for k, v in target.items() if v})
 
 
-LIST_ROWS = 60
+LIST_ROWS = 30
 
 
 def rerun_fragment() -> None:
@@ -163,6 +166,48 @@ def rerun_fragment() -> None:
         st.rerun(scope="fragment")
     except st.errors.StreamlitAPIException:
         st.rerun()
+
+
+def propagate(segment_id: str) -> list[str]:
+    """After a confirmation: the same English to the repetitions that need it (the toggle in "Filter
+    and sort" turns it off); re-checks those of other documents. Returns the ones in this document."""
+    if not state.get("editor_propagate", True):
+        return []
+    done = wa.attempt(segments.propagate, store, user, segment_id)
+    if done is None or not done.changed:
+        return []
+    state["editor_propagation"] = done
+    for other in done.doc_ids:
+        if other != doc_id:
+            wa.recheck(store, user, other, [p.segment_id for p in done.changed if p.doc_id == other])
+    return [p.segment_id for p in done.changed if p.doc_id == doc_id]
+
+
+def propagation_notice() -> None:
+    """What the last confirmation propagated, with one button that takes it all back."""
+    done = state.get("editor_propagation")
+    if done is None:
+        return
+    here = [p.index + 1 for p in done.changed if p.doc_id == doc_id]
+    elsewhere = len(done.changed) - len(here)
+    where = ", ".join(f"#{n}" for n in here[:12]) + ("…" if len(here) > 12 else "")
+    p1, p2, p3 = st.columns([6, 1.6, 0.6], vertical_alignment="center")
+    parts = ([f"{where} here"] if here else []) + ([f"{elsewhere} in other documents"] if elsewhere else [])
+    p1.caption(f"Propagated “{wa.md(done.english[:60])}” to {len(done.changed)} repetition(s) "
+               f"({'; '.join(parts)}), marked for review")
+    if p2.button("Undo propagation", key="editor_undo_propagation", width="stretch"):
+        restored = wa.attempt(segments.undo_propagation, store, user, done)
+        state.pop("editor_propagation", None)
+        if restored is not None:
+            for other in sorted({p.doc_id for p in done.changed}):
+                wa.recheck(store, user, other, [p.segment_id for p in done.changed if p.doc_id == other])
+            kept = len(done.changed) - len(restored)
+            wa.flash(f"Propagation undone: {len(restored)} repetition(s) have their earlier English again"
+                     + (f"; {kept} changed since kept theirs" if kept else ""))
+        rerun_fragment()
+    if p3.button("✕", key="editor_propagation_ok", help="Keep it and hide this note"):
+        state.pop("editor_propagation", None)
+        rerun_fragment()
 
 
 @st.fragment
@@ -182,7 +227,7 @@ def segment_editor() -> None:
     cur_id = state["editor_cur"]
     row = by_id[cur_id]
     write_address(row.segment.index)
-    approved_terms = wa.approved_terms(store, doc.lang)
+    approved_terms = wa.approved_terms(store, doc.lang, wa.view_marker(store, doc_id))
 
     # The version the person started from: a later save by someone else is a conflict, never overwritten.
     bases = state.setdefault("editor_base", {})
@@ -222,8 +267,9 @@ def segment_editor() -> None:
         if edit is not None:
             bases[cur_id] = edit.version
         state.setdefault("editor_known", {})[cur_id] = text
-        wa.recheck(store, user, doc.id, [cur_id])
-        wa.view_after_save(store, doc.id, [cur_id], marker_before)
+        spread = propagate(cur_id) if accept else []
+        wa.recheck(store, user, doc.id, [cur_id, *spread])
+        wa.view_after_save(store, doc.id, [cur_id, *spread], marker_before)
         n = row.segment.index + 1
         if accept:
             wa.flash(f"Segment {n}: confirmed" + (f" (saved as v{edit.version})" if edit else ""))
@@ -266,9 +312,6 @@ def segment_editor() -> None:
         if 1 <= n <= len(rows) and rows[n - 1].id != cur_id and flush():
             go(rows[n - 1].id)
 
-    def use_text(text: str) -> None:
-        state[text_key] = text
-
     # --- the current segment, the English box, the flags and the memory ------------------------
     before, _, after = editor.window(rows, cur_id, before=1, after=2)
     counts = editor.status_counts(rows)
@@ -304,15 +347,16 @@ def segment_editor() -> None:
                 fc[1].form_submit_button("Confirm ▶", type="primary", shortcut="Ctrl+Enter", on_click=submit,
                                          args=(True,), disabled=read_only, width="stretch")
                 fc[2].caption("Ctrl+Enter confirm · Alt+S save · Alt+N/P next/prev · Alt+J/K flagged · "
-                              "Alt+1…5 memory match · Alt+I copy source")
+                              "Alt+1…5 memory match · Alt+Shift+1… term · Alt+I copy source")
             if row.version > base:
                 st.warning(f"Someone saved a newer version (v{row.version}) since you opened this segment "
                            f"(v{base}). If you save, you will see both texts and choose.")
         if after:
             st.html(editor.document_html(store, after, cur_id, approved_terms))
     with right:
+        propagation_notice()
         flags_panel(row)
-        memory_panel(row, approved_terms, use_text, text_key)
+        memory_panel(row, approved_terms, text_key)
     if read_only:
         st.info(f"{doc.name} is approved: read-only until a reviewer reopens it.")
     st.html(keys.script(cur_id, row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
@@ -335,10 +379,30 @@ def segment_editor() -> None:
                  selection_mode="single-row", key="editor_table",
                  column_config={"risk": st.column_config.NumberColumn("risk", format="%.2f"),
                                 "#": st.column_config.NumberColumn("#", width="small")})
-    review_panel(row)
-    history_panel(row, bases)
-    propose_panel(row)
-    split_panel(row, rows)
+    tools_panel(row, rows, bases)
+
+
+TOOLS = {"review": "Review", "history": "History", "term": "Propose a term", "split": "Split or merge"}
+
+
+def tools_panel(row: editor.EditorRow, rows: list, bases: dict) -> None:
+    """Review, history, term proposal, split and merge: only the one picked is drawn (an expander's
+    content is sent on every move even when closed). The pick stays from segment to segment."""
+    notes = review.comments(store, [row.id])
+    still_open = sum(c.status == "open" for c in notes)
+    labels = {**TOOLS, "review": f"Review ({still_open} open)" if still_open else "Review"}
+    tool = st.segmented_control("Tools", list(TOOLS), key="editor_tool", format_func=labels.get,
+                                label_visibility="collapsed")
+    if tool is None and still_open:
+        tool = "review"  # open comments are shown without asking
+    if tool == "review":
+        review_panel(row, notes)
+    elif tool == "history":
+        history_panel(row, bases)
+    elif tool == "term":
+        propose_panel(row)
+    elif tool == "split":
+        split_panel(row, rows)
 
 
 def tags_bar(row: editor.EditorRow, text_key: str, read_only: bool) -> None:
@@ -400,64 +464,60 @@ def conflict_panel(conflict: dict, row: editor.EditorRow, bases: dict, text_key:
 
 
 def flags_panel(row: editor.EditorRow) -> None:
-    if not row.open_flags:
-        st.caption("No open flags on this segment.")
-    for f in row.open_flags:
-        icon = {"error": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
-                "note": ":blue[:material/info:]"}.get(f.level, ":material/flag:")
-        fc1, fc2, fc3 = st.columns([8, 1.4, 1.4], vertical_alignment="center", gap="small")
-        fc1.markdown(f"{icon} **{wa.md(f.kind)}** ({f.side}, {f.severity:.2f}): {wa.md(f.message)}"
-                     + (f" → *{wa.md(f.suggestion)}*" if f.suggestion else ""))
-        if fc2.button(":material/check:", key=f"editor_resolve_{f.id}", help="Resolved"):
-            if wa.attempt(flag_actions.resolve_flag, store, user, f.id) is not None:
+    """The flags as one HTML block and one picker to resolve or dismiss them: a row of buttons per flag
+    was most of what every move sent to the browser."""
+    st.html(editor.flags_html(row))
+    opened = row.open_flags
+    if not opened:
+        return
+    by_id = {f.id: (n, f) for n, f in enumerate(opened, start=1)}
+    fc1, fc2, fc3 = st.columns([5, 1.4, 1.4], vertical_alignment="bottom", gap="small")
+    picked = fc1.selectbox("Flag", list(by_id), key=f"editor_flag_pick_{row.id}", label_visibility="collapsed",
+                           format_func=lambda i: f"{by_id[i][0]}. {by_id[i][1].kind} ({by_id[i][1].side})")
+    if fc2.button(":material/check:", key="editor_flag_resolve", help="The picked flag is resolved",
+                  width="stretch"):
+        if wa.attempt(flag_actions.resolve_flag, store, user, picked) is not None:
+            rerun_fragment()
+    with fc3.popover("✕", help="Dismiss the picked flag with a reason", width="stretch"):
+        reason = st.text_input("Reason to dismiss", key="editor_flag_reason",
+                               placeholder="why it is fine (kept with the flag)")
+        if st.button("Dismiss", key="editor_flag_dismiss"):
+            if wa.attempt(flag_actions.dismiss_flag, store, user, picked, reason) is not None:
                 rerun_fragment()
-        with fc3.popover("✕", help="Dismiss with a reason"):
-            reason = st.text_input("Reason to dismiss", key=f"editor_reason_{f.id}",
-                                   placeholder="why it is fine (kept with the flag)")
-            if st.button("Dismiss", key=f"editor_dismiss_{f.id}"):
-                if wa.attempt(flag_actions.dismiss_flag, store, user, f.id, reason) is not None:
-                    rerun_fragment()
-    closed = [f for f in row.flags if f.status != "open"]
-    if closed:
-        with st.expander(f"Closed flags ({len(closed)})"):
-            for f in closed:
-                st.markdown(f"~~{wa.md(f.kind)}~~: {wa.md(f.message)} — **{f.status}**"
-                            + (f" ({wa.md(f.reason)})" if f.reason else ""))
 
 
-def memory_panel(row: editor.EditorRow, approved_terms: list, use_text, text_key: str) -> None:
-    """Memory matches (the difference from this source marked; Alt+1…5 inserts), the approved terms
-    found in the segment, and concordance with the hit marked."""
+def memory_panel(row: editor.EditorRow, approved_terms: list, text_key: str) -> None:
+    """Memory matches (the difference from this source marked; Alt+1…5 or a click uses one), the
+    approved terms found in the segment (Alt+Shift+1… or a click inserts one at the caret), and
+    concordance with the hit marked. Matches and terms are HTML the editor's script acts on: no
+    widgets to send on every move, no round trip to use one."""
     found = wa.tm_suggestions(store, row)
-    if not found:
+    if found:
+        st.html(editor.memory_html(found, row.segment.text))
+    else:
         st.caption("Memory: no similar earlier segments.")
-    for n, sug in enumerate(found[:5], start=1):
-        m1, m2 = st.columns([5, 1], vertical_alignment="center")
-        m1.html(editor.match_html(n, sug, row.segment.text))
-        m2.button(f"{n}", key=f"editor_use_tm_{n - 1}", shortcut=f"Alt+{n}", on_click=use_text, args=(sug.target,),
-                  help=f"Alt+{n}: insert this English")
     terms_here = editor.terms_in_segment(row, approved_terms)
     if terms_here:
         st.html(editor.terms_html(terms_here))
-    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([4, 1.3, 1.3], vertical_alignment="bottom")
     phrase = c1.text_input("Concordance", key="editor_conc", placeholder="a phrase: how was it translated?")
-    if c2.button("Search", key="editor_conc_go") and phrase.strip():
+    go = c2.button("Search", key="editor_conc_go")
+    c3.button("Copy source", key="editor_copy_source", shortcut="Alt+I", help="Alt+I: the source into the box",
+              on_click=lambda: state.__setitem__(text_key, editor.tagged_source(row.segment)))
+    if go and phrase.strip():
         hits = wa.attempt(editor.concordance, store, phrase, row.segment.lang) or []
         if not hits:
             st.caption("Not found in the memory or the project.")
         else:
             st.html(editor.concordance_html(hits))
-    st.button("Copy source to target", key="editor_copy_source", shortcut="Alt+I",
-              on_click=lambda: state.__setitem__(text_key, editor.tagged_source(row.segment)))
 
 
-def review_panel(row: editor.EditorRow) -> None:
+def review_panel(row: editor.EditorRow, notes: list) -> None:
     """Comments (everyone), error annotations and send back (reviewers), the errors as a TSV."""
-    notes = review.comments(store, [row.id])
     errors = review.annotations(store, [row.id])
     still_open = sum(c.status == "open" for c in notes)
-    with st.expander(f"Review: {still_open} open comment(s), {len(errors)} error(s) on this segment",
-                     expanded=bool(still_open)):
+    with st.container(border=True):
+        st.caption(f"Review: {still_open} open comment(s), {len(errors)} error(s) on this segment")
         for c in notes:
             c1, c2 = st.columns([6, 1], vertical_alignment="center")
             mark = "" if c.status == "open" else " — *resolved*"
@@ -503,7 +563,8 @@ def review_panel(row: editor.EditorRow) -> None:
 def history_panel(row: editor.EditorRow, bases: dict) -> None:
     hist = editor.history(store, row)
     label = "1 version" if len(hist) == 1 else f"{len(hist)} versions"
-    with st.expander(f"History ({label})", expanded=False):
+    with st.container(border=True):
+        st.caption(f"History ({label})")
         for v in hist:
             when = v["when"].strftime("%Y-%m-%d %H:%M UTC") if v["when"] else ""
             st.markdown(f"**v{v['version']}** · {v['origin']} · {wa.md(v['author'])} · {when}"
@@ -523,7 +584,7 @@ def history_panel(row: editor.EditorRow, bases: dict) -> None:
 
 def propose_panel(row: editor.EditorRow) -> None:
     cur_id = row.id
-    with st.expander("Propose a glossary term"):
+    with st.container(border=True):
         toks = words(row.segment.text)
 
         def pick_words() -> None:
@@ -545,17 +606,22 @@ def propose_panel(row: editor.EditorRow) -> None:
 
 
 def split_panel(row: editor.EditorRow, rows: list) -> None:
-    with st.expander("Split or merge source segments"):
+    """Split between two words (a list of the word boundaries: arrow keys step word by word), or merge."""
+    with st.container(border=True):
         seg_text = row.segment.text
-        if len(seg_text) > 1:
-            at = st.slider("Split before character", 1, len(seg_text) - 1, value=max(1, len(seg_text) // 2),
-                           key=f"editor_split_at_{row.id}")
-            st.text(f"{seg_text[:at]} ‖ {seg_text[at:]}")
+        points = segments.split_points(seg_text)
+        if points:
+            at = st.select_slider("Split before the word", points, value=points[len(points) // 2],
+                                  key=f"editor_split_at_{row.id}", format_func=lambda p: editor.split_label(seg_text, p))
+            st.html(f'<div class="wb-src">{editor.h.html.escape(seg_text[:at].rstrip())} <b>‖</b> '
+                    f'{editor.h.html.escape(seg_text[at:])}</div>')
             if st.button("Split here", key="editor_split", disabled=read_only):
                 parts = wa.attempt(segments.split_segment, store, user, row.id, int(at))
                 if parts is not None:
                     state["editor_cur"] = parts[0].id
                     st.rerun()
+        else:
+            st.caption("One word: nothing to split.")
         nxt = rows[row.segment.index + 1] if row.segment.index + 1 < len(rows) else None
         if nxt is not None and st.button("Merge with the next segment", key="editor_merge_next", disabled=read_only):
             merged = wa.attempt(segments.merge_segments, store, user, row.id, nxt.id)
@@ -564,6 +630,7 @@ def split_panel(row: editor.EditorRow, rows: list) -> None:
                 st.rerun()
 
 
+st.html(keys.install(), unsafe_allow_javascript=True, width=1)
 segment_editor()
 
 # --- find and replace, split and merge (whole-document changes: full reruns) -------------------

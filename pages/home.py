@@ -8,6 +8,7 @@ from workbench.ui import streamlit_app as wa
 
 user = wa.page_user()
 store = wa.store()
+wa.warm_checks(store)  # in the background: the first save in the editor does not wait for it
 st.title("Home")
 wa.show_flashes()
 

@@ -35,7 +35,7 @@ else:
 
 st.subheader("Post-editing: how far the English moved from the MT")
 st.caption("HTER: TER of the MT against the post-edited English (share of words edited, %); chrF and BLEU "
-           "score the MT with the post-edit as reference. Segments count once edited or accepted.")
+           "score the MT with the post-edit as reference. Segments count once edited or confirmed.")
 per_doc, per_day = quality.edit_rows(store)
 without_mt = quality.translated_without_mt(store)
 if without_mt:

@@ -22,10 +22,12 @@ def test_presegmented_jsonl(run_cli):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert all(set(r) == {"src", "tgt", "score"} for r in rows)
     assert all(isinstance(r["score"], float) and 0.0 <= r["score"] <= 1.0 for r in rows)
-    assert sorted(x for r in rows for x in r["src"]) == list(range(22))
-    assert sorted(y for r in rows for y in r["tgt"]) == list(range(21))
+    # line numbers from 1, like segment numbers everywhere
+    assert sorted(x for r in rows for x in r["src"]) == list(range(1, 23))
+    assert sorted(y for r in rows for y in r["tgt"]) == list(range(1, 22))
     assert any(r["src"] and not r["tgt"] for r in rows) and any(r["tgt"] and not r["src"] for r in rows)
-    assert link_f1([(r["src"], r["tgt"]) for r in rows], _gold()) >= 0.9
+    zero_based = [([x - 1 for x in r["src"]], [y - 1 for y in r["tgt"]]) for r in rows]
+    assert link_f1(zero_based, _gold()) >= 0.9
 
 
 def test_presegmented_blank_lines_take_no_part(run_cli, tmp_path):
@@ -37,8 +39,8 @@ def test_presegmented_blank_lines_take_no_part(run_cli, tmp_path):
     out = run_cli("align", "--presegmented", str(a), str(b), "--format", "jsonl")
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert {"src": [0], "tgt": [0]} in [{"src": r["src"], "tgt": r["tgt"]} for r in rows]
-    assert 1 not in [x for r in rows for x in r["src"]]
+    assert {"src": [1], "tgt": [1]} in [{"src": r["src"], "tgt": r["tgt"]} for r in rows]
+    assert 2 not in [x for r in rows for x in r["src"]]  # the blank second line
 
 
 def test_presegmented_table(run_cli):
@@ -86,6 +88,9 @@ def test_align_story_table_and_jsonl(run_cli, tmp_path):
     first, header = table.stdout.splitlines()[:2]
     assert first.startswith("A = uk.txt (uk), B = ru.txt (ru):")
     assert header.split()[:5] == ["type", "a", "b", "score", "locked"]
+    first_bead = table.stdout.splitlines()[2]
+    assert first_bead.split()[1].startswith("[1")  # segment numbers from 1, as in the app
+    assert "[0" not in first_bead
     jsonl = run_cli("align", "geneva", "--format", "jsonl", data_dir=data)
     rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert {r["doc_a"] for r in rows} == {1} and {r["doc_b"] for r in rows} == {2}

@@ -181,6 +181,8 @@ def test_edit_and_save_a_segment(env):
     assert any("saved as v1" in s.value for s in at.success)
     assert "edited · v1" in htmls(at) and "wb-human" in htmls(at)
     # undo brings the MT back as a new version; nothing is rewritten
+    at.segmented_control(key="editor_tool").set_value("history").run()
+    assert any(c.value == "History (2 versions)" for c in at.caption)  # v1 and the MT
     at.button(key="editor_undo").click().run()
     assert [h.text for h in env.history(segs[4].id)][-1] == "On Saturday the Biden administration said again."
     assert len(env.history(segs[4].id)) == 2
@@ -263,12 +265,19 @@ def test_flags_are_resolved_or_dismissed_with_a_reason(env):
         Flag(sid, "target", 0, 2, "term", 0.3, "term not used", level="warning")])
     at = open_segment(sign_in("ann"), env.document("000").id, sid)
     first, second = stored
-    at.button(key=f"editor_dismiss_{second.id}").click().run()
+    flags_html = next(e.proto.body for e in at.get("html") if "wb-flags" in e.proto.body)
+    assert flags_html.index("a number is missing") < flags_html.index("term not used")  # worst first
+    pick = at.selectbox(key=f"editor_flag_pick_{sid}")
+    assert pick.options == ["1. number (source)", "2. term (target)"]
+    pick.set_value(second.id).run()
+    at.button(key="editor_flag_dismiss").click().run()
     assert "give a reason" in at.error[0].value
-    at.text_input(key=f"editor_reason_{second.id}").input("the term is fine in a headline")
-    at.button(key=f"editor_dismiss_{second.id}").click().run()
-    at.button(key=f"editor_resolve_{first.id}").click().run()
+    at.text_input(key="editor_flag_reason").input("the term is fine in a headline")
+    at.button(key="editor_flag_dismiss").click().run()
+    assert at.selectbox(key=f"editor_flag_pick_{sid}").options == ["1. number (source)"]
+    at.button(key="editor_flag_resolve").click().run()
     no_exceptions(at)
+    assert "Closed flags (2)" in htmls(at) and "the term is fine in a headline" in htmls(at)
     flags = {f.id: f for f in env.flags(segment_ids=[sid])}
     assert flags[second.id].status == "dismissed" and flags[second.id].reason == "the term is fine in a headline"
     assert flags[first.id].status == "resolved"
@@ -296,8 +305,15 @@ def test_find_and_replace_across_the_document(env):
 def test_split_and_merge_from_the_editor(env):
     doc = env.document("000")
     seg = doc.segments[4]
-    at = open_segment(sign_in("ann"), doc.id, seg.id)
-    at.slider(key=f"editor_split_at_{seg.id}").set_value(seg.text.index(",") + 1).run()
+    at = sign_in("ann")
+    at.session_state["editor_tool"] = "split"
+    at = open_segment(at, doc.id, seg.id)
+    # the split point is chosen among the word boundaries, not characters
+    slider = at.select_slider(key=f"editor_split_at_{seg.id}")
+    after_comma = seg.text.index(",") + 2  # the word after the comma
+    assert len(slider.options) == len(seg.text.split()) - 1  # one per gap between words
+    assert "…Байдена вновь заявила, ‖ что «США не…" in slider.options  # the quote goes with its word
+    slider.set_value(after_comma).run()
     at.button(key="editor_split").click().run()
     no_exceptions(at)
     after = env.document("000").segments
@@ -310,7 +326,9 @@ def test_split_and_merge_from_the_editor(env):
 def test_propose_a_term_from_selected_source_words(env):
     doc = env.document("000")
     seg = doc.segments[5]  # "Переговоры между Вашингтоном и Москвой ..."
-    at = open_segment(sign_in("ann"), doc.id, seg.id)
+    at = sign_in("ann")
+    at.session_state["editor_tool"] = "term"
+    at = open_segment(at, doc.id, seg.id)
     at.pills(key=f"editor_pick_{seg.id}").set_value([2, 3, 4]).run()
     assert at.text_input(key="editor_term_src").value == "Вашингтоном и Москвой"
     at.text_input(key="editor_term_en").input("Washington and Moscow")
@@ -482,8 +500,9 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
     no_exceptions(at)
     assert "<b>100%</b>" in htmls(at)
     assert "The talks between Washington and Moscow took place." in htmls(at)
-    at.button(key="editor_use_tm_0").click().run()
-    assert at.text_area[0].value == "The talks between Washington and Moscow took place."
+    # the match carries its English for Alt+1 or a click (the browser test presses it)
+    match = next(e.proto.body for e in at.get("html") if "class=\"wb-match\"" in e.proto.body)
+    assert 'data-n="1" data-en="The talks between Washington and Moscow took place."' in match
     # concordance: where a phrase occurred (any inflected form) and how it was translated, the hit marked
     at.text_input(key="editor_conc").input("Вашингтон")
     at.button(key="editor_conc_go").click().run()

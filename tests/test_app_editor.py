@@ -224,7 +224,9 @@ def test_comments_errors_send_back_and_the_tsv(env):
     segs = machine_translate(env, "000", {4: "On Saturday the Biden administration said again."})
     sid = segs[4].id
     env.set_segment_status(sid, "approved", "ann")  # confirmed by the translator
-    rita = open_segment(sign_in("rita"), env.document("000").id, sid)
+    rita = sign_in("rita")
+    rita.session_state["editor_tool"] = "review"
+    rita = open_segment(rita, env.document("000").id, sid)
     rita.text_input(key="editor_comment_text").input("Is 'again' needed?")
     rita.button(key=f"FormSubmitter:editor_comment_form_{sid}-Add").click().run()
     no_exceptions(rita)
@@ -246,7 +248,8 @@ def test_comments_errors_send_back_and_the_tsv(env):
     # the translator sees the comments and resolves one; she cannot annotate or send back
     ann = open_segment(sign_in("ann"), env.document("000").id, sid)
     no_exceptions(ann)
-    assert any(e.label.startswith("Review: 2 open comment(s), 1 error(s)") for e in ann.expander)
+    # open comments show the review tool without asking
+    assert any(c.value.startswith("Review: 2 open comment(s), 1 error(s)") for c in ann.caption)
     with pytest.raises(KeyError):
         ann.text_input(key="editor_err_span")
     ann.button(key=f"editor_comment_resolve_{notes[0].id}").click().run()
@@ -264,3 +267,36 @@ def test_quality_page_counts_english_written_without_mt(env):
     at.switch_page("pages/quality.py").run()
     no_exceptions(at)
     assert any("1 segment(s) translated from scratch" in i.value for i in at.info)
+
+
+# --- repetitions -------------------------------------------------------------------------------
+def test_confirming_propagates_to_repetitions_and_one_click_undoes_it(env):
+    from workbench.ingest import build_document
+    from workbench.records import Translation
+
+    segs = machine_translate(env, "000", {5: "Talks took place (MT)."})
+    (copy, _), = env.add_documents([build_document("Вступление.\n" + segs[5].text + "\n", "reprint.txt")])
+    twin = env.segments(copy.id)[1]
+    env.save_translations([(Translation(twin.id, "The MT of the reprint.", "marian", "m"), twin.text)])
+    at = open_segment(sign_in("ann"), env.document("000").id, segs[5].id)
+    at.text_area[0].input("Talks between Washington and Moscow took place.")
+    at.button(key=f"FormSubmitter:editor_form_{segs[5].id}-Confirm ▶").click().run()
+    no_exceptions(at)
+    en = env.english_for([twin.id])[twin.id]
+    assert (en.text, en.origin) == ("Talks between Washington and Moscow took place.", "propagated")
+    assert env.segment(twin.id).status == "edited"  # filled, not confirmed
+    assert any("to 1 repetition(s) (1 in other documents)" in c.value for c in at.caption)
+    # the reviewer sees where it came from in the repetition's own document
+    other = open_segment(sign_in("rita"), copy.id, twin.id)
+    assert "propagated · v1" in htmls(other) and "wb-prop" in htmls(other)
+    at.button(key="editor_undo_propagation").click().run()
+    no_exceptions(at)
+    assert env.english_for([twin.id])[twin.id].text == "The MT of the reprint."
+    assert any(s.value.startswith("Propagation undone: 1 repetition(s)") for s in at.success)
+    # with the toggle off, a confirmation leaves the repetitions alone
+    at.session_state["editor_propagate"] = False
+    at.session_state["editor_cur"] = segs[5].id
+    at.run()
+    at.text_area[0].input("Talks were held.")
+    at.button(key=f"FormSubmitter:editor_form_{segs[5].id}-Confirm ▶").click().run()
+    assert env.english_for([twin.id])[twin.id].text == "The MT of the reprint."

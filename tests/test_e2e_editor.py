@@ -76,3 +76,40 @@ def test_keyboard_loop_drafts_address_and_reload(server, browser, tmp_path):  # 
     page.get_by_role("button", name="Sign in").wait_for()
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for()
+
+
+def test_memory_match_and_glossary_term_shortcuts(server, browser):  # noqa: F811
+    """Alt+1 puts the first memory match's English in the box; Alt+Shift+1 inserts the first approved
+    term's English at the caret; a click on a term does the same; the save stores what the box shows."""
+    from workbench.ingest import build_document
+    from workbench.records import Term
+
+    base, store = server
+    segs = store.segments("000")
+    seg = segs[5]  # the talks between the two capitals
+    (copy, _), = store.add_documents([build_document(seg.text + "\n", "reprint.txt")])
+    store.save_edit(store.segments(copy.id)[0].id, "The two capitals held talks.", "rita", 0)
+    store.add_term(Term(None, "ru", "переговоры", "negotiations", status="approved"), "rita")
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, base, "ann", "ann-password-1")
+    page.goto(f"{base}/editor?doc={store.document('000').name}&seg=6")
+    english_box_focused(page, 6)
+    box = page.locator("textarea[aria-label='English']")
+    page.locator(".wb-match[data-n='1']").wait_for()
+    page.keyboard.press("Alt+1")
+    assert box.input_value() == "The two capitals held talks."
+    # the caret after "The two capitals held ": the term goes there, replacing nothing
+    page.keyboard.press("End")
+    for _ in range(len("talks.")):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Shift+End")
+    page.keyboard.press("Alt+Shift+1")
+    assert box.input_value() == "The two capitals held negotiations"
+    page.keyboard.type(".")
+    page.locator("li.wb-term-use[data-n='1']").click()  # a click inserts at the caret too
+    assert box.input_value() == "The two capitals held negotiations.negotiations"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "English"
+    page.keyboard.press("Alt+S")
+    page.get_by_text("Segment 6: saved as v1").wait_for()
+    assert store.english_for([seg.id])[seg.id].text == "The two capitals held negotiations.negotiations"

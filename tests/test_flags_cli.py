@@ -62,11 +62,15 @@ def test_flag_document_dismiss_and_resolve(run_cli, tmp_path: Path) -> None:
         assert store.flag(rep["id"]).status == "dismissed"
         assert store.flag(other["id"]).status == "resolved"
         assert store.dismissals()[0]["author"] == "ann"
+        # segment numbers from 1, as in the app: the stored position plus one
+        assert all(r["segment"] == store.segment(r["segment_id"]).index + 1 for r in again)
     finally:
         store.close()
-    ranked = run_cli("flag", "001", "--rank", "--format", "jsonl", data_dir=data)
-    scores = [json.loads(line)["risk"] for line in ranked.stdout.splitlines()]
+    ranked = [json.loads(line) for line in run_cli("flag", "001", "--rank", "--format", "jsonl",
+                                                   data_dir=data).stdout.splitlines()]
+    scores = [r["risk"] for r in ranked]
     assert scores and scores == sorted(scores, reverse=True)
+    assert min(r["segment"] for r in ranked) >= 1
 
 
 def test_flag_errors_are_one_line_with_status_2(run_cli, tmp_path: Path) -> None:

@@ -114,8 +114,9 @@ def test_cli_records(run_cli, tmp_path):
         ("000", "ru", "added"), ("001", "uk", "added"), ("002", "ru", "added"), ("003", "uk", "added"),
         ("004", "uk", "added")]
     segs = run_cli("segments", "003", "--format", "jsonl")
-    first = json.loads(segs.stdout.splitlines()[0])
-    assert first["role"] == "heading" and first["start"] == 0
+    listed = [json.loads(line) for line in segs.stdout.splitlines()]
+    assert listed[0]["role"] == "heading" and listed[0]["start"] == 0
+    assert [r["segment"] for r in listed] == list(range(1, len(listed) + 1))  # numbered from 1, as in the app
     stories = run_cli("stories", "--format", "jsonl")
     assert stories.returncode == 0 and stories.stdout.strip()
     missing = run_cli("segments", "999")

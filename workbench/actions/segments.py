@@ -1,5 +1,6 @@
 """Actions on a document's English and its segments: save, accept, undo, resolve a conflict, find and
-replace, split and merge, change a segment's role.
+replace, split and merge, change a segment's role, and propagate a confirmed English to the
+repetitions of its source elsewhere in the project (undoable as one action).
 
 Saves are optimistic: a save names the version it started from and raises `EditConflict` (with the
 other person's text) when someone else saved first; find and replace reports such segments instead
@@ -91,6 +92,107 @@ def accept_segment(store: Store, user: User | None, segment_id: str, text: str |
     return edit
 
 
+# A repetition's English that came from a person is never overwritten: only machine output, no
+# English at all, or an earlier propagation.
+PROPAGATE_OVER = ("mt", "", "propagated")
+
+
+def repetition_key(text: str) -> str:
+    """The source text two segments must share to be repetitions: Unicode-normalised, apostrophes
+    unified (`workbench.text.normalize`), runs of spaces as one, trimmed; case and punctuation count."""
+    from ..text import normalize
+
+    return " ".join(normalize(text).split())
+
+
+@dataclass
+class Propagated:
+    """One repetition that received the confirmed English."""
+
+    segment_id: str
+    doc_id: int
+    index: int  # the segment's position in its document
+    version: int  # the version the propagation saved
+    previous: str  # the English it had before
+
+
+@dataclass
+class Propagation:
+    """What one confirmation propagated: `undo_propagation` takes it back as one action."""
+
+    source_id: str
+    english: str
+    changed: list[Propagated] = field(default_factory=list)
+
+    @property
+    def doc_ids(self) -> list[int]:
+        return sorted({p.doc_id for p in self.changed})
+
+
+def repetitions(store: Store, segment_id: str) -> list[Segment]:
+    """The other segments of the project, in the same language, whose source is the same text."""
+    from sqlalchemy import func, select
+
+    from ..store.schema import SegmentRow
+
+    seg = store.segment(segment_id)
+    key = repetition_key(seg.text)
+    if not key:
+        return []
+    # Normalising changes the length a little at most (spaces collapsed): the database narrows by
+    # length, the comparison is on the normalised text.
+    n = len(seg.text)
+    with store.transaction(readonly=True) as s:
+        rows = s.execute(select(SegmentRow.id, SegmentRow.text).where(
+            SegmentRow.lang == seg.lang, SegmentRow.id != segment_id,
+            func.length(SegmentRow.text).between(len(key) - 2, n + max(8, n // 4)))).all()
+    return [store.segment(r.id) for r in rows if repetition_key(r.text) == key]
+
+
+def propagate(store: Store, user: User | None, segment_id: str) -> Propagation:
+    """Give the segment's English to its repetitions that still need it: not confirmed, not in an
+    approved document, not boilerplate, and with no English a person wrote. Each receives a version of
+    origin "propagated" (shown as such to reviewers); a repetition saved meanwhile is left alone."""
+    who = require(user, "edit")
+    english = store.english_for([segment_id])[segment_id]
+    out = Propagation(segment_id, english.text)
+    if not english.text.strip():
+        return out
+    source = store.segment(segment_id)
+    targets = [r for r in repetitions(store, segment_id) if r.status != "approved" and r.role != "boilerplate"]
+    if not targets:
+        return out
+    current = store.english_for([t.id for t in targets])
+    for seg in targets:
+        en = current[seg.id]
+        if en.origin not in PROPAGATE_OVER or en.text == english.text:
+            continue
+        if store.segment_document(seg.id)[1] == "approved":
+            continue
+        try:
+            edit = store.save_edit(seg.id, english.text, author(who), en.version, origin="propagated",
+                                   comment=f"propagated from segment {source.index + 1} of "
+                                           f"{store.segment_document(segment_id)[0]}")
+        except EditConflict:
+            continue  # someone is working on it: theirs wins
+        out.changed.append(Propagated(seg.id, seg.doc_id, seg.index, edit.version, en.text))
+    return out
+
+
+def undo_propagation(store: Store, user: User | None, done: Propagation) -> list[Edit]:
+    """Take a propagation back: every repetition it filled gets its previous English again (a new
+    version; the history keeps both). One saved since by someone else keeps their text."""
+    who = require(user, "edit")
+    restored = []
+    for p in done.changed:
+        try:
+            writable(store, p.segment_id)
+            restored.append(store.undo_edit(p.segment_id, author(who), p.version))
+        except (EditConflict, EditError):
+            continue
+    return restored
+
+
 def undo(store: Store, user: User | None, segment_id: str, base_version: int) -> Edit:
     """Bring back the previous version as a new one (the history keeps everything)."""
     who = require(user, "edit")
@@ -98,10 +200,39 @@ def undo(store: Store, user: User | None, segment_id: str, base_version: int) ->
     return store.undo_edit(segment_id, author(who), base_version)
 
 
+def split_points(text: str) -> list[int]:
+    """Where a segment may be split: before each word but the first, with the opening quotes or
+    brackets stuck to the word going with it ("сказал «Да»" splits before "«")."""
+    import unicodedata
+
+    from ..text import words
+
+    points = []
+    for w in words(text)[1:]:
+        at = w.start
+        while at > 0 and (unicodedata.category(text[at - 1]) in ("Ps", "Pi") or text[at - 1] in "\"'"):
+            at -= 1
+        if text[:at].strip() and (not points or points[-1] != at):
+            points.append(at)
+    return points
+
+
 def split_segment(store: Store, user: User | None, segment_id: str, at: int) -> tuple[Segment, Segment]:
+    """Split the segment's source before character `at`, which must be a word boundary (one of
+    `split_points`, or the spaces just before one): never inside a word."""
     who = require(user, "edit")
     writable(store, segment_id)
-    return store.split_segment(segment_id, at, author(who))
+    text = store.segment(segment_id).text
+    points = split_points(text)
+    start = at
+    while 0 <= start < len(text) and text[start].isspace():
+        start += 1  # the spaces before a word go with the first part
+    if start not in points:
+        near = min(points, key=lambda p: abs(p - at)) if points else None
+        raise EditError(f"split {segment_id}: position {at} is not between two words"
+                        + (f" (the nearest word boundary is {near})" if near is not None else
+                           " (the segment is one word)"))
+    return store.split_segment(segment_id, start, author(who))
 
 
 def merge_segments(store: Store, user: User | None, first_id: str, second_id: str) -> Segment:

@@ -74,10 +74,13 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
         lines_a = _read_lines(path_a, ctx.config.max_import_bytes)
         lines_b = _read_lines(path_b, ctx.config.max_import_bytes)
         beads = align_lines(lines_a, lines_b, _lang(lines_a, args.lang_a), _lang(lines_b, args.lang_b))
+        # Line numbers from 1 (as an editor shows them, and as segments are numbered everywhere).
         if args.format == "jsonl":
-            emit(({"src": s, "tgt": t, "score": sc} for s, t, sc in beads), "jsonl", ["src", "tgt", "score"])
+            emit(({"src": [k + 1 for k in s], "tgt": [k + 1 for k in t], "score": sc} for s, t, sc in beads),
+                 "jsonl", ["src", "tgt", "score"])
         else:
-            rows = [{"type": f"{len(s)}-{len(t)}", "src": s, "tgt": t, "score": f"{sc:.2f}",
+            rows = [{"type": f"{len(s)}-{len(t)}", "src": [k + 1 for k in s], "tgt": [k + 1 for k in t],
+                     "score": f"{sc:.2f}",
                      "text_a": " ".join(lines_a[k] for k in s), "text_b": " ".join(lines_b[k] for k in t)}
                     for s, t, sc in beads]
             emit(rows, "table", ["type", "src", "tgt", "score", "text_a", "text_b"])
@@ -99,8 +102,9 @@ def cmd_align(ctx: Context, args: argparse.Namespace) -> int:
         da, db = docs[doc_a], docs[doc_b]
         linked = sum(1 for b in beads if b.src and b.tgt)
         out(f"A = {da.name} ({da.lang}), B = {db.name} ({db.lang}): {len(beads)} beads, {linked} linked")
-        emit(({"type": f"{len(b.src)}-{len(b.tgt)}", "a": [segs[x].index for x in b.src],
-               "b": [segs[x].index for x in b.tgt], "score": f"{b.score:.2f}", "locked": "yes" if b.locked else "",
+        # Segment numbers from 1, as in the app and `workbench segments`.
+        emit(({"type": f"{len(b.src)}-{len(b.tgt)}", "a": [segs[x].index + 1 for x in b.src],
+               "b": [segs[x].index + 1 for x in b.tgt], "score": f"{b.score:.2f}", "locked": "yes" if b.locked else "",
                "text_a": " ".join(segs[x].text for x in b.src)[:48],
                "text_b": " ".join(segs[x].text for x in b.tgt)[:48]} for b in beads),
              "table", ["type", "a", "b", "score", "locked", "text_a", "text_b"])

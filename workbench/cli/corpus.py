@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format(p)
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("segments", help="list the segments of a document")
+    p = sub.add_parser("segments", help="list the segments of a document (numbered from 1, as in the app)")
     p.add_argument("doc", metavar="DOC", help="document id, file name or unique file-name prefix")
     p.add_argument("--role", choices=("heading", "content", "boilerplate"), help="only segments of this role")
     add_format(p)
@@ -73,7 +73,9 @@ def cmd_docs(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_segments(ctx: Context, args: argparse.Namespace) -> int:
     segs = [s for s in ctx.store.segments(args.doc) if not args.role or s.role == args.role]
-    emit(segs, args.format, ["index", "id", "lang", "role", "start", "end", "text"])  # type: ignore[arg-type]
+    # Segments are numbered from 1 on every screen (the app, the CLI); positions stay 0-based inside.
+    emit(({"segment": s.index + 1, "id": s.id, "lang": s.lang, "role": s.role, "start": s.start, "end": s.end,
+           "text": s.text} for s in segs), args.format, ["segment", "id", "lang", "role", "start", "end", "text"])
     return 0
 
 

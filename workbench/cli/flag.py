@@ -83,7 +83,7 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     for note in run.notes:
         out(f"note: {note}", err=True)
     if args.rank:
-        emit([{"segment": segs[sid].index, "segment_id": sid, "risk": score, "text": segs[sid].text}
+        emit([{"segment": segs[sid].index + 1, "segment_id": sid, "risk": score, "text": segs[sid].text}
               for sid, score in rank_segments(run.flags)], args.format, ["segment", "risk", "segment_id", "text"])
         return 0
     english = ctx.store.english_for(list(segs))
@@ -94,7 +94,7 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         base = seg.start if on_source else 0
         text = (seg.text if on_source else english[f.segment_id].text)[f.start:f.end]
         rows.append({"start": base + f.start, "end": base + f.end, "kind": f.kind, "severity": f.severity,
-                     "message": f.message, "text": text, "id": f.id, "segment": seg.index, "segment_id": seg.id,
+                     "message": f.message, "text": text, "id": f.id, "segment": seg.index + 1, "segment_id": seg.id,
                      "side": f.side, "level": f.level, "detector": f.detector, "suggestion": f.suggestion})
     emit(rows, args.format, ["id", "segment", "side", "kind", "level", "severity", "text", "message"])
     return 0

@@ -245,6 +245,8 @@ def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tup
     badges = []
     if row.origin == "mt":
         kind, badges = "wb-mt", [h.badge(f"MT · {row.engine}" if row.engine else "MT", "mt")]
+    elif row.origin == "propagated":  # a repetition's English, given by a confirmation elsewhere
+        kind, badges = "wb-prop", [h.badge(f"propagated · v{row.version}", "prop")]
     elif row.edited:
         kind, badges = "wb-human", [h.badge(f"edited · v{row.version}", "human")]
     else:
@@ -322,11 +324,23 @@ def history(store: Store, row: EditorRow) -> list[dict[str, Any]]:
     return out
 
 
-def overview(rows: Sequence[EditorRow]) -> list[dict[str, Any]]:
-    """Table rows of the segment list: position, status, flags, source and English."""
+def split_label(text: str, at: int, context: int = 3) -> str:
+    """A split point as people see it: the last words before it ‖ the first words after it."""
+    head = text[:at].split()[-context:]
+    tail = text[at:].split()[:context]
+    return f"…{' '.join(head)} ‖ {' '.join(tail)}…"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def overview(rows: Sequence[EditorRow], clip: int = 90) -> list[dict[str, Any]]:
+    """Table rows of the segment list: position, status, flags, source and English (texts clipped to
+    `clip` characters: the list is for finding a segment; it is sent again on every move)."""
     return [{"#": r.segment.index + 1, "status": status_label(r.segment.status), "role": r.segment.role,
-             "risk": round(r.risk, 2), "flags": ", ".join(r.kinds), "source": r.segment.text,
-             "English": r.english} for r in rows]
+             "risk": round(r.risk, 2), "flags": ", ".join(r.kinds), "source": _clip(r.segment.text, clip),
+             "English": _clip(r.english, clip)} for r in rows]
 
 
 def status_counts(rows: Sequence[EditorRow]) -> dict[str, int]:
@@ -405,22 +419,66 @@ def terms_in_segment(row: EditorRow, terms: Sequence[Term]) -> list[Any]:
 
 
 def terms_html(found: Sequence[Any]) -> str:
+    """The approved terms found in the segment, numbered: Alt+Shift+n (or a click) inserts the n-th
+    term's English at the caret (the editor's script reads `data-en`); bad renderings are not numbered."""
     items = []
+    n = 0
     for tm in found:
         t = tm.term
-        label = "avoid" if t.kind == "bad" else "term"
-        items.append(f'<li><span class="wb-badge wb-b-{"flag" if t.kind == "bad" else "approved"}">{label}</span>'
-                     f'{h.html.escape(t.source)} → <b>{h.html.escape(t.english)}</b></li>')
+        if t.kind == "bad":
+            items.append(f'<li><span class="wb-badge wb-b-flag">avoid</span>{h.html.escape(t.source)} → '
+                         f'<b>{h.html.escape(t.english)}</b></li>')
+            continue
+        n += 1
+        items.append(f'<li class="wb-term-use" data-n="{n}" data-en="{h.html.escape(t.english)}" '
+                     f'title="Alt+Shift+{n}: insert at the caret"><span class="wb-badge wb-b-mt">⇧{n}</span>'
+                     f'<span class="wb-badge wb-b-approved">term</span>{h.html.escape(t.source)} → '
+                     f'<b>{h.html.escape(t.english)}</b></li>')
     return '<ul class="wb-terms">' + "".join(items) + "</ul>"
 
 
 def match_html(n: int, sug: Any, source: str) -> str:
-    """One memory match: its number (Alt+n), score, the difference of its source from this one, its English."""
+    """One memory match: its number (Alt+n, or a click, puts its English in the box: the editor's
+    script reads `data-en`), score, the difference of its source from this one, its English."""
     origin = h.html.escape(f"{sug.origin}" + (f" · {status_label(sug.status)}" if sug.status else ""))
     diff = h.word_diff(sug.source, source) if sug.score < 100 else h.html.escape(sug.source)
-    return (f'<div class="wb-match"><span class="wb-badge wb-b-mt">{n}</span><b>{sug.score:.0f}%</b> '
+    return (f'<div class="wb-match" data-n="{n}" data-en="{h.html.escape(sug.target)}" title="Alt+{n}: use this '
+            f'English"><span class="wb-badge wb-b-mt">{n}</span><b>{sug.score:.0f}%</b> '
             f'<span class="wb-num">{origin}</span><div class="wb-match-src">{diff}</div>'
             f'<div class="wb-match-en">{h.html.escape(sug.target)}</div></div>')
+
+
+def memory_html(found: Sequence[Any], source: str, limit: int = 5) -> str:
+    """The memory matches as one block (one element to send, however many matches)."""
+    return "".join(match_html(n, sug, source) for n, sug in enumerate(found[:limit], start=1))
+
+
+_LEVEL_ICON = {"error": ("E", "wb-lvl wb-lvl-error"), "warning": ("W", "wb-lvl wb-lvl-warning"),
+               "note": ("N", "wb-lvl wb-lvl-note")}
+
+
+def flags_html(row: EditorRow) -> str:
+    """The segment's flags as one block (numbered like the resolve/dismiss picker), closed ones folded:
+    one element to send, where a row of widgets per flag made every move slow."""
+
+    def item(n: int | None, f: Flag) -> str:
+        icon, css = _LEVEL_ICON.get(f.level, ("?", "wb-lvl wb-lvl-warning"))
+        num = f'<span class="wb-num">{n}</span>' if n is not None else ""
+        sug = f" → <i>{h.html.escape(f.suggestion)}</i>" if f.suggestion else ""
+        why = f" ({h.html.escape(f.reason)})" if f.reason else ""
+        closed = f" — <b>{h.html.escape(f.status)}</b>{why}" if f.status != "open" else ""
+        return (f'<li class="wb-flag">{num}<span class="{css}" title="{h.html.escape(f.level)}">{icon}</span> <b>{h.html.escape(f.kind)}</b> '
+                f'<span class="wb-num">({h.html.escape(f.side)}, {f.severity:.2f})</span> '
+                f'{h.html.escape(f.message)}{sug}{closed}</li>')
+
+    opened = row.open_flags
+    out = ('<ul class="wb-flags">' + "".join(item(n, f) for n, f in enumerate(opened, start=1)) + "</ul>"
+           if opened else '<p class="wb-num">No open flags on this segment.</p>')
+    closed = [f for f in row.flags if f.status != "open"]
+    if closed:
+        out += (f'<details class="wb-closed"><summary>Closed flags ({len(closed)})</summary><ul class="wb-flags">'
+                + "".join(item(None, f) for f in closed) + "</ul></details>")
+    return out
 
 
 def concordance_html(hits: Sequence[Any], limit: int = 20) -> str:

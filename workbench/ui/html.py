@@ -26,6 +26,7 @@ CSS = """
 .wb-src,.wb-en{white-space:pre-wrap;padding:.1rem .5rem;border-left:4px solid transparent}
 .wb-en.wb-mt{background:#f1f3f6;border-left-color:#9aa5b1;color:#3d4650;font-style:italic}
 .wb-en.wb-human{background:#eefaf1;border-left-color:#2a9d4b}
+.wb-en.wb-prop{background:#f4f0ff;border-left-color:#6b4fbb}.wb-badge.wb-b-prop{background:#e2d9fb}
 .wb-en.wb-none{color:#999}
 .wb-badge{display:inline-block;font-size:.72em;font-style:normal;padding:0 .4em;border-radius:.6em;
   margin-right:.4em;vertical-align:middle;background:#e3e7ec;color:#333}
@@ -45,6 +46,12 @@ CSS = """
 .wb-match{border-left:3px solid #9aa5b1;padding:.1rem .4rem;margin:.1rem 0;font-size:.88em;line-height:1.4}
 .wb-match-src{color:#555}.wb-match-en{font-weight:500}
 ul.wb-terms{margin:.2rem 0;padding-left:1rem;font-size:.88em}
+.wb-match,li.wb-term-use{cursor:pointer}.wb-match:hover,li.wb-term-use:hover{background:#f4f6fb}
+ul.wb-flags{margin:.1rem 0 .3rem 0;padding-left:0;list-style:none;font-size:.9em;line-height:1.4}
+ul.wb-flags li{margin:.15rem 0}
+.wb-lvl{display:inline-block;min-width:1.1em;text-align:center;font-size:.75em;font-weight:700;color:#fff;
+  border-radius:.25em;padding:0 .15em}.wb-lvl-error{background:#d93025}.wb-lvl-warning{background:#e8a200}
+.wb-lvl-note{background:#4a76d4}details.wb-closed{font-size:.85em;color:#555}
 table.wb-conc{font-size:.85em;border-collapse:collapse;width:100%}
 table.wb-conc td,table.wb-conc th{border-bottom:1px solid #eee;padding:.15rem .3rem;vertical-align:top;text-align:left}
 table.wb-conc mark{background:#ffe27a}

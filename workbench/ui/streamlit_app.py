@@ -333,12 +333,19 @@ def _approved_terms(url: str, lang: str, marker: tuple, _store: Store) -> list[A
     return list(_store.terms(lang=lang, status="approved"))
 
 
-def approved_terms(s: Store, lang: str) -> list[Any]:
+def view_marker(s: Store, doc_id: int) -> tuple | None:
+    """The change marker the cached view of a document was read at (None before its first read)."""
+    hit = _views().get((s.url, doc_id))
+    return hit[0] if hit is not None else None
+
+
+def approved_terms(s: Store, lang: str, marker: tuple | None = None) -> list[Any]:
+    """The approved terms of a language; `marker`: a change marker just read (saves reading another)."""
     from . import editor
 
     if lang not in ("ru", "uk"):
         return []
-    return _approved_terms(s.url, lang, editor.change_marker(s), s)
+    return _approved_terms(s.url, lang, marker or editor.change_marker(s), s)
 
 
 def next_run() -> int:
@@ -352,6 +359,40 @@ def run_qa(s: Store, who: User | None, doc_id: int) -> Any:
     from . import editor
 
     return editor.run_qa(s, config(), who, doc_id)
+
+
+def warm_checks(s: Store) -> None:
+    """Load what the flag checks need (dictionaries, the risk model) once per process, in the
+    background, as soon as someone signed in reaches Home or the Editor: otherwise the first save of
+    a fresh server waits for it in its re-check (16-18 s on a 2-core machine). It prints a line to
+    the server's log when done (the latency benchmark waits for it: while it loads, it competes with
+    every page for the interpreter)."""
+    with _CACHE_LOCK:
+        if "warm" in _CACHE:
+            return
+        _CACHE["warm"] = True
+    samples: dict[str, str] = {}
+    for d in s.documents():
+        if d.lang in ("ru", "uk") and d.lang not in samples:
+            samples[d.lang] = "\n".join(seg.text for seg in s.segments(d.id)[:20])
+
+    def load() -> None:
+        import time
+
+        from .. import hunspell
+        from ..flags import flag_text
+
+        t0 = time.perf_counter()
+        try:
+            hunspell.dictionary("en")  # the English-side spelling check
+            for lang, sample in samples.items():
+                flag_text(sample, lang, config())
+        except Exception as exc:  # noqa: BLE001 - a failed warm-up only means the first save pays
+            print(f"workbench: warming the checks failed ({exc})", file=sys.stderr, flush=True)
+            return
+        print(f"workbench: the checks are loaded ({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
+
+    threading.Thread(target=load, name="warm-checks", daemon=True).start()
 
 
 def recheck(s: Store, who: User | None, doc_id: int, segment_ids: list[str]) -> None:
