@@ -10,6 +10,9 @@ word by word from MQM annotation, English MT with post-edits and HTER), read
 - plain features of the word: length, script, digits, punctuation, capitals, position,
   dictionary presence and parse of pymorphy3, word frequency from `wordfreq`, and how well the
   other language supports it through the translation lexicon (`workbench.lexicon`) when present,
+- the same of its +-2 neighbours (MQM error spans cover several words), case/number/gender agreement
+  with the neighbouring noun or adjective, the frequency of its lemma, a capital inside a sentence,
+  and shares over the sentence (unknown, flagged, unsupported words),
 
 and give per word P(wrong). A segment's risk is a second model over its words' probabilities,
 flag counts and length ratio: P(needs correction) for Russian/Ukrainian read alone, the expected
