@@ -220,3 +220,29 @@ def test_lexicon_support_reaches_the_neighbours_and_the_sentence() -> None:
     assert cut[3]["prev_lex"] < good[3]["prev_lex"]
     alone = _feats("Вчера открылась новая больница", "ru")
     assert not any(k.endswith("lex") or k.startswith("seg_lex") for row in alone for k in row)
+
+
+def test_the_lexicon_features_follow_the_lexicon_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training points `lexicon.DATA_DIR` at a fold's lexicon (cross-fitting): the features must follow it."""
+    import gzip
+
+    from workbench import lexicon
+
+    src, en = "Кошка спит", "The dog sleeps"
+    with gzip.open(tmp_path / lexicon.DATA_FILE, "wt", encoding="utf-8") as fh:
+        fh.write(f"f\t{lexicon.src_key('Кошка', 'ru')}\t{lexicon.en_key('dog')}\t0.9\n")
+        for w in ("Кошка", "спит"):
+            fh.write(f"vs\t{lexicon.src_key(w, 'ru')}\t5\n")
+        for w in ("dog", "sleeps"):
+            fh.write(f"ve\t{lexicon.en_key(w)}\t5\n")
+    risk._lexicon.cache_clear()
+    shipped = _feats(src, "ru", other=en)
+    monkeypatch.setattr(lexicon, "DATA_DIR", tmp_path)
+    risk._lexicon.cache_clear()
+    try:
+        fold = _feats(src, "ru", other=en)
+    finally:
+        monkeypatch.undo()
+        risk._lexicon.cache_clear()
+    assert fold[0]["lex"] == pytest.approx(0.9)  # this folder's lexicon says "Кошка" renders as "dog"
+    assert shipped[0]["lex"] < 0.5 and fold[1]["prev_lex"] == pytest.approx(0.9)
