@@ -14,7 +14,7 @@ the decision threshold (maximum MCC) and the segment models are fitted on out-of
 probabilities. The dev and test sets are never read here.
 
 The lexicon features are cross-fitted too (see scripts/build_lexicon.py): each training sentence
-of fold k (its index modulo LEX_FOLDS, in en-ru-train and ru-en-train) gets its lexicon support
+of fold k (`build_lexicon.fold_of` its source sentence, in en-ru-train and ru-en-train) gets its lexicon support
 and its adequacy flags from a lexicon learnt without fold k (cached under `.cache/lexicon/`), so
 the model learns how much that support is worth on text the lexicon never saw, as on the dev sets
 and in the product. `--rounds` / `--leaves` set the word models' trees (chosen by the out-of-fold
@@ -71,8 +71,9 @@ def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *
               leaves: int = 31) -> tuple[risk.Trees, np.ndarray]:
     """Trees for words, their decision threshold from out-of-fold predictions, and those predictions.
 
-    Two folds by sentence (a sentence read alone and with its English stay in one fold): each half
-    is predicted by a model that never saw it, so the threshold and the segment models downstream
+    Two folds by source sentence (`groups`: a sentence read alone and with its English, and every
+    system's MT of one English source, stay in one fold): each half is predicted by a model that
+    never saw it nor its source, so the threshold and the segment models downstream
     are fitted on honest probabilities.
     """
     x, names = matrix(rows)
@@ -107,16 +108,22 @@ class FoldLexicons:
         risk._lexicon.cache_clear()
 
     def adequacy_flags(self, name: str, items: list[qe_data.Item], flags: dict) -> None:
-        """Replace the adequacy flags of `items` by those the fold lexicons give (item i: fold i % LEX_FOLDS)."""
+        """Replace the adequacy flags of `items` by those the fold lexicons give (by `source_of`)."""
         prefix = adequacy.__name__.rsplit(".", 1)[1] + "."
         for k in range(LEX_FOLDS):
-            mine = [it for i, it in enumerate(items) if i % LEX_FOLDS == k]
+            mine = [it for it in items if build_lexicon.fold_of(source_of(it), LEX_FOLDS) == k]
             self.use(k)
             found = qe_data.flags_for(f"{name}-lex{self.dirs[k].name}", qe_data.singles(mine, name),
                                       families=(adequacy,))
             for it in mine:
                 flags[it.sid] = [r for r in flags[it.sid] if not r.flag.detector.startswith(prefix)] + found[it.sid]
         self.use(None)
+
+
+def source_of(it: qe_data.Item) -> str:
+    """The source sentence a training item's folds go by: the English original of en-ru-train (the
+    same for its read-alone copy), the Russian source of ru-en-train."""
+    return str(it.meta.get("source", it.english if it.src_tags is not None else it.text))
 
 
 def word_rows(items: list[qe_data.Item], flags: dict, side: str, lex: FoldLexicons | None = None,
@@ -173,12 +180,16 @@ def main() -> None:
 
     print("source words (en-ru-train, alone and with the English)", file=sys.stderr)
     src_items = alone + with_en
-    rows, y = word_rows(src_items, flags, "source", lex, [(i % len(alone)) % LEX_FOLDS for i in range(len(src_items))])
-    groups = np.concatenate([np.full(len(it.src_tags or []), i % len(alone)) for i, it in enumerate(src_items)])
+    for a, e in zip(alone, with_en, strict=True):  # the read-alone copy folds with its English original
+        a.meta["source"] = e.meta["source"] = e.english
+    folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in src_items]
+    rows, y = word_rows(src_items, flags, "source", lex, folds)
+    groups = np.concatenate([np.full(len(it.src_tags or []), f) for it, f in zip(src_items, folds, strict=True)])
     source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
     print("English words (ru-en-train)", file=sys.stderr)
-    rows, y = word_rows(ruen, flags, "target", lex, [i % LEX_FOLDS for i in range(len(ruen))])
-    groups = np.concatenate([np.full(len(it.tgt_tags or []), i) for i, it in enumerate(ruen)])
+    folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in ruen]
+    rows, y = word_rows(ruen, flags, "target", lex, folds)
+    groups = np.concatenate([np.full(len(it.tgt_tags or []), f) for it, f in zip(ruen, folds, strict=True)])
     target, tgt_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
     if args.words_only:
         return

@@ -13,8 +13,9 @@ wmt21-news file (ru→en is the segment-level evaluation set, en→ru the human-
 Cross-fitting (`fold_lexicon`, used by benchmarks/train_risk.py): the word model reads "how well
 the other language renders this word" from the lexicon, so a lexicon learnt on the very sentences
 the model is fitted on makes that feature near-perfect in training and weaker on unseen text. The
-training script therefore gives each sentence of fold k (its index modulo `folds`, in both tagged
-training sets) the features of a lexicon learnt without fold k; those fold lexicons are cached under
+training script therefore gives each sentence of fold k (`fold_of` its source sentence, in both
+tagged training sets; en-ru-train holds ~16 systems' MT of each of 527 English sentences, so a fold
+is a set of sources, never of lines) the features of a lexicon learnt without fold k; those fold lexicons are cached under
 `.cache/lexicon/`. The shipped file is learnt on all the training pairs above.
 
 A public dictionary was considered as extra data: Debian's dict-freedict-eng-rus (GPL-2+) holds
@@ -35,6 +36,7 @@ import hashlib
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -50,12 +52,18 @@ def _lines(path: Path) -> list[str]:
     return [line.rstrip("\n").replace("<EOS>", "").strip() for line in path.open(encoding="utf-8")]
 
 
+def fold_of(source: str, folds: int) -> int:
+    """The cross-fitting fold of a training pair: by its source sentence (stable across runs and
+    processes), so every MT of one source falls in the same fold."""
+    return zlib.crc32(" ".join(source.split()).encode("utf-8")) % folds
+
+
 def corpora(qe: Path, holdout: bool = False, *, leave_out: tuple[int, int] | None = None
             ) -> list[tuple[str, list[str], list[str]]]:
     """(name, Russian lines, English lines) of every training corpus.
 
-    `leave_out=(k, folds)` drops the sentences of fold k (index modulo `folds`) of both tagged sets:
-    the pairs of a cross-fitted lexicon (see the module docstring).
+    `leave_out=(k, folds)` drops the pairs of fold k (`fold_of` their source sentence) of both
+    tagged sets: the pairs of a cross-fitted lexicon (see the module docstring).
     """
     ruen = qe / "wmtqe22" / "ru-en-train"
     src, pe, mt = _lines(ruen / "train.src"), _lines(ruen / "train.pe"), _lines(ruen / "train.mt")
@@ -66,11 +74,12 @@ def corpora(qe: Path, holdout: bool = False, *, leave_out: tuple[int, int] | Non
         en_src, ru_mt = en_src[:-HOLDOUT_TAIL], ru_mt[:-HOLDOUT_TAIL]
     if leave_out is not None:
         k, folds = leave_out
-
-        def keep(lines: list[str]) -> list[str]:
-            return [line for i, line in enumerate(lines) if i % folds != k]
-
-        src, pe, mt, en_src, ru_mt = keep(src), keep(pe), keep(mt), keep(en_src), keep(ru_mt)
+        # a fold is a set of SOURCE sentences: en-ru-train holds ~16 systems' MT of each of 527 English
+        # sentences, and a fold by line would let the lexicon see the other systems' pairs of a source
+        keep_ru = [fold_of(line, folds) != k for line in src]
+        keep_en = [fold_of(line, folds) != k for line in en_src]
+        src, pe, mt = ([x for x, keep in zip(lines, keep_ru, strict=True) if keep] for lines in (src, pe, mt))
+        en_src, ru_mt = ([x for x, keep in zip(lines, keep_en, strict=True) if keep] for lines in (en_src, ru_mt))
     return [("ru-en-train src/pe", src, pe), ("ru-en-train src/mt", src, mt), ("en-ru-train src/mt", ru_mt, en_src)]
 
 
