@@ -9,8 +9,8 @@ Default: the shipped lexicon and thresholds on the dev sets —
     (`adequacy.addition` / `target_gaps`), against the BAD tags;
 each with precision, recall and MCC of BAD, and the all-OK and random (at the base rate) baselines.
 Then flags per 100 sentences on the human Russian (wmt21 en-ru ref.A/B) vs the nine systems'
-Russian of the same English. The lexicon shipped was trained on those wmt21 en-ru files, so run
-this with `--lexicon` on a `build_lexicon.py --holdout` file for that comparison to see unseen text.
+Russian of the same English. The shipped lexicon is learnt on the training files only (never a
+wmt21 file), so that comparison sees unseen text.
 
 `--tune` (with a --holdout lexicon): the same figures on the last 1,000 lines of the two tagged
 training sets, over a grid of thresholds — where SOURCE_MIN / TARGET_MIN were chosen.

@@ -211,15 +211,17 @@ def family_key(module: object) -> str:
     return h.hexdigest()[:16]
 
 
-def flags_for(name: str, docs: list[Doc], *, log: bool = True) -> dict[str, list[RawFlag]]:
+def flags_for(name: str, docs: list[Doc], *, log: bool = True, families: tuple | None = None
+              ) -> dict[str, list[RawFlag]]:
     """The checks' raw flags of every segment of `docs`, family by family (each cached per set and
-    per version of its code, so a change to one family re-runs only that family)."""
+    per version of its code, so a change to one family re-runs only that family); `families` limits
+    the run to those family modules."""
     from workbench.flags import FAMILIES
 
     CACHE.mkdir(parents=True, exist_ok=True)
     lv = levels()
     out: dict[str, list[RawFlag]] = {it.sid: [] for d in docs for it in d.items}
-    for family in FAMILIES:
+    for family in families or FAMILIES:
         short = family.__name__.rsplit(".", 1)[1]
         path = CACHE / f"{name}-{short}-{family_key(family)}.pkl"
         if path.exists():

@@ -14,6 +14,13 @@ Gradient-boosted trees (LightGBM; the product reads their text form from the JSO
 features of `workbench.flags.risk`. The word models are cross-fitted in two folds by sentence:
 the decision threshold (maximum MCC) and the segment models are fitted on out-of-fold word
 probabilities. The dev and test sets are never read here.
+
+The lexicon features are cross-fitted too (see scripts/build_lexicon.py): each training sentence
+of fold k (`build_lexicon.fold_of` its source sentence, in en-ru-train and ru-en-train) gets its lexicon support
+and its adequacy flags from a lexicon learnt without fold k (cached under `.cache/lexicon/`), so
+the model learns how much that support is worth on text the lexicon never saw, as on the dev sets
+and in the product. `--rounds` / `--leaves` set the word models' trees (chosen by the out-of-fold
+MCC on the training files).
 """
 
 from __future__ import annotations
@@ -29,10 +36,16 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.metrics import matthews_corrcoef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
+import build_lexicon  # noqa: E402
 import qe_data  # noqa: E402
 
-from workbench.flags import risk  # noqa: E402
+from workbench import lexicon  # noqa: E402
+from workbench.flags import adequacy, risk  # noqa: E402
+
+LEX_FOLDS = 4
+LEX_CACHE = qe_data.ROOT / ".cache" / "lexicon"
 
 PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 200,
           "feature_fraction": 0.8, "bagging_fraction": 0.7, "bagging_freq": 1, "lambda_l2": 1.0, "max_bin": 63,
@@ -57,12 +70,13 @@ def booster(x, y: np.ndarray, names: list[str], *, rounds: int, soft: bool = Fal
     return lgb.train(params, lgb.Dataset(x, y, free_raw_data=False), num_boost_round=rounds)
 
 
-def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *, rounds: int = 150
-              ) -> tuple[risk.Trees, np.ndarray]:
+def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *, rounds: int = 150,
+              leaves: int = 31) -> tuple[risk.Trees, np.ndarray]:
     """Trees for words, their decision threshold from out-of-fold predictions, and those predictions.
 
-    Two folds by sentence (a sentence read alone and with its English stay in one fold): each half
-    is predicted by a model that never saw it, so the threshold and the segment models downstream
+    Two folds by source sentence (`groups`: a sentence read alone and with its English, and every
+    system's MT of one English source, stay in one fold): each half is predicted by a model that
+    never saw it nor its source, so the threshold and the segment models downstream
     are fitted on honest probabilities.
     """
     x, names = matrix(rows)
@@ -70,11 +84,11 @@ def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *
     fold = groups % 2
     for k in (0, 1):
         print(f"    fold {k}: {len(y)} words", file=sys.stderr, flush=True)
-        m = booster(x[fold != k], y[fold != k], names, rounds=rounds)
+        m = booster(x[fold != k], y[fold != k], names, rounds=rounds, leaves=leaves)
         oof[fold == k] = m.predict(x[fold == k])
     best = max(((matthews_corrcoef(y, oof >= t), t) for t in np.arange(0.05, 0.8, 0.01)), key=lambda a: a[0])
     print(f"    out-of-fold MCC {best[0]:.3f} at threshold {best[1]:.2f}", file=sys.stderr)
-    final = booster(x, y, names, rounds=rounds)
+    final = booster(x, y, names, rounds=rounds, leaves=leaves)
     return risk.Trees(final.model_to_string(), names, round(float(best[1]), 3), support_of(x, names)), oof
 
 
@@ -127,10 +141,49 @@ def choose_segment_english(ruen_rows: list[dict[str, float]], ruen_y: np.ndarray
     return risk.Trees(m.model_to_string(), names, 0.5, support_of(x[fit], names))
 
 
-def word_rows(items: list[qe_data.Item], flags: dict, side: str) -> tuple[list[dict[str, float]], list[bool]]:
-    rows: list[dict[str, float]] = []
+class FoldLexicons:
+    """The cross-fitted lexicons: `use(k)` makes the product read the lexicon learnt without fold k."""
+
+    def __init__(self, data: Path) -> None:
+        self.dirs = [build_lexicon.fold_lexicon(data, k, LEX_FOLDS, LEX_CACHE) for k in range(LEX_FOLDS)]
+        self.shipped = lexicon.DATA_DIR
+
+    def use(self, k: int | None) -> None:
+        # the product finds its lexicon through lexicon.DATA_DIR; training points it at a fold's file
+        lexicon.DATA_DIR = self.shipped if k is None else self.dirs[k]
+        risk._lexicon.cache_clear()
+
+    def adequacy_flags(self, name: str, items: list[qe_data.Item], flags: dict) -> None:
+        """Replace the adequacy flags of `items` by those the fold lexicons give (by `source_of`)."""
+        prefix = adequacy.__name__.rsplit(".", 1)[1] + "."
+        for k in range(LEX_FOLDS):
+            mine = [it for it in items if build_lexicon.fold_of(source_of(it), LEX_FOLDS) == k]
+            self.use(k)
+            found = qe_data.flags_for(f"{name}-lex{self.dirs[k].name}", qe_data.singles(mine, name),
+                                      families=(adequacy,))
+            for it in mine:
+                flags[it.sid] = [r for r in flags[it.sid] if not r.flag.detector.startswith(prefix)] + found[it.sid]
+        self.use(None)
+
+
+def source_of(it: qe_data.Item) -> str:
+    """The source sentence a training item's folds go by: the English original of en-ru-train (the
+    same for its read-alone copy), the Russian source of ru-en-train."""
+    return str(it.meta.get("source", it.english if it.src_tags is not None else it.text))
+
+
+def word_rows(items: list[qe_data.Item], flags: dict, side: str, lex: FoldLexicons | None = None,
+              fold_of: list[int] | None = None) -> tuple[list[dict[str, float]], list[bool]]:
+    """Word features and tags of `items`, in order; item i reads the lexicon of fold `fold_of[i]`."""
+    per: list[list[dict[str, float]]] = [[] for _ in items]
     labels: list[bool] = []
-    for it in items:
+    order = sorted(range(len(items)), key=lambda i: fold_of[i] if fold_of else 0)
+    current: int | None = None
+    for i in order:
+        it = items[i]
+        if lex is not None and fold_of is not None and fold_of[i] != current:
+            current = fold_of[i]
+            lex.use(current)
         raw = [r for r in flags[it.sid] if r.flag.side == side and r.flag.detector not in risk.OWN]
         if side == "source":
             feats = risk.word_features(it.text, it.lang, raw, other=it.english, other_lang="en", side="source",
@@ -142,8 +195,13 @@ def word_rows(items: list[qe_data.Item], flags: dict, side: str) -> tuple[list[d
             tags = it.tgt_tags
         if tags is None or len(tags) != len(feats):
             raise SystemExit(f"{it.sid}: {len(feats)} words but {len(tags or [])} tags")
+        per[i] = feats
+    if lex is not None:
+        lex.use(None)
+    rows: list[dict[str, float]] = []
+    for it, feats in zip(items, per, strict=True):
         rows += feats
-        labels += tags
+        labels += (it.src_tags if side == "source" else it.tgt_tags) or []
     return rows, labels
 
 
@@ -151,6 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
     parser.add_argument("--out", type=Path, default=risk.MODEL_FILE)
+    parser.add_argument("--rounds", type=int, default=150, help="boosting rounds of the word models")
+    parser.add_argument("--leaves", type=int, default=31, help="leaves per tree of the word models")
+    parser.add_argument("--words-only", action="store_true", help="fit the word models only (no file written)")
     args = parser.parse_args()
     d = args.data
     alone = qe_data.en_ru(d, "train", with_english=False)
@@ -159,16 +220,25 @@ def main() -> None:
     flags = {}
     for name, items in (("enru-train-alone", alone), ("enru-train-english", with_en), ("ruen-train", ruen)):
         flags.update(qe_data.flags_for(name, qe_data.singles(items, name)))
+    lex = FoldLexicons(d)
+    lex.adequacy_flags("enru-train-english", with_en, flags)
+    lex.adequacy_flags("ruen-train", ruen, flags)
 
     print("source words (en-ru-train, alone and with the English)", file=sys.stderr)
     src_items = alone + with_en
-    rows, y = word_rows(src_items, flags, "source")
-    groups = np.concatenate([np.full(len(it.src_tags or []), i % len(alone)) for i, it in enumerate(src_items)])
-    source, src_oof = fit_words(rows, np.array(y), groups)
+    for a, e in zip(alone, with_en, strict=True):  # the read-alone copy folds with its English original
+        a.meta["source"] = e.meta["source"] = e.english
+    folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in src_items]
+    rows, y = word_rows(src_items, flags, "source", lex, folds)
+    groups = np.concatenate([np.full(len(it.src_tags or []), f) for it, f in zip(src_items, folds, strict=True)])
+    source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
     print("English words (ru-en-train)", file=sys.stderr)
-    rows, y = word_rows(ruen, flags, "target")
-    groups = np.concatenate([np.full(len(it.tgt_tags or []), i) for i, it in enumerate(ruen)])
-    target, tgt_oof = fit_words(rows, np.array(y), groups)
+    folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in ruen]
+    rows, y = word_rows(ruen, flags, "target", lex, folds)
+    groups = np.concatenate([np.full(len(it.tgt_tags or []), f) for it, f in zip(ruen, folds, strict=True)])
+    target, tgt_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
+    if args.words_only:
+        return
     model = risk.RiskModel(source, target, source, source)
 
     def seg_rows(items: list[qe_data.Item], oof: np.ndarray, side: str, offset: int = 0,

@@ -2,15 +2,24 @@
 
     python scripts/build_lexicon.py ../shared/qe [--out PATH] [--holdout]
 
-Training pairs (Russian, English), all under the shared QE folder (see its README):
+Training pairs (Russian, English), all under the shared QE folder (see its README), the TRAINING
+files only:
   - wmtqe22/ru-en-train: Russian source with the human post-edit, and with the MT (7,000 + 7,000);
-  - wmtqe22/en-ru-train-2021-news: English source with the Russian MT (8,432);
-  - wmt21-news/newstest2021.en-ru: English source with the two human Russian translations and the
-    nine systems' Russian.
-Never the sets the flags are measured on (wmtqe22 en-ru-dev-2022, ru-en-dev, ru-en-test20) nor
-wmt21-news ru→en (the segment-level evaluation set). `--holdout` leaves out, in addition, the last
-1,000 pairs of each tagged training set (where thresholds are tuned) and every wmt21 en-ru file
-(where human and MT Russian are compared), so that those measurements see unseen text.
+  - wmtqe22/en-ru-train-2021-news: English source with the Russian MT (8,432).
+Never the sets the flags are measured on (wmtqe22 en-ru-dev-2022, ru-en-dev, ru-en-test20) nor any
+wmt21-news file (ru→en is the segment-level evaluation set, en→ru the human-vs-MT comparison).
+`--holdout` leaves out, in addition, the last 1,000 pairs of each tagged training set.
+
+Cross-fitting (`fold_lexicon`, used by benchmarks/train_risk.py): the word model reads "how well
+the other language renders this word" from the lexicon, so a lexicon learnt on the very sentences
+the model is fitted on makes that feature near-perfect in training and weaker on unseen text. The
+training script therefore gives each sentence of fold k (`fold_of` its source sentence, in both
+tagged training sets; en-ru-train holds ~16 systems' MT of each of 527 English sentences, so a fold
+is a set of sources, never of lines) the features of a lexicon learnt without fold k; those fold lexicons are cached under
+`.cache/lexicon/`. The shipped file is learnt on all the training pairs above.
+
+A public dictionary was considered as extra data: Debian's dict-freedict-eng-rus (GPL-2+) holds
+1,693 headwords ("too small", says its own header), too few to change the figures, so it is not read.
 
 Both sides are lemmatised (`workbench.lexicon.src_key` / `en_key`), aligned with eflomal in both
 directions, symmetrised with grow-diag-final-and, and the link counts turned into p(en|ru) and
@@ -23,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -41,9 +52,19 @@ def _lines(path: Path) -> list[str]:
     return [line.rstrip("\n").replace("<EOS>", "").strip() for line in path.open(encoding="utf-8")]
 
 
-def corpora(qe: Path, holdout: bool) -> list[tuple[str, list[str], list[str]]]:
-    """(name, Russian lines, English lines) of every training corpus."""
-    out = []
+def fold_of(source: str, folds: int) -> int:
+    """The cross-fitting fold of a training pair: by its source sentence (stable across runs and
+    processes), so every MT of one source falls in the same fold."""
+    return zlib.crc32(" ".join(source.split()).encode("utf-8")) % folds
+
+
+def corpora(qe: Path, holdout: bool = False, *, leave_out: tuple[int, int] | None = None
+            ) -> list[tuple[str, list[str], list[str]]]:
+    """(name, Russian lines, English lines) of every training corpus.
+
+    `leave_out=(k, folds)` drops the pairs of fold k (`fold_of` their source sentence) of both
+    tagged sets: the pairs of a cross-fitted lexicon (see the module docstring).
+    """
     ruen = qe / "wmtqe22" / "ru-en-train"
     src, pe, mt = _lines(ruen / "train.src"), _lines(ruen / "train.pe"), _lines(ruen / "train.mt")
     enru = qe / "wmtqe22" / "en-ru-train-2021-news"
@@ -51,13 +72,15 @@ def corpora(qe: Path, holdout: bool) -> list[tuple[str, list[str], list[str]]]:
     if holdout:
         src, pe, mt = src[:-HOLDOUT_TAIL], pe[:-HOLDOUT_TAIL], mt[:-HOLDOUT_TAIL]
         en_src, ru_mt = en_src[:-HOLDOUT_TAIL], ru_mt[:-HOLDOUT_TAIL]
-    out += [("ru-en-train src/pe", src, pe), ("ru-en-train src/mt", src, mt), ("en-ru-train src/mt", ru_mt, en_src)]
-    if not holdout:
-        news = qe / "wmt21-news"
-        en = _lines(news / "newstest2021.en-ru.src.en")
-        for path in sorted(news.glob("newstest2021.en-ru.re[f]*.ru")) + sorted(news.glob("newstest2021.en-ru.hyp.*.ru")):
-            out.append((path.name, _lines(path), en))
-    return out
+    if leave_out is not None:
+        k, folds = leave_out
+        # a fold is a set of SOURCE sentences: en-ru-train holds ~16 systems' MT of each of 527 English
+        # sentences, and a fold by line would let the lexicon see the other systems' pairs of a source
+        keep_ru = [fold_of(line, folds) != k for line in src]
+        keep_en = [fold_of(line, folds) != k for line in en_src]
+        src, pe, mt = ([x for x, keep in zip(lines, keep_ru, strict=True) if keep] for lines in (src, pe, mt))
+        en_src, ru_mt = ([x for x, keep in zip(lines, keep_en, strict=True) if keep] for lines in (en_src, ru_mt))
+    return [("ru-en-train src/pe", src, pe), ("ru-en-train src/mt", src, mt), ("en-ru-train src/mt", ru_mt, en_src)]
 
 
 def grow_diag_final_and(fwd: set[tuple[int, int]], rev: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -94,13 +117,14 @@ def _read_links(path: Path) -> list[set[tuple[int, int]]]:
     return out
 
 
-def build(qe: Path, out: Path, *, holdout: bool, min_prob: float, top: int) -> None:
+def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02, top: int = 12,
+          leave_out: tuple[int, int] | None = None) -> None:
     import eflomal
 
     t0 = time.time()
     ru_sents: list[list[str]] = []
     en_sents: list[list[str]] = []
-    for name, ru_lines, en_lines in corpora(qe, holdout):
+    for name, ru_lines, en_lines in corpora(qe, holdout, leave_out=leave_out):
         if len(ru_lines) != len(en_lines):
             raise SystemExit(f"{name}: {len(ru_lines)} Russian lines but {len(en_lines)} English lines")
         kept = 0
@@ -152,7 +176,8 @@ def build(qe: Path, out: Path, *, holdout: bool, min_prob: float, top: int) -> N
     rows = 0
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
         fh.write(f"#\tbuilt by scripts/build_lexicon.py from {len(ru_sents)} ru-en pairs"
-                 f"{' (holdout)' if holdout else ''}; min_prob={min_prob} top={top}\n")
+                 f"{' (holdout)' if holdout else ''}"
+                 f"{f' (without fold {leave_out[0]} of {leave_out[1]})' if leave_out else ''}; min_prob={min_prob} top={top}\n")
         for r in sorted(forward):
             for p, e in sorted(forward[r], reverse=True)[:top]:
                 fh.write(f"f\t{r}\t{e}\t{p:.3f}\n")
@@ -172,6 +197,21 @@ def build(qe: Path, out: Path, *, holdout: bool, min_prob: float, top: int) -> N
           f"{time.time() - t0:.0f}s", file=sys.stderr)
 
 
+def fold_lexicon(qe: Path, k: int, folds: int, cache: Path) -> Path:
+    """The folder holding the lexicon learnt without fold k of `folds` (built once, then cached).
+
+    Keyed by this script and the lexicon module, so a change to either rebuilds the folds."""
+    h = hashlib.sha256()
+    for p in (Path(__file__), Path(__file__).resolve().parents[1] / "workbench" / "lexicon.py"):
+        h.update(p.read_bytes())
+    folder = cache / f"fold{k}of{folds}-{h.hexdigest()[:12]}"
+    if not (folder / DATA_FILE).is_file():
+        tmp = folder / (DATA_FILE + ".part")
+        build(qe, tmp, leave_out=(k, folds))
+        tmp.rename(folder / DATA_FILE)
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("qe_dir", type=Path, help="the shared QE folder (wmtqe22/, wmt21-news/)")
@@ -180,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-prob", type=float, default=0.02)
     ap.add_argument("--top", type=int, default=12)
     args = ap.parse_args(argv)
-    for sub in ("wmtqe22/ru-en-train", "wmtqe22/en-ru-train-2021-news", "wmt21-news"):
+    for sub in ("wmtqe22/ru-en-train", "wmtqe22/en-ru-train-2021-news"):
         if not (args.qe_dir / sub).is_dir():
             print(f"{args.qe_dir / sub}: no such folder", file=sys.stderr)
             return 2

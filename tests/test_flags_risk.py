@@ -168,3 +168,81 @@ def test_new_check_names_plug_in_and_unknown_features_count_zero(tmp_path: Path)
     assert note == ""
     after, _, _ = risk.score_segment("s", text, "ru", "", [RawFlag(flag, 0.9)], plugged)
     assert after.source_p[1] > 0.6 > after.source_p[0] == pytest.approx(1 / (1 + 2.718281828 ** 2), abs=1e-3)
+
+
+def _feats(text: str, lang: str, flags: list[RawFlag] | None = None, other: str = "") -> list[dict[str, float]]:
+    spans, _ = risk.pieces(text)
+    return risk.word_features(text, lang, flags or [], other=other, other_lang="en" if lang != "en" else "ru",
+                              side="source" if lang != "en" else "target", spans=spans)
+
+
+def test_neighbours_agreement_is_read_from_the_parses() -> None:
+    broken = _feats("Вчера новая дом открылся", "ru")
+    clean = _feats("Вчера новый дом открылся", "ru")
+    assert broken[1]["next_gender_same"] == 0.0 and broken[2]["prev_gender_same"] == 0.0
+    assert clean[1]["next_gender_same"] == 1.0 and clean[1]["next_case_same"] == 1.0
+    uk_broken = _feats("Учора нова будинок відкрився", "uk")
+    uk_clean = _feats("Учора новий будинок відкрився", "uk")
+    assert uk_broken[1].get("next_gender_same") == 0.0
+    assert uk_clean[1].get("next_gender_same") == 1.0
+    # a verb has no case: no agreement feature with it
+    assert "next_case_same" not in clean[2]
+
+
+def test_neighbours_flags_and_scripts_reach_each_word() -> None:
+    text = "Министр назвал booster shots важной мерой"
+    flag = Flag("s", "source", 15, 22, "untranslated", 0.0, "m", detector="untranslated.latin", level="error")
+    f = _feats(text, "ru", [RawFlag(flag, 0.9)])
+    assert f[2]["flagged"] == 1.0 and "flagged" not in f[1]
+    assert f[1]["next_flagged"] == 1.0 and f[1]["next_latin"] == 1.0 and f[0]["next2_flagged"] == 1.0
+    assert f[5]["prev2_latin"] == 1.0 and "prev2_flagged" not in f[5] and f[4]["prev2_flagged"] == 1.0
+    assert f[0]["prev_none"] == 1.0 and f[-1]["next_none"] == 1.0
+    assert f[1]["win_flagged"] == pytest.approx(0.25) and f[0]["seg_flagged"] == pytest.approx(1 / 6)
+    plain = _feats("Министр назвал прививки важной мерой", "ru")
+    assert not any(v for row in plain for k, v in row.items() if k.endswith("flagged"))
+
+
+def test_capital_inside_a_sentence_and_lemma_frequency() -> None:
+    f = _feats("Вчера Министр сказал. Потом уехал.", "ru")
+    assert f[1].get("cap_mid") == 1.0
+    assert "cap_mid" not in f[0] and "cap_mid" not in f[4]  # first word, and after the full stop
+    # an inflected form carries the frequency of its dictionary form; the dictionary form does not
+    assert "lemma_freq" in _feats("больницами", "ru")[0] and "lemma_freq" not in _feats("больница", "ru")[0]
+    en = _feats("Yesterday the Minister said so.", "en")
+    assert en[2].get("cap_mid") == 1.0 and "cap_mid" not in en[0]
+
+
+def test_lexicon_support_reaches_the_neighbours_and_the_sentence() -> None:
+    good = _feats("Вчера открылась новая больница", "ru", other="A new hospital opened yesterday")
+    cut = _feats("Вчера открылась новая больница", "ru", other="A hospital opened")
+    assert cut[0]["seg_lex_low"] > good[0].get("seg_lex_low", 0.0)
+    assert cut[1]["prev_lex"] < 0.05 <= good[1]["prev_lex"]  # "Вчера" has no rendering in the cut English
+    assert cut[3]["prev_lex"] < good[3]["prev_lex"]
+    alone = _feats("Вчера открылась новая больница", "ru")
+    assert not any(k.endswith("lex") or k.startswith("seg_lex") for row in alone for k in row)
+
+
+def test_the_lexicon_features_follow_the_lexicon_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training points `lexicon.DATA_DIR` at a fold's lexicon (cross-fitting): the features must follow it."""
+    import gzip
+
+    from workbench import lexicon
+
+    src, en = "Кошка спит", "The dog sleeps"
+    with gzip.open(tmp_path / lexicon.DATA_FILE, "wt", encoding="utf-8") as fh:
+        fh.write(f"f\t{lexicon.src_key('Кошка', 'ru')}\t{lexicon.en_key('dog')}\t0.9\n")
+        for w in ("Кошка", "спит"):
+            fh.write(f"vs\t{lexicon.src_key(w, 'ru')}\t5\n")
+        for w in ("dog", "sleeps"):
+            fh.write(f"ve\t{lexicon.en_key(w)}\t5\n")
+    risk._lexicon.cache_clear()
+    shipped = _feats(src, "ru", other=en)
+    monkeypatch.setattr(lexicon, "DATA_DIR", tmp_path)
+    risk._lexicon.cache_clear()
+    try:
+        fold = _feats(src, "ru", other=en)
+    finally:
+        monkeypatch.undo()
+        risk._lexicon.cache_clear()
+    assert fold[0]["lex"] == pytest.approx(0.9)  # this folder's lexicon says "Кошка" renders as "dog"
+    assert shipped[0]["lex"] < 0.5 and fold[1]["prev_lex"] == pytest.approx(0.9)

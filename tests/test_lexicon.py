@@ -131,3 +131,58 @@ def test_symmetrisation_keeps_agreement_and_fills_unaligned():
 def test_build_script_rejects_a_missing_folder(tmp_path, capsys):
     assert _build_script().main([str(tmp_path)]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def _tiny_qe(root: Path, n: int = 12) -> Path:
+    """A QE folder of the shared layout holding sentences written for this test."""
+    ru = [f"Кошка номер {i} спит дома" for i in range(n)]
+    en = [f"Cat number {i} sleeps at home" for i in range(n)]
+    ruen = root / "wmtqe22" / "ru-en-train"
+    enru = root / "wmtqe22" / "en-ru-train-2021-news"
+    for folder in (ruen, enru):
+        folder.mkdir(parents=True)
+    for name, lines in (("train.src", ru), ("train.pe", en), ("train.mt", en)):
+        (ruen / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (enru / "mqm_enru_updated.src").write_text("\n".join(en) + "\n", encoding="utf-8")
+    (enru / "mqm_enru_updated.mt").write_text("\n".join(ru) + "\n", encoding="utf-8")
+    return root
+
+
+def test_training_pairs_never_include_wmt21_and_folds_leave_their_sentences_out(tmp_path):
+    script = _build_script()
+    qe = _tiny_qe(tmp_path)
+    news = qe / "wmt21-news"
+    news.mkdir()
+    (news / "newstest2021.en-ru.src.en").write_text("An evaluation sentence\n", encoding="utf-8")
+    (news / "newstest2021.en-ru.ref.A.ru").write_text("Оценочное предложение\n", encoding="utf-8")
+    every = script.corpora(qe)
+    assert [name for name, _, _ in every] == ["ru-en-train src/pe", "ru-en-train src/mt", "en-ru-train src/mt"]
+    assert all("Оценочное предложение" not in ru for _, rus, _ in every for ru in rus)
+    fold = script.corpora(qe, leave_out=(1, 4))
+    for (name, rus, ens), (_, all_ru, all_en) in zip(fold, every, strict=True):
+        sources = all_en if name.startswith("en-ru") else all_ru  # a fold is a set of source sentences
+        dropped = {i for i, line in enumerate(sources) if script.fold_of(line, 4) == 1}
+        assert 0 < len(dropped) < len(sources)
+        assert rus == [r for i, r in enumerate(all_ru) if i not in dropped]
+        assert ens == [e for i, e in enumerate(all_en) if i not in dropped]
+
+
+def test_every_mt_of_one_source_falls_in_one_fold():
+    script = _build_script()
+    assert script.fold_of("The mayor spoke.", 4) == script.fold_of("  The mayor   spoke. ", 4)
+    assert len({script.fold_of(f"Sentence number {i}.", 4) for i in range(40)}) == 4
+
+
+def test_fold_lexicon_is_built_once_and_cached(tmp_path):
+    script = _build_script()
+    qe = _tiny_qe(tmp_path / "qe", n=16)
+    folder = script.fold_lexicon(qe, 0, 2, tmp_path / "cache")
+    path = folder / DATA_FILE
+    assert path.is_file() and "fold0of2" in folder.name
+    lex = read_lexicon_file(path, "ru-en")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        assert "without fold 0 of 2" in fh.readline()
+    assert lex.src_vocab  # lemmas the 8 kept pairs hold
+    stamp = path.stat().st_mtime_ns
+    assert script.fold_lexicon(qe, 0, 2, tmp_path / "cache") == folder
+    assert path.stat().st_mtime_ns == stamp  # the second call reads the cache, builds nothing

@@ -10,6 +10,9 @@ word by word from MQM annotation, English MT with post-edits and HTER), read
 - plain features of the word: length, script, digits, punctuation, capitals, position,
   dictionary presence and parse of pymorphy3, word frequency from `wordfreq`, and how well the
   other language supports it through the translation lexicon (`workbench.lexicon`) when present,
+- the same of its +-2 neighbours (MQM error spans cover several words), case/number/gender agreement
+  with the neighbouring noun or adjective, the frequency of its lemma, a capital inside a sentence,
+  and shares over the sentence (unknown, flagged, unsupported words),
 
 and give per word P(wrong). A segment's risk is a second model over its words' probabilities,
 flag counts, the worst flag's rule severity and the reference-free signals of
@@ -217,14 +220,40 @@ def _word_plain(word: str, lang: str) -> tuple[tuple[str, float], ...]:
         if parses:
             p = parses[0]
             f["parse_score"] = float(p.score)
+            # how ambiguous the form is: agreement errors hide in forms with several readings
+            f["n_parses"] = min(len({str(q.tag) for q in parses}), 10) / 10
             pos = str(p.tag.POS or "")
             if pos in _POS:
                 f[f"pos:{pos}"] = 1.0
             if {"Name", "Surn", "Patr", "Geox", "Orgn"} & set(p.tag.grammemes):
                 f["proper"] = 1.0
+            lemma = p.normal_form.replace("ё", "е")
+            if lemma != bare:
+                z = frequency(lemma, lang)
+                if z >= 0:
+                    f["lemma_freq"] = z / 8  # a rare form of a common word: often a wrong ending
     if lang == "en" and bare in _EN_FUNCTION:
         f["function"] = 1.0
     return tuple(f.items())
+
+
+_SENTENCE_END = re.compile(r"[.!?:;…\"«»“”„(\-–—]$")
+
+
+@lru_cache(maxsize=400_000)
+def _grammemes(word: str, lang: str) -> tuple[str, str, str] | None:
+    """Case, number and gender of a ru/uk word's top parse ('' where the parse has none); None for a
+    word that is not a noun, adjective, participle or pronoun."""
+    bare = _bare(word)
+    if not bare or not CYRILLIC.search(bare):
+        return None
+    found = morph.parses(bare, lang)
+    if not found:
+        return None
+    tag = found[0].tag
+    if str(tag.POS or "") not in ("NOUN", "ADJF", "PRTF", "NPRO", "NUMR"):
+        return None
+    return str(tag.case or ""), str(tag.number or ""), str(tag.gender or "")
 
 
 def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str = "", other_lang: str = "",
@@ -269,9 +298,19 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
                     h[key] = max(h.get(key, 0.0), r.confidence)
                 h["flagged"] = 1.0
     plain = [dict(_word_plain(tok, lang)) for tok in toks]
+    grams = [_grammemes(tok, lang) for tok in toks] if lang in ("ru", "uk") else [None] * n
+    lex: list[float | None] = [None] * n
+    if support is not None:
+        lex = [None if "punct" in plain[i] else max(0.0, min(1.0, float(support[i]))) for i in range(n)]
     if n:
         seg["seg_latin"] = sum("latin" in p for p in plain) / n
         seg["seg_unseen"] = sum("freq_unseen" in p for p in plain) / n
+        seg["seg_unknown"] = sum("unknown_lower" in p or "unknown_capital" in p for p in plain) / n
+        seg["seg_flagged"] = sum(bool(h) for h in hits) / n
+        judged = [x for x in lex if x is not None]
+        if judged:
+            seg["seg_lex_mean"] = sum(judged) / len(judged)
+            seg["seg_lex_low"] = sum(x < 0.05 for x in judged) / len(judged)
     out = []
     for i, _tok in enumerate(toks):
         f = dict(seg)
@@ -284,14 +323,41 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
             f["last"] = 1.0
         if (i > 0 and hits[i - 1]) or (i + 1 < n and hits[i + 1]):
             f["near_flag"] = 1.0
-        for j, key in ((i - 1, "prev"), (i + 1, "next")):
+        if "capital" in f and i > 0 and not _SENTENCE_END.search(toks[i - 1]):
+            f["cap_mid"] = 1.0  # a capital inside a sentence: a name, or a word the MT took for one
+        # MQM error spans cover several words: what the neighbours look like matters
+        for j, key in ((i - 1, "prev"), (i + 1, "next"), (i - 2, "prev2"), (i + 2, "next2")):
             if 0 <= j < n:
                 nb = plain[j]
-                for k in ("latin", "freq_unseen", "punct", "digit"):
+                for k in ("latin", "freq_unseen", "punct", "digit", "capital"):
                     if k in nb:
                         f[f"{key}_{k}"] = 1.0
-        if support is not None and not f.get("punct"):
-            f["lex"] = max(0.0, min(1.0, float(support[i])))
+                if "freq" in nb:
+                    f[f"{key}_freq"] = nb["freq"]
+                if "known" in nb:
+                    f[f"{key}_known"] = nb["known"]
+                if hits[j]:
+                    f[f"{key}_flagged"] = 1.0
+                if lex[j] is not None:
+                    f[f"{key}_lex"] = lex[j]
+            else:
+                f[f"{key}_none"] = 1.0
+        window = range(max(0, i - 2), min(n, i + 3))
+        f["win_flagged"] = sum(bool(hits[j]) for j in window if j != i) / 4
+        near = [lex[j] for j in window if j != i and lex[j] is not None]
+        if near:
+            f["win_lex_min"] = min(near)
+        g = grams[i]
+        if g is not None:
+            for j, key in ((i - 1, "prev"), (i + 1, "next")):
+                h = grams[j] if 0 <= j < n else None
+                if h is not None:
+                    # adjective-noun agreement read from the neighbours' top parses
+                    for cat, a, b in (("case", g[0], h[0]), ("number", g[1], h[1]), ("gender", g[2], h[2])):
+                        if a and b:
+                            f[f"{key}_{cat}_same"] = 1.0 if a == b else 0.0
+        if lex[i] is not None:
+            f["lex"] = lex[i]
             f["lex_on"] = 1.0
             if f["lex"] < 0.05 and not f.get("function") and f["len"] >= 0.15:
                 f["lex_none"] = 1.0
