@@ -244,20 +244,29 @@ def main() -> None:
     def seg_rows(items: list[qe_data.Item], oof: np.ndarray, side: str, offset: int = 0,
                  mt_side: str = "target", versions: dict[str, list[str]] | None = None
                  ) -> list[dict[str, float]]:
-        """Segment features from the out-of-fold word probabilities (the end token left out)."""
-        out, at = [], offset
-        for it in items:
+        """Segment features from the out-of-fold word probabilities (the end token left out); each
+        item reads the lexicon learnt without its fold, as its word features did."""
+        starts, at = [], offset
+        for it in items:  # an item's words (and end token) are one row each, one tag each
+            starts.append(at)
+            at += len((it.src_tags if side == "source" else it.tgt_tags) or [])
+        folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in items]
+        out: list[dict[str, float]] = [{} for _ in items]
+        for i in sorted(range(len(items)), key=lambda i: folds[i]):
+            it = items[i]
+            lex.use(folds[i])
             src = [r for r in flags[it.sid] if r.flag.side == "source" and r.flag.detector not in risk.OWN]
             tgt = [r for r in flags[it.sid] if r.flag.side == "target" and r.flag.detector not in risk.OWN]
             est, _, _ = risk.score_segment(it.sid, it.text, it.lang, it.english, flags[it.sid], model)
             n = len(est.source_words if side == "source" else est.target_words)
+            ps = list(oof[starts[i]:starts[i] + n])
             if side == "source":
-                est.source_p = list(oof[at:at + n])
+                est.source_p = ps
             else:
-                est.target_p = list(oof[at:at + n])
-            at += n + 1
-            out.append(risk.segment_features(est, src, tgt, it.text, it.english, model, lang=it.lang,
-                                             mt_side=mt_side, versions=(versions or {}).get(it.sid, ())))
+                est.target_p = ps
+            out[i] = risk.segment_features(est, src, tgt, it.text, it.english, model, lang=it.lang,
+                                           mt_side=mt_side, versions=(versions or {}).get(it.sid, ()))
+        lex.use(None)
         return out
 
     print("segments read alone (en-ru-train: any tagged error)", file=sys.stderr)

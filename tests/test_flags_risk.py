@@ -235,14 +235,19 @@ def test_the_lexicon_features_follow_the_lexicon_folder(tmp_path: Path, monkeypa
             fh.write(f"vs\t{lexicon.src_key(w, 'ru')}\t5\n")
         for w in ("dog", "sleeps"):
             fh.write(f"ve\t{lexicon.en_key(w)}\t5\n")
+    from workbench.flags import segment_qe
+
     risk._lexicon.cache_clear()
     shipped = _feats(src, "ru", other=en)
     monkeypatch.setattr(lexicon, "DATA_DIR", tmp_path)
     risk._lexicon.cache_clear()
     try:
         fold = _feats(src, "ru", other=en)
+        # the segment signals read the same (cleared) lexicon: "Кошка" has a rendering, "спит" none
+        signals = segment_qe.segment_signals(src, "ru", en, "en")
     finally:
         monkeypatch.undo()
         risk._lexicon.cache_clear()
     assert fold[0]["lex"] == pytest.approx(0.9)  # this folder's lexicon says "Кошка" renders as "dog"
     assert shipped[0]["lex"] < 0.5 and fold[1]["prev_lex"] == pytest.approx(0.9)
+    assert segment_qe.segment_signals(src, "ru", en, "en") != signals

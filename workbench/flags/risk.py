@@ -150,16 +150,9 @@ def frequency(word: str, lang: str) -> float:
         return -1.0
 
 
-@lru_cache(maxsize=4)
-def _lexicon(pair: str) -> object | None:
-    try:
-        from .. import lexicon
-    except ImportError:
-        return None
-    try:
-        return lexicon.load_lexicon(pair)
-    except (OSError, ValueError):
-        return None
+# One cache for both users of the lexicon (word features here, segment signals there), so that
+# training's switch to a fold lexicon (`_lexicon.cache_clear()`) reaches both.
+_lexicon = segment_qe.lexicon_for
 
 
 def _support(lang: str, src: list[str], en: list[str], side: str) -> list[float] | None:

@@ -89,7 +89,8 @@ def is_content(word: str, lang: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _lexicon(pair: str) -> object | None:
+def lexicon_for(pair: str) -> object | None:
+    """The translation lexicon of `pair` ("ru-en", "uk-en"), or None when it is not available."""
     try:
         from .. import lexicon
     except ImportError:
@@ -187,7 +188,7 @@ def segment_signals(src: str, src_lang: str, mt: str, mt_lang: str) -> dict[str,
     f["x_identical"] = 1.0 if normalize(src).strip().lower() == normalize(mt).strip().lower() else 0.0
     ru_side, en_side, ru_lang = (sw, mw, src_lang) if mt_lang == "en" else (mw, sw, mt_lang)
     if ru_lang in ("ru", "uk") and ru_side and en_side:
-        lex = _lexicon(f"{ru_lang}-en")
+        lex = lexicon_for(f"{ru_lang}-en")
         if lex is not None:
             ru_sup = lex.source_support(ru_side, en_side)  # type: ignore[attr-defined]
             en_sup = lex.target_support(ru_side, en_side)  # type: ignore[attr-defined]
