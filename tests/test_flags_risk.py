@@ -251,3 +251,20 @@ def test_the_lexicon_features_follow_the_lexicon_folder(tmp_path: Path, monkeypa
     assert fold[0]["lex"] == pytest.approx(0.9)  # this folder's lexicon says "Кошка" renders as "dog"
     assert shipped[0]["lex"] < 0.5 and fold[1]["prev_lex"] == pytest.approx(0.9)
     assert segment_qe.segment_signals(src, "ru", en, "en") != signals
+
+
+def test_the_model_flags_words_alone_only_in_the_languages_it_was_trained_on() -> None:
+    """No Ukrainian training tags exist: a likely-wrong Ukrainian word keeps its probability as severity
+    material but gets no `risk.word` flag of the model's own; the same probability in Russian does."""
+    model, why = risk.load_model()
+    assert model is not None, why
+    levels = {risk.WORD.name: "note"}
+    for lang, text in (("ru", "Завтра цены вырастут снова"), ("uk", "Завтра ціни наростуть знову")):
+        spans = risk.word_spans(text)
+        est = risk.Estimate("s1", spans, [0.9] * len(spans))
+        flags = risk._word_flags(est, [], text, "", lang, levels, model)
+        if lang == "ru":
+            assert [f.detector for f in flags] == [risk.WORD.name] * len(spans)
+            assert all(f.severity == pytest.approx(0.9) for f in flags)
+        else:
+            assert flags == []

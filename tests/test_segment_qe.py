@@ -57,7 +57,7 @@ def test_rare_and_unseen_english_words() -> None:
 
 
 def test_the_lexicon_sees_an_omission_and_an_addition() -> None:
-    if sq._lexicon("ru-en") is None:
+    if sq.lexicon_for("ru-en") is None:
         pytest.fail("the shipped lexicon must load")
     clean = sq.segment_signals(SRC, "ru", GOOD, "en")
     omitted = sq.segment_signals(SRC, "ru", "The government announced something from March 1.", "en")

@@ -63,6 +63,11 @@ SEEN = 20  # a check that fired on fewer training words than this is "unseen" by
 # right: at the MCC threshold (~0.15-0.25) such flags fired more on human than on MT Russian (rare but
 # correct words), so the threshold only decides the benchmark's BAD tags; severities carry the rest.
 WORD_FLAG = 0.5
+# The languages whose words the training data tags (WMT22 QE: Russian MT, English MT). Ukrainian words
+# get probabilities through the same features (spans of checks take them as severities), but an
+# untagged language gets no `risk.word` flag of the model's own: rare correct Ukrainian words looked
+# "unseen" to a model that learnt from Russian.
+TRAINED_ON = frozenset({"ru", "en"})
 
 _EN_FUNCTION = frozenset(
     "a an the of to in on at by for from with about as into over under than then that this these those it its "
@@ -677,6 +682,8 @@ def _word_flags(est: Estimate, raw: Sequence[RawFlag], src: str, en: str, lang: 
     out = []
     for side, text, spans, ps, m, wl in (("source", src, est.source_words, est.source_p, model.source, lang),
                                          ("target", en, est.target_words, est.target_p, model.target, "en")):
+        if wl not in TRAINED_ON:
+            continue  # the model has seen no word of this language: its severities stand, no flag of its own
         covered = [(r.flag.start, r.flag.end) for r in raw if r.flag.side == side]
         for (s, e), p in zip(spans, ps, strict=False):
             if p < max(m.threshold, WORD_FLAG) or any(a < e and b > s for a, b in covered):
