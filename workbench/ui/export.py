@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import exchange
 from ..actions import require
 from ..exchange.formats import get
 from ..records import User
@@ -14,8 +15,9 @@ from ..records import User
 if TYPE_CHECKING:
     from ..store import Store
 
-STATUS_FILTERS = ("all", "edited", "approved")
-XLIFF_VERSIONS = ("2.0", "2.1", "1.2")
+# The exchange stage's options, the widest English first (the page's default)
+STATUS_FILTERS = tuple(reversed(exchange.STATUS_FILTERS))
+XLIFF_VERSIONS = exchange.XLIFF_VERSIONS
 
 
 @dataclass(frozen=True)
