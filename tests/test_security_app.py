@@ -150,6 +150,15 @@ def test_the_streamlit_configuration_hides_details_and_limits_uploads():
     assert cfg["client"]["toolbarMode"] == "minimal"
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["server"]["maxUploadSize"] * 1024 * 1024 == DEFAULT_MAX_IMPORT_BYTES
+    # `workbench serve` passes the same settings, for a server started outside the checkout
+    from workbench.cli.serve import SERVER_OPTIONS
+
+    for name, value in SERVER_OPTIONS.items():
+        section, key = name.split(".")
+        if section in cfg and key in cfg[section]:
+            assert str(cfg[section][key]).lower() == value, name
+    assert {"server.fileWatcherType", "server.runOnSave", "runner.postScriptGC"} <= set(SERVER_OPTIONS)
+    assert cfg["runner"]["postScriptGC"] is False and cfg["server"]["fileWatcherType"] == "none"
 
 
 def test_the_users_page_disables_and_filters_the_log(env):

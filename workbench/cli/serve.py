@@ -12,6 +12,13 @@ from ..errors import WorkbenchError
 from .common import Context
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
+# The production settings of .streamlit/config.toml, given on the command line too so that they hold
+# when the server is started from another directory than the checkout: no developer menu, no
+# tracebacks, no file watching, no full garbage collection after each run (it cost more than an
+# editor move's own work), no usage statistics. The upload limit follows the import limit.
+SERVER_OPTIONS = {"server.headless": "true", "browser.gatherUsageStats": "false", "client.toolbarMode": "minimal",
+                  "client.showErrorDetails": "none", "server.fileWatcherType": "none", "server.runOnSave": "false",
+                  "runner.postScriptGC": "false"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,12 +40,11 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     env["WORKBENCH_DATA_DIR"] = str(ctx.config.data_dir)
     if ctx.config.db_url:
         env["WORKBENCH_DB"] = ctx.config.db_url
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
-           "--server.address", args.address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           # Also when started from another directory than the checkout (.streamlit/config.toml says the same):
-           # no developer menu, no tracebacks, no upload larger than the import limit.
-           "--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
-           "--server.maxUploadSize", str(max(1, -(-ctx.config.max_import_bytes // (1024 * 1024))))]
+    options = {**SERVER_OPTIONS, "server.port": str(args.port), "server.address": args.address,
+               "server.maxUploadSize": str(max(1, -(-ctx.config.max_import_bytes // (1024 * 1024))))}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP)]
+    for name, value in options.items():
+        cmd += [f"--{name}", value]
     # Replace this process with Streamlit: SIGTERM from a service manager (or Ctrl+C) then reaches
     # the server itself instead of leaving it running on the port behind a dead parent.
     sys.stdout.flush()
