@@ -301,12 +301,6 @@ def segment_editor() -> None:
             # Ctrl+Enter moves to the next segment that needs work: not boilerplate, not confirmed.
             go(editor.step(filtered, cur_id, 1, needs_work=True) or editor.step(filtered, cur_id, 1))
 
-    def pick_row() -> None:
-        picked = state["editor_table"].selection.rows
-        at = picked[0] + state.get("editor_list_offset", 0) if picked else -1
-        if 0 <= at < len(filtered) and flush():
-            go(filtered[at].id)
-
     def goto() -> None:
         n = int(state["editor_goto"])
         if 1 <= n <= len(rows) and rows[n - 1].id != cur_id and flush():
@@ -371,15 +365,14 @@ def segment_editor() -> None:
     # move cost more than the rest of the editor together.
     lo, hi = editor.list_window(filtered, cur_id, LIST_ROWS)
     shown = filtered[lo:hi]
-    state["editor_list_offset"] = lo
     if len(shown) < len(filtered):
         st.caption(f"List: rows {lo + 1}–{hi} of {len(filtered)} around the current segment "
                    "(Go to # or the filters reach the others).")
-    st.dataframe(editor.overview(shown), hide_index=True, width="stretch", height=230, on_select=pick_row,
-                 selection_mode="single-row", key="editor_table",
-                 column_config={"risk": st.column_config.NumberColumn("risk", format="%.2f"),
-                                "#": st.column_config.NumberColumn("#", width="small")})
+    st.html(editor.list_html(shown, cur_id))
     tools_panel(row, rows, bases)
+    # What Next and Ctrl+Enter open next: their memory matches are looked up while this one is read.
+    ahead = [editor.step(filtered, cur_id, 1, skip_boilerplate=True), editor.step(filtered, cur_id, 1, needs_work=True)]
+    wa.prefetch_memory(store, [by_id[i] for i in dict.fromkeys(ahead) if i in by_id])
 
 
 TOOLS = {"review": "Review", "history": "History", "term": "Propose a term", "split": "Split or merge"}

@@ -68,6 +68,19 @@ def htmls(at: AppTest) -> str:
     return "".join(e.proto.body for e in at.get("html"))
 
 
+def segment_list(at: AppTest) -> list[dict[str, str]]:
+    """The editor's segment list (an HTML table) as rows of column -> cell text, the current row
+    with "current" set."""
+    from lxml import html as lhtml
+
+    body = next(e.proto.body for e in at.get("html") if 'class="wb-list"' in e.proto.body)
+    table = lhtml.fromstring(body).find(".//table")
+    names = [th.text_content() for th in table.iter("th")]
+    return [{**dict(zip(names, (td.text_content() for td in tr.iter("td")), strict=True)),
+             "current": "wb-row-current" in (tr.get("class") or ""), "n": tr.get("data-n")}
+            for tr in table.find("tbody").iter("tr")]
+
+
 # --- sign-in -----------------------------------------------------------------------------------
 def test_unauthenticated_browser_sees_only_the_sign_in_form(env):
     at = AppTest.from_file(APP, default_timeout=60).run()
@@ -492,9 +505,11 @@ def test_editor_sorts_by_risk_and_shows_memory_suggestions(env):
     at = open_segment(sign_in("ann"), env.document("000").id, segs[4].id)
     at.selectbox(key="editor_sort").set_value("risk").run()
     no_exceptions(at)
-    assert list(at.dataframe[0].value["#"])[:2] == [6, 5]
+    shown = segment_list(at)
+    assert [r["#"] for r in shown[:2]] == ["6", "5"] and [r["n"] for r in shown[:2]] == ["6", "5"]
     assert at.session_state["editor_cur"] == segs[5].id  # a new order starts at its top
-    assert list(at.dataframe[0].value["risk"])[:2] == [0.9, 0.3]  # the list shows what it sorts by
+    assert shown[0]["current"] and not any(r["current"] for r in shown[1:])
+    assert [r["risk"] for r in shown[:2]] == ["0.90", "0.30"]  # the list shows what it sorts by
     at.session_state["editor_cur"] = segs[5].id
     at.run()
     no_exceptions(at)

@@ -57,6 +57,14 @@ def test_keyboard_loop_drafts_address_and_reload(server, browser, tmp_path):  # 
     goto.press("Enter")
     english_box_focused(page, 8)
     assert store.english_for([segs[5].id])[segs[5].id].text == "Talks were held (draft two)."
+    # ... and with a click on a row of the segment list (it goes through "Go to #" too)
+    page.keyboard.type("Draft three.")
+    page.locator("table.wb-list tr[data-n='7']").click()
+    english_box_focused(page, 7)
+    assert store.english_for([segs[7].id])[segs[7].id].text == "Draft three."
+    assert page.locator("table.wb-list tr.wb-row-current").get_attribute("data-n") == "7"
+    page.locator("table.wb-list tr[data-n='8']").click()
+    english_box_focused(page, 8)
     page.screenshot(path=tmp_path / "editor-1280.png")
 
     # the address is the place: a reload comes back signed in, to segment 8

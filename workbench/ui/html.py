@@ -63,6 +63,15 @@ section[data-testid="stSidebar"]{width:13rem !important;min-width:13rem !importa
 .stForm button kbd{display:none}
 .wb-tag{display:inline-block;font-size:.72em;line-height:1.2;padding:0 .3em;margin:0 .05em;border-radius:.5em;
   background:#6b4fbb;color:#fff;font-family:monospace;vertical-align:.1em;cursor:help}
+table.wb-list{font-size:.82em;border-collapse:collapse;width:100%;table-layout:fixed}
+table.wb-list th{position:sticky;top:0;background:#f6f7f9;text-align:left;font-weight:600}
+table.wb-list td,table.wb-list th{border-bottom:1px solid #eee;padding:.1rem .3rem;overflow:hidden;
+  white-space:nowrap;text-overflow:ellipsis}
+table.wb-list tbody tr{cursor:pointer}table.wb-list tbody tr:hover{background:#f4f6fb}
+table.wb-list tr.wb-row-current{background:#fffbea;font-weight:600}
+table.wb-list th:nth-child(1){width:3em}table.wb-list th:nth-child(2),table.wb-list th:nth-child(3){width:6.5em}
+table.wb-list th:nth-child(4){width:3.5em}table.wb-list th:nth-child(5){width:9em}
+.wb-list-box{max-height:230px;overflow-y:auto;border:1px solid #eee;border-radius:.3rem}
 del.wb-del{background:#ffd7d5;text-decoration:line-through}ins.wb-ins{background:#c9efd4;text-decoration:none}
 </style>
 """

@@ -79,6 +79,19 @@ _SCRIPT = r"""
       if (!t) return;
       if (t.classList.contains('wb-match')) useMatch(t); else insertTerm(t);
     });
+    // A click on a row of the segment list goes to that segment through "Go to #" (one way to jump,
+    // with its draft save). The number is typed the way React sees it, then Enter commits it.
+    document.addEventListener('click', function (e) {
+      const tr = e.target.closest && e.target.closest('table.wb-list tbody tr[data-n]');
+      if (!tr) return;
+      const input = [...document.querySelectorAll('[data-testid="stNumberInput"]')]
+          .find((d) => d.innerText.includes('Go to #'));
+      const field = input && input.querySelector('input');
+      if (!field) return;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(field, tr.getAttribute('data-n'));
+      field.dispatchEvent(new Event('input', {bubbles: true}));
+      field.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
+    });
     document.addEventListener('selectionchange', function () {
       const a = document.activeElement;
       if (isEnglish(a)) W.__wbCaret = [a.selectionStart, a.selectionEnd];

@@ -84,6 +84,7 @@ def clear_cached(by: User | None) -> int:
         keys = [k for k in _CACHE if k.startswith("res:")]
         for k in keys:
             _CACHE.pop(k)
+        _MEMORY.clear()
     st.cache_data.clear()
     return len(keys)
 
@@ -313,20 +314,52 @@ def view_after_save(s: Store, doc_id: int, segment_ids: list[str], marker_before
 
 
 # Memory matches may be a minute old: keyed by the marker they would be recomputed after every save.
-@st.cache_data(show_spinner=False, max_entries=2048, ttl=60)
-def _tm_suggestions(url: str, segment_id: str, text: str, lang: str, _store: Store) -> list[Any]:
+# A plain process cache (not st.cache_data) so that the prefetch thread can fill it too.
+_MEMORY: dict[tuple[str, str, str, str], tuple[float, list[Any]]] = {}
+_MEMORY_TTL_S = 60.0
+_MEMORY_MAX = 2048
+
+
+def _memory_lookup(s: Store, segment_id: str, text: str, lang: str) -> list[Any]:
+    import time
+
     from ..tm import suggestions
 
-    return list(suggestions(_store, text, lang, limit=5, exclude=[segment_id]))
+    key = (s.url, segment_id, text, lang)
+    now = time.monotonic()
+    with _CACHE_LOCK:
+        hit = _MEMORY.get(key)
+    if hit is not None and now - hit[0] < _MEMORY_TTL_S:
+        return hit[1]
+    found = list(suggestions(s, text, lang, limit=5, exclude=[segment_id]))
+    with _CACHE_LOCK:
+        if len(_MEMORY) >= _MEMORY_MAX:
+            _MEMORY.clear()
+        _MEMORY[key] = (now, found)
+    return found
 
 
 def tm_suggestions(s: Store, row: Any) -> list[Any]:
     """Memory matches for a segment; a failing memory (e.g. a bad file) shows nothing rather than an error."""
     try:
-        return _tm_suggestions(s.url, row.id, row.segment.text, row.segment.lang, s)
+        return _memory_lookup(s, row.id, row.segment.text, row.segment.lang)
     except WorkbenchError as exc:
         show_error(exc)
         return []
+
+
+def prefetch_memory(s: Store, rows: list[Any]) -> None:
+    """Look up the memory matches of the segments a translator is likely to open next, in the
+    background while they read the current one, so that the move itself finds them ready."""
+    def run() -> None:
+        for row in rows:
+            try:
+                _memory_lookup(s, row.id, row.segment.text, row.segment.lang)
+            except Exception:  # noqa: BLE001, S112 - a failed prefetch only means the move looks it up itself
+                continue
+
+    if rows:
+        threading.Thread(target=run, name="prefetch-memory", daemon=True).start()
 
 
 @st.cache_data(show_spinner=False, ttl=30)
