@@ -302,3 +302,29 @@ def test_dismissing_a_short_span_keeps_its_context(store: Store) -> None:
     assert len(left) == 1 and left[0].segment_id != flags[0].segment_id
     seg = store.segment(flags[0].segment_id).text
     assert store.dismissals()[0]["pattern"] == seg[max(0, flags[0].start - 12):flags[0].end + 12]
+
+
+def test_a_recheck_of_some_segments_gives_what_a_full_run_gives_for_them(store: Store) -> None:
+    from workbench.flags import flag_segments
+
+    # a repeated source far from the edited segment: the consistency checks must still see it
+    doc = add_doc(store, RU + "\nПереговоры продлились почти восемь часов.\n\nВстреча закончилась вечером.\n", "re.txt")
+    translate(store, doc, {1: "Deputy Secretary Wendy Sherman met Sergei Ryabkov in Geneva on January 10.",
+                           3: "The talks lasted almost eight hours.", 4: "The talks lasted nearly 8 hours.",
+                           5: "The meeting ended."})
+    flag_document(store, Config(), doc.id)
+    edited = doc.segments[3]
+    store.save_edit(edited.id, "The talks lasted for 9 hours.", "ann", 0)
+
+    def seen(flags: list[Flag], ids: set[str]) -> set:
+        return {(f.segment_id, f.kind, f.side, f.start, f.end, round(f.severity, 4)) for f in flags
+                if f.segment_id in ids and f.status == "open"}
+
+    run = flag_segments(store, Config(), doc.id, [edited.id])
+    # the run read only the edited segment, its neighbours and the same source elsewhere
+    assert run.checked == 1
+    part = seen(store.flags(doc_id=doc.id), {edited.id})
+    full = seen(flag_document(store, Config(), doc.id), {edited.id})
+    assert part == full
+    # eight hours in the source, 9 in the English; the same source elsewhere was translated otherwise
+    assert {"number_mismatch", "inconsistent_translation"} <= {k[1] for k in full}

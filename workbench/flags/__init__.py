@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import inline
 from ..config import Config
@@ -194,12 +193,12 @@ def _counterparts(store: Store, doc_id: int, story_id: int | None) -> dict[str, 
     return out
 
 
-def _scope(segments: Sequence[Any], wanted: set[str]) -> list[Any]:
-    """The segments a re-check of `wanted` must look at: those, their neighbours (boilerplate runs)
-    and every segment with the same source (consistency checks)."""
-    sources = {s.text.strip() for s in segments if s.id in wanted}
-    near = {j for i, s in enumerate(segments) if s.id in wanted for j in (i - 1, i, i + 1)}
-    return [s for i, s in enumerate(segments) if i in near or s.text.strip() in sources]
+def _scope(segments: Sequence[tuple[str, int, str]], wanted: set[str]) -> list[str]:
+    """The segments (id, index, text; in document order) a re-check of `wanted` must look at: those,
+    their neighbours (boilerplate runs) and every segment with the same source (consistency checks)."""
+    sources = {text.strip() for sid, _, text in segments if sid in wanted}
+    near = {j for i, (sid, _, _) in enumerate(segments) if sid in wanted for j in (i - 1, i, i + 1)}
+    return [sid for i, (sid, _, text) in enumerate(segments) if i in near or text.strip() in sources]
 
 
 def other_versions(english: str, by_engine: dict[str, str]) -> tuple[str, ...]:
@@ -223,10 +222,11 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
                          only: set[str] | None = None) -> FlagRun:
     """Run every check that can run on a stored document, store the flags, and say what was skipped.
     `only`: re-check just these segments (see `flag_segments`)."""
-    doc = store.document(doc_ref)
-    segments = doc.segments if only is None else _scope(doc.segments, only)
-    if only is not None:
-        doc = dataclasses.replace(doc, segments=segments)
+    if only is None:
+        doc = store.document(doc_ref)
+    else:
+        doc = store.document_part(doc_ref, lambda light: _scope(light, only))
+    segments = doc.segments
     ids = [s.id for s in segments]
     english = store.english_for(ids)
     translations = store.translations(ids)
