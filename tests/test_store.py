@@ -27,6 +27,28 @@ def test_reopening_keeps_data(seeded: Store, config):
     assert [d.name for d in again.documents()] == [d.name for d in seeded.documents()]
 
 
+def test_the_revision_grows_with_every_committed_change_seen_from_another_connection(seeded: Store, config):
+    other = Store(config.database_url)  # another process's view of the same file
+    seg = seeded.segments(seeded.documents()[0].id)[3]
+    before = other.revision()
+    seeded.segments(seeded.documents()[0].id)
+    seeded.english_for([seg.id])
+    assert other.revision() == before  # reads change nothing
+    seeded.save_edit(seg.id, "An edit.", "ann", 0)
+    after_edit = other.revision()
+    assert after_edit > before
+    flag = seeded.replace_flags({seg.id: (seg.text, "An edit.")}, [])
+    assert flag == [] and other.revision() > after_edit  # a flag run counts even when it stored nothing new
+    with pytest.raises(EditConflict):
+        seeded.save_edit(seg.id, "A stale edit.", "ann", 0)
+    assert seeded.revision() == other.revision()  # a refused (rolled back) write left it alone
+    n = seeded.revision()
+    with pytest.raises(StoreError), seeded.transaction() as s:
+        s.execute(text("UPDATE segments SET text = 'x' WHERE id = :i"), {"i": seg.id})
+        raise StoreError("abandoned")
+    assert seeded.revision() == n and seeded.segment(seg.id).text != "x"
+
+
 def _first_content(store: Store) -> str:
     return next(s.id for s in store.segments("000") if s.role == "content")
 

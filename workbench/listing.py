@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 # The Alembic revision whose tables the queries below read (`workbench.store.SCHEMA_HEAD`).
-SCHEMA_REVISION = "inline01"
+SCHEMA_REVISION = "revision01"
 
 
 @dataclass(frozen=True)

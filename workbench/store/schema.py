@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -307,3 +308,12 @@ class ErrorAnnotationRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RevisionRow(Base):
+    """One row: a counter every writing transaction raises as it commits. Caches of what the store
+    holds (the editor's document views) compare it instead of scanning tables for changes."""
+
+    __tablename__ = "store_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -28,21 +28,11 @@ def status_label(status: str) -> str:
 
 
 def change_marker(store: Store) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything the editor shows: it changes whenever an edit, a status, a
-    translation, a flag, a term, a comment or a segment split/merge is stored, by anyone, in any
-    process. Cached document views are keyed by it, so a cache hit is never stale."""
-    from sqlalchemy import text
-
-    parts = ["(SELECT max(id) FROM events)", "(SELECT max(id) FROM edits)", "(SELECT max(id) FROM translations)",
-             "(SELECT max(id) FROM flags)", "(SELECT count(*) FROM flags WHERE status = 'open')",
-             "(SELECT sum(severity) FROM flags WHERE status = 'open')",
-             "(SELECT max(resolved_at) FROM flags)", "(SELECT max(id) FROM word_alignments)",
-             "(SELECT max(id) FROM term_events)", "(SELECT max(id) FROM terms)",
-             "(SELECT max(id) FROM segment_comments)", "(SELECT max(resolved_at) FROM segment_comments)",
-             "(SELECT max(id) FROM error_annotations)", "(SELECT count(*) FROM error_annotations)"]
-    with store.transaction(readonly=True) as s:
-        row = s.execute(text("SELECT " + ", ".join(parts))).one()
-    return tuple(str(v) for v in row)
+    """A cheap fingerprint of everything the editor shows: the store's revision, which grows with
+    every committed change (an edit, a status, a translation, a flag, a term, a comment, a split…), by
+    anyone, in any process. Cached document views are keyed by it, so a cache hit is never stale.
+    (It replaced scans of the flags table that grew with the project: 9 ms at 11k flags.)"""
+    return (store.revision(),)
 
 
 @dataclass
