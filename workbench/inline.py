@@ -209,6 +209,7 @@ def place_by_alignment(source: str, codes: Sequence[dict[str, Any]], english: st
 
 
 _UNIT = re.compile(r"\w+")  # words and numbers: what a position is counted in when nothing is aligned
+_PUNCT = re.compile(r"[^\w\s<]*")
 
 
 def place_by_position(source: str, codes: Sequence[dict[str, Any]], english: str) -> str:
@@ -220,7 +221,8 @@ def place_by_position(source: str, codes: Sequence[dict[str, Any]], english: str
     round(a·m/n) to round((b+1)·m/n) − 1 (at least one word; n, m the words of each side); a pair
     that opens before the first source word or closes after the last does the same in the
     English, punctuation included (a wholly bold sentence stays wholly bold). A standalone code
-    goes to the English word boundary in the same proportion (the start or the end at the ends).
+    goes to the English word boundary in the same proportion (the start or the end at the ends),
+    after the punctuation that follows the word when it follows punctuation in the source.
     Pairs go in outer first, so an inner pair lands inside its outer one; a pair that would
     cross a tag already placed is left to the translator (the `tags` check then says so).
     """
@@ -256,9 +258,12 @@ def place_by_position(source: str, codes: Sequence[dict[str, Any]], english: str
         elif not source[pos:].strip():
             at = len(english)
         else:
-            k = sum(1 for u in src if u.end() <= pos)
-            j = min(len(en), int(k * len(en) / n + 0.5))
+            before = [u for u in src if u.end() <= pos]
+            j = min(len(en), int(len(before) * len(en) / n + 0.5))
             at = en[j - 1].end() if j > 0 else en[0].start()
+            if j > 0 and before and source[before[-1].end():pos].strip():
+                punct = _PUNCT.match(english, at)  # after the comma as in the source: "дождь,<1/> а"
+                at = punct.end() if punct else at
         english = english[:at] + token(PH, int(c["id"])) + english[at:]
     return english
 
