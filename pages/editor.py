@@ -400,7 +400,8 @@ def tools_panel(row: editor.EditorRow, rows: list, bases: dict) -> None:
 
 def tags_bar(row: editor.EditorRow, text_key: str, read_only: bool) -> None:
     """For a segment with inline tags (links, bold… of an HTML import): the tags the English still
-    lacks and a button (Alt+T) that adds the next one at the end of the English box."""
+    lacks and a button that adds the next one at the end of the English box (Alt+T inserts it at the
+    caret instead, in the page: `workbench.ui.keys`)."""
     codes = inline.codes_of(row.segment.inline)
     if not codes:
         return
@@ -411,7 +412,8 @@ def tags_bar(row: editor.EditorRow, text_key: str, read_only: bool) -> None:
     t1.form_submit_button("Insert tag", key="editor_insert_tag", shortcut="Alt+T", disabled=read_only or not missing,
                           on_click=lambda: state.__setitem__(text_key, editor.insert_next_tag(
                               row.segment, state.get(text_key, "") or "")),
-                          width="stretch", help="Alt+T: add the next missing tag at the end of the English")
+                          width="stretch", help="Alt+T: insert the next missing tag at the caret (selected words: "
+                                                "wrap them in the pair); the button adds it at the end")
     t2.form_submit_button("Place tags", key="editor_place_tags", shortcut="Alt+G", disabled=read_only or not links,
                           on_click=lambda: state.__setitem__(text_key, editor.place_tags(
                               row.segment, row.english, state.get(text_key, "") or "", links or [])),

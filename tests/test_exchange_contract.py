@@ -102,3 +102,28 @@ def test_unknown_format_and_scope_are_refused_in_one_line() -> None:
         formats.get("docx")
     with pytest.raises(WorkbenchError, match="not a story"):
         formats.get("xliff", "story")
+
+
+FORMATTED_PAGE = ("<html><body><article><h1>Заголовок страницы</h1><p>Город получит <b>новый мост</b> через "
+                  "<a href=\"/river\">реку</a> к осени.</p></article></body></html>")
+FORMATTED_EN = "The city will get a <1>new bridge</1> across the <2>river</2> by autumn."
+
+
+@pytest.mark.parametrize("name", [n for n, f in formats.FORMATS.items() if "document" in f.scopes])
+def test_no_format_leaks_the_tag_tokens_of_a_formatted_segment(store: Store, config, tmp_path: Path,
+                                                               name: str) -> None:
+    from workbench import inline
+    from workbench.ingest import import_paths
+
+    page = tmp_path / "bridge.html"
+    page.write_text(FORMATTED_PAGE, encoding="utf-8")
+    import_paths(store, [page], config)
+    seg = next(s for s in store.segments("bridge.html") if "мост" in s.text)
+    store.save_edit(seg.id, FORMATTED_EN, "anna", 0)
+    f = formats.FORMATS[name]
+    path = tmp_path / f"out{f.suffix}"
+    formats.write(name, store, "bridge.html", path, scope="document")
+    text = _normal(READERS[f.suffix](path))
+    # the tokens are the workbench's own: a file carries the codes as its format writes them, or none
+    assert not inline.TOKEN.search(text), text
+    assert all(w in text.split() or w + "." in text.split() for w in inline.plain(FORMATTED_EN).rstrip(".").split())

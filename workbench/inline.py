@@ -10,9 +10,10 @@ code such as an image or a line break inside a sentence) and the original `marku
 
 The English carries tags as visible tokens, the way Trados and memoQ show them: `<1>` opens code 1,
 `</1>` closes it, `<2/>` stands for standalone code 2. A translator can read and type them; the
-editor shows them as chips. Machine translation arrives without tags: the translator places them
-(the editor inserts the next missing one), and the `tags` checks say which are missing, extra or
-out of order. For the other English-side checks the tokens are masked character for character
+editor shows them as chips. Machine translation arrives without tags: the store places them as it
+saves MT (`place_mt`: by word alignment, else by position), the translator moves what landed wrong
+(the editor inserts a missing one at the caret), and the `tags` checks say which are missing, extra
+or out of order. For the other English-side checks the tokens are masked character for character
 (`mask`), so no check reads "1" in "<1>" as a number and every offset stays valid.
 
 Exchange writes the codes as XLIFF 1.2 `<g>`/`<x/>` (`<bx/>`/`<ex/>` when an English's tags do not
@@ -175,7 +176,7 @@ def place_by_alignment(source: str, codes: Sequence[dict[str, Any]], english: st
     `links` are (source word, English word) indexes over `workbench.text.words` of the plain source
     and of the English (tag tokens hold no letters, so tokens never shift a word's index). A pair
     whose words have no link, or that would cross a pair already there, is left to the translator;
-    a standalone code at the very start or end of the source goes to the same end of the English.
+    a pair around the whole source goes around the whole English; a standalone code at the very start or end of the source goes to the same end of the English.
     """
     from .text import words  # the segmenter's word definition, the one the word aligner counts by
 
@@ -193,6 +194,8 @@ def place_by_alignment(source: str, codes: Sequence[dict[str, Any]], english: st
         if not targets or targets[-1] >= len(en_words):
             continue
         a, b = en_words[targets[0]].start, en_words[targets[-1]].end
+        if not source[:start].strip() and not source[end:].strip():
+            a, b = 0, len(english)  # the whole segment is formatted: so is the whole English
         placed = english[:a] + token(OPEN, cid) + english[a:b] + token(CLOSE, cid) + english[b:]
         if not any(p.what == "unbalanced" for p in problems(codes, placed)):
             english = placed
@@ -203,6 +206,100 @@ def place_by_alignment(source: str, codes: Sequence[dict[str, Any]], english: st
             elif int(c["pos"]) == 0:
                 english = token(PH, int(c["id"])) + english
     return english
+
+
+_UNIT = re.compile(r"\w+")  # words and numbers: what a position is counted in when nothing is aligned
+_PUNCT = re.compile(r"[^\w\s<]*")
+
+
+def place_by_position(source: str, codes: Sequence[dict[str, Any]], english: str) -> str:
+    """The English with the source's missing tags placed where they stand in the source, in
+    proportion: the fallback when no word links tell where a tagged word went.
+
+    Positions are counted in words and numbers (`\\w+`), never characters, so a tag always lands
+    between English words. A pair wrapping source words a..b wraps English words from
+    round(a·m/n) to round((b+1)·m/n) − 1 (at least one word; n, m the words of each side); a pair
+    that opens before the first source word or closes after the last does the same in the
+    English, punctuation included (a wholly bold sentence stays wholly bold). A standalone code
+    goes to the English word boundary in the same proportion (the start or the end at the ends),
+    after the punctuation that follows the word when it follows punctuation in the source.
+    Pairs go in outer first, so an inner pair lands inside its outer one; a pair that would
+    cross a tag already placed is left to the translator (the `tags` check then says so).
+    """
+    present = {(t.kind, t.id) for t in parse(english)}
+    src = list(_UNIT.finditer(source))
+    if not src or not _UNIT.search(mask(english)):
+        return english
+    n = len(src)
+    opens = {int(c["id"]): c for c in codes if c["kind"] == OPEN}
+    closes = {int(c["id"]): c for c in codes if c["kind"] == CLOSE}
+    pairs = [(cid, int(opens[cid]["pos"]), int(closes[cid]["pos"])) for cid in opens
+             if cid in closes and (OPEN, cid) not in present and (CLOSE, cid) not in present]
+    for cid, start, end in sorted(pairs, key=lambda p: (p[1] - p[2], p[1])):
+        inside = [i for i, u in enumerate(src) if u.start() >= start and u.end() <= end]
+        if not inside:
+            continue
+        en = list(_UNIT.finditer(mask(english)))
+        m = len(en)
+        ja = min(m - 1, int(inside[0] * m / n + 0.5))
+        jb = max(ja, min(m - 1, int((inside[-1] + 1) * m / n + 0.5) - 1))
+        a = en[ja].start() if source[:start].strip() else 0  # after any tag opened there: inside it
+        b = en[jb].end() if source[end:].strip() else len(english)
+        placed = english[:a] + token(OPEN, cid) + english[a:b] + token(CLOSE, cid) + english[b:]
+        if not any(p.what == "unbalanced" for p in problems(codes, placed)):
+            english = placed
+    for c in sorted(codes, key=_order):
+        if c["kind"] != PH or (PH, int(c["id"])) in present:
+            continue
+        pos = int(c["pos"])
+        en = list(_UNIT.finditer(mask(english)))
+        if not source[:pos].strip():
+            at = 0
+        elif not source[pos:].strip():
+            at = len(english)
+        else:
+            before = [u for u in src if u.end() <= pos]
+            j = min(len(en), int(len(before) * len(en) / n + 0.5))
+            at = en[j - 1].end() if j > 0 else en[0].start()
+            if j > 0 and before and source[before[-1].end():pos].strip():
+                punct = _PUNCT.match(english, at)  # after the comma as in the source: "дождь,<1/> а"
+                at = punct.end() if punct else at
+        english = english[:at] + token(PH, int(c["id"])) + english[at:]
+    return english
+
+
+def place_mt(source: str, lang: str, codes: Sequence[dict[str, Any]], english: str,
+             links: Sequence[tuple[int, int]] | None = None) -> str:
+    """Machine translation with the source's tags placed, as a CAT tool does when MT arrives.
+
+    The engine translates the plain source, so its English has no tags; left so, every MT
+    segment of a formatted article would begin with a "missing tag" flag. The tags go around the
+    English words aligned to the words they wrap in the source: by `links` when given (the BERT
+    word aligner's, `workbench align-words`), else by the lexicon's word alignment (ru, uk; see
+    `Lexicon.links`). What no link places goes in by position (`place_by_position`). Tags the
+    English has already (a file from another CAT tool) stay where they are; tokens that name no
+    code of the segment are dropped, so a stored MT never carries another segment's tags.
+    """
+    if not codes:
+        return english
+    wanted = {(c["kind"], int(c["id"])) for c in codes}
+    english = TOKEN.sub(lambda m: m.group() if _key(m) in wanted else "", english)
+    if links is None and lang in ("ru", "uk"):
+        from .lexicon import load_lexicon
+        from .text import words
+
+        lexicon = load_lexicon(f"{lang}-en")
+        if lexicon is not None:
+            links = lexicon.links([t.text for t in words(source)], [t.text for t in words(english)])
+    if links:
+        english = place_by_alignment(source, codes, english, links)
+    return place_by_position(source, codes, english)
+
+
+def _key(m: re.Match[str]) -> tuple[str, int]:
+    if m.group(1) and m.group(3):
+        return "", 0  # "</1/>" is no token
+    return (CLOSE if m.group(1) else PH if m.group(3) else OPEN), int(m.group(2))
 
 
 # --- from markup to segments -----------------------------------------------------------------

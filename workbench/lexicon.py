@@ -177,6 +177,38 @@ class Lexicon:
         """Per English word, in [0, 1]: how well some source word accounts for it."""
         return list(self._score(tuple(src_words), tuple(en_words))[1])
 
+    def links(self, src_words: Sequence[str], en_words: Sequence[str], min_p: float = 0.2) -> list[tuple[int, int]]:
+        """A lexical word alignment: each source word linked to its best-supported English word.
+
+        The candidates are those `source_support` weighs (lexicon rows, identical words, cognates
+        and transliterated names); a source word keeps the one English word with the
+        highest score of at least `min_p`, the nearer to its relative position on a tie (a repeated
+        English word is then taken where the sentence order puts it). Cheap and always at hand,
+        unlike the BERT aligner: placing a formatted word's tags into fresh MT needs no more.
+        """
+        n, m = len(src_words), len(en_words)
+        en = [(en_key(w), _surface(w), _LETTER.search(w) is not None) for w in en_words]
+        out = []
+        for i, w in enumerate(src_words):
+            if _LETTER.search(w) is None:
+                continue
+            plain, k = _surface(w), self.key(w)
+            row = self.by_src.get(k) or {}
+            forms = _forms(plain, k)
+            cands = []
+            for j, (ek, eplain, eletters) in enumerate(en):
+                if not eletters:
+                    continue
+                p = 1.0 if ek == k or eplain == plain else row.get(ek, 0.0)
+                if p < 1.0 and any(f[:1] == eplain[:1] and _cognate(f, eplain) for f in forms):
+                    p = 1.0
+                if p >= min_p:
+                    cands.append((p, j))
+            if cands:
+                where = i * (m - 1) / (n - 1) if n > 1 else 0.0
+                out.append((i, max(cands, key=lambda c: (c[0], -abs(c[1] - where)))[1]))
+        return out
+
     @lru_cache(maxsize=256)  # noqa: B019 - callers ask for both directions of the same pair in turn
     def _score(self, src_words: tuple[str, ...], en_words: tuple[str, ...]) -> tuple[tuple[float, ...], ...]:
         src = [(w, self.key(w), _surface(w), _LETTER.search(w) is not None) for w in src_words]

@@ -4,6 +4,12 @@ The delimiter follows the file name (`.tsv`/`.tab`: tab, otherwise comma); files
 is accepted on reading). A unit table has one column per language (ru, uk, en; a ru/uk unit
 may have no English) plus status, history and bead columns, so that the same file reads back into the translation memory. A glossary table
 has the columns of the `glossaries/` files: lang, source, english, status, kind, note.
+
+Cells hold plain text: the English of a formatted segment goes out without its tag tokens. A
+spreadsheet renders no markup, so HTML (`<b>`, `<a href=…>`) would be noise to read around and a
+trap to edit, and the `<1>` tokens mean nothing outside the workbench (their numbers restart in
+every segment). The source cells are plain already, so both sides match, and the table reads back
+into the memory as TMX does: text without its codes. Formatting travels in XLIFF, TMX and HTML.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import inline
 from ..errors import WorkbenchError
 from ..glossary import read_glossary_table as _read_glossary
 from ..glossary import write_glossary_table
@@ -66,7 +73,8 @@ def write_units_table(selection: Selection, path: str | Path, *, raw_cells: bool
     cell = (lambda v: v) if raw_cells else spreadsheet_cell
     for u in selection.units:
         texts = dict(u.variants)
-        w.writerow([cell(str(v)) for v in [u.uid, u.status, u.origin, texts.get("ru", ""), texts.get("uk", ""), texts.get("en", ""),
+        english = inline.plain(texts.get("en", ""))  # see the module docstring
+        w.writerow([cell(str(v)) for v in [u.uid, u.status, u.origin, texts.get("ru", ""), texts.get("uk", ""), english,
                     u.created_by, tmx_date(u.created_at) or "", u.changed_by, tmx_date(u.changed_at) or "",
                     u.engine, " | ".join(u.documents), u.story, " ".join(u.segment_ids), u.bead_origin,
                     "" if u.bead_score is None else f"{u.bead_score:.2f}"]])

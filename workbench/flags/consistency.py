@@ -14,6 +14,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from .. import inline
 from ..quantities import quantities
 from ..text import Token, dates, words
 from .base import (
@@ -99,6 +100,9 @@ def word_confidences(english: str, tokens: list[str], logprobs: list[float]) -> 
     """
     spans: list[tuple[int, int, float]] = []
     cursor = 0
+    # Tag tokens placed into the MT after decoding (`inline.place_mt`) count as the spaces they
+    # are to the model's pieces; offsets stay those of the English.
+    english = inline.TOKEN.sub(lambda m: " " * len(m.group()), english)
     for tok, lp in zip(tokens, logprobs, strict=False):
         piece = tok.replace("\u2581", " ").replace("\u0120", " ").strip()
         if not piece or re.fullmatch(r"<[^<>]+>", piece):

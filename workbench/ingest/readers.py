@@ -167,7 +167,38 @@ def html_lines(markup: str, name: str) -> tuple[list[HtmlLine], str]:
 
     walk(container)
     flush()
-    return lines, title
+    return _join_broken_sentences(lines, state["next_id"]), title
+
+
+# The end of a line of text: a sentence or clause end, with any closing quotes and brackets.
+_LINE_END = re.compile(r"[.!?…:;][»”\"')\]]*$")
+
+
+def _join_broken_sentences(lines: list[HtmlLine], next_id: int) -> list[HtmlLine]:
+    """Lines with a `<br>` inside a sentence joined back, the `<br>` kept as a standalone code.
+
+    The rule for a `<br>` inside an element: it separates two lines, and so two segments, where
+    the text before it ends a sentence or clause (. ! ? … : ;) or the text after it starts with
+    anything but a lower-case letter (a capital, a digit, a dash or quote): the lines of a poem,
+    an address, a list made of breaks. Where neither holds, the next line goes on the sentence
+    (lower case after no sentence end: a hard wrap in a CMS, a break for layout), and cutting there
+    would give two half-sentences to translate; the lines become one, with a space for the break
+    and the `<br>` as a standalone code before it (`<1/>` in the editor, `<br>` in the export).
+    """
+    out: list[HtmlLine] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (prev is None or not line.br or prev.block != line.block or _LINE_END.search(prev.text)
+                or not line.text[:1].islower()):
+            out.append(line)
+            continue
+        at = len(prev.text)
+        codes = [*prev.codes, {"kind": "ph", "id": next_id, "markup": "<br>", "name": "br", "pos": at}]
+        codes += [{**c, "pos": int(c["pos"]) + at + 1} for c in line.codes]
+        next_id += 1
+        out[-1] = HtmlLine(f"{prev.text} {line.text}", prev.block, prev.br,
+                           [{**c, "seq": n} for n, c in enumerate(codes)])
+    return out
 
 
 def _open_code(el: html.HtmlElement, tag: str, state: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,4 +1,9 @@
-"""Machine translations per segment, which double as the translation cache."""
+"""Machine translations per segment, which double as the translation cache.
+
+Every machine translation is saved through `_add_translations`, so that is where the tags of a
+formatted segment go into its MT (`inline.place_mt`): our engines' English, cached copies, MT
+imported from another system (`import-mt`), restored from an XLIFF file or saved by a Ray worker.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import inline
 from ..records import Translation
 from .schema import EditRow, EnglishScoreRow, SegmentRow, TranslationRow
 
@@ -23,6 +29,18 @@ def translation_record(row: TranslationRow) -> Translation:
         token_logprobs=list(row.token_logprobs or []), tokens=list(row.tokens or []), seconds=row.seconds,
         missing_terms=list(row.missing_terms or []), created_at=row.created_at,
     )
+
+
+def _formatted_segments(s: Session, ids: Sequence[str]) -> dict[str, tuple[str, str, list[dict]]]:
+    """Text, language and inline codes of those segments that have codes (HTML imports)."""
+    out: dict[str, tuple[str, str, list[dict]]] = {}
+    for i in range(0, len(ids), 500):
+        for sid, text, lang, marks in s.execute(select(SegmentRow.id, SegmentRow.text, SegmentRow.lang,
+                                                       SegmentRow.inline).where(SegmentRow.id.in_(ids[i:i + 500]))):
+            codes = inline.codes_of(marks)
+            if codes:
+                out[sid] = (text, lang, codes)
+    return out
 
 
 class TranslationStore:
@@ -41,12 +59,18 @@ class TranslationStore:
             return self._add_translations(s, items)
 
     def _add_translations(self, s: Session, items: Iterable[tuple[Translation, str]]) -> int:
+        items = list(items)
+        formatted = _formatted_segments(s, sorted({tr.segment_id for tr, _ in items if tr.segment_id}))
         n = 0
         for tr, source in items:
+            text = tr.text
+            if tr.segment_id in formatted:
+                seg_text, lang, codes = formatted[tr.segment_id]
+                text = inline.place_mt(seg_text, lang, codes, text)
             s.add(TranslationRow(
                 segment_id=tr.segment_id or None, source_sha=text_sha(source), source_text=source,
                 engine=tr.engine, model_id=tr.model_id, model_revision=tr.model_revision,
-                options_key=tr.options_key, text=tr.text, logprob=tr.logprob,
+                options_key=tr.options_key, text=text, logprob=tr.logprob,
                 token_logprobs=list(tr.token_logprobs), tokens=list(tr.tokens),
                 missing_terms=list(tr.missing_terms), seconds=tr.seconds,
             ))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from razdel import sentenize
 
+from .. import inline
 from ..config import Config
 from ..errors import WorkbenchError
 from ..records import Document, Segment, Translation
@@ -340,7 +341,7 @@ def import_mt(store: Store, config: Config, doc_ref: int | str, path: str | Path
     report.edited = sum(1 for sid in found if english[sid].origin not in ("mt", ""))
     scores: dict[str, tuple[list[str], list[float], str, str]] = {}
     if score:
-        scores, report.score_note = score_english(config, [(segs[sid], en) for sid, en in found.items()])
+        scores, report.score_note = score_english(config, [(segs[sid], inline.plain(en)) for sid, en in found.items()])
     else:
         report.score_note = "not scored (--no-score)"
     digest = hashlib.sha256(p.read_bytes()).hexdigest()[:12]

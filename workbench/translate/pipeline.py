@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .. import inline
 from ..config import Config
 from ..errors import WorkbenchError
 from ..glossary import match_terms
@@ -168,7 +169,9 @@ def _apply_cache(store: Store, spec: EngineSpec, segments: list[Segment], glossa
             if hit is None:
                 todo.append((seg, terms))
                 continue
-            copies.append((replace(hit, segment_id=seg.id, seconds=0.0, created_at=None), seg.text))
+            # Without the tags the other segment got: the store places this segment's own.
+            copies.append((replace(hit, segment_id=seg.id, text=inline.plain(hit.text), seconds=0.0,
+                                   created_at=None), seg.text))
             report.cached += 1
             if hit.missing_terms:
                 report.missing_terms[seg.id] = list(hit.missing_terms)

@@ -2,8 +2,9 @@
 
 What Streamlit's own shortcuts cannot do: put the caret in the English box after every move (and
 after a save replaced the box), Ctrl+Enter to confirm from inside the box, Alt+1…5 (or a click on a
-match) to put the n-th memory match's English in the box and Alt+Shift+1…9 (or a click on a term) to
-insert the n-th approved term's English at the caret, both without a round trip to the server (the
+match) to put the n-th memory match's English in the box, Alt+Shift+1…9 (or a click on a term) to
+insert the n-th approved term's English at the caret and Alt+T the next missing inline tag at the
+caret (around the selection for a pair), all without a round trip to the server (the
 box's form sends the text with the next save or move), and keep a draft: when
 the English box loses focus to anything outside its form (a click in the segment list, "Go to #",
 the memory panel) with changed text, the form's Save is pressed first, so nothing typed is lost.
@@ -43,6 +44,28 @@ _SCRIPT = r"""
     setText(ta, ta.value.slice(0, a) + text + ta.value.slice(b), a + text.length);
     return true;
   };
+  // Alt+T: the next tag the English lacks, in source order (the current segment's source chips),
+  // at the caret; with words selected, a pair whose both tags are missing wraps them. The form's
+  // Insert tag button stays the fallback (it adds the tag at the end). The less-than sign is
+  // written \x3c: with it followed by a slash in its text, st.html never ran this script.
+  const insertTag = () => {
+    const ta = box();
+    const chips = [...document.querySelectorAll('.wb-pair.wb-current .wb-src .wb-tag')].map((c) => c.textContent);
+    if (!ta || ta.disabled || !chips.length) return false;
+    const have = new Set(ta.value.match(/\x3c\/?[1-9]\d{0,2}\/?>/g) || []);
+    const next = chips.find((t) => !have.has(t));
+    if (!next) return true;
+    const mine = document.activeElement === ta || W.__wbCaret === undefined;
+    const a = mine ? ta.selectionStart : W.__wbCaret[0], b = mine ? ta.selectionEnd : W.__wbCaret[1];
+    const close = '\x3c/' + next.slice(1);
+    const v = ta.value;
+    if (a !== b && !next.startsWith(close.slice(0, 2)) && !next.endsWith('/>') && chips.includes(close) && !have.has(close)) {
+      setText(ta, v.slice(0, a) + next + v.slice(a, b) + close + v.slice(b), b + next.length + close.length);
+    } else {
+      setText(ta, v.slice(0, a) + next + v.slice(b), a + next.length);
+    }
+    return true;
+  };
   if (!W.__wbKeys) {
     W.__wbKeys = true;
     document.addEventListener('keydown', function (e) {
@@ -60,6 +83,9 @@ _SCRIPT = r"""
           if (e.code === 'KeyS') W.__wbOrig = e.target.value;
           b.click();
         }
+      }
+      if (e.code === 'KeyT' && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && insertTag()) {
+        e.preventDefault(); e.stopImmediatePropagation();
       }
       const digit = /^Digit([1-9])$/.exec(e.code || '');
       if (digit && e.altKey && !e.ctrlKey && !e.metaKey) {
