@@ -87,6 +87,9 @@ def test_align_words_for_document_stores_links(store, word_config):
         links = store.word_alignment(seg.id, en)
         assert links and all(i < len(words(seg.text)) and j < len(words(en)) for i, j in links)
     assert align_words_for_document(store, word_config, doc.id) == 0  # up to date
+    # read together: only links made on the English asked for
+    together = store.word_alignments({segments[0].id: english[0], segments[1].id: "Other English."})
+    assert together == {segments[0].id: store.word_alignment(segments[0].id, english[0])}
 
     edit = store.save_edit(segments[2].id, "The talk went on for two hours.", "ed", base_version=0)
     assert store.word_alignment(segments[2].id, edit.text) is None

@@ -232,9 +232,10 @@ def flag_document_report(store: Store, config: Config, doc_ref: int | str, *,
     translations = store.translations(ids)
     engines = store.engine_versions(ids)
     items = []
+    found = store.word_alignments({sid: e.text for sid, e in english.items() if e.text.strip()})
     for seg in segments:
         en = english[seg.id].text if seg.id in english else ""
-        links = store.word_alignment(seg.id, en) if en.strip() else None
+        links = found.get(seg.id) if en.strip() else None
         # Tag tokens masked one for one: no check reads "<1>" as a number or bracket (offsets hold).
         items.append(SegmentView(seg, inline.mask(en), translations.get(seg.id), links,
                                  other_versions(en, engines.get(seg.id, {}))))

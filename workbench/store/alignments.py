@@ -140,8 +140,22 @@ class AlignmentStore:
 
     def word_alignment(self, segment_id: str, english: str | None = None) -> list[tuple[int, int]] | None:
         """The stored links, or None when there are none (or they refer to another English text)."""
+        if english is None:
+            with self.transaction(readonly=True) as s:
+                row = s.scalar(select(WordAlignmentRow).where(WordAlignmentRow.segment_id == segment_id))
+                return None if row is None else [(int(a), int(b)) for a, b in row.links]
+        return self.word_alignments({segment_id: english}).get(segment_id)
+
+    def word_alignments(self, english: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
+        """The stored links of several segments ({segment id: the English they must refer to}), in one
+        read; segments without links for that English are left out."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        ids = list(english)
         with self.transaction(readonly=True) as s:
-            row = s.scalar(select(WordAlignmentRow).where(WordAlignmentRow.segment_id == segment_id))
-            if row is None or (english is not None and row.english != english):
-                return None
-            return [(int(a), int(b)) for a, b in row.links]
+            for i in range(0, len(ids), 500):
+                q = select(WordAlignmentRow.segment_id, WordAlignmentRow.english, WordAlignmentRow.links).where(
+                    WordAlignmentRow.segment_id.in_(ids[i:i + 500]))
+                for sid, en, links in s.execute(q):
+                    if en == english[sid]:
+                        out[sid] = [(int(a), int(b)) for a, b in links]
+        return out

@@ -294,8 +294,9 @@ def place_tags(seg: Segment, saved: str, english: str, links: Sequence[tuple[int
 def document_html(store: Store, rows: Sequence[EditorRow], current: str | None, terms: Sequence[Term] = ()) -> str:
     """Several rows as one block (context rows dimmed, the current one highlighted)."""
     parts = []
+    found = store.word_alignments({r.id: r.english for r in rows if r.english})
     for r in rows:
-        links = store.word_alignment(r.id, r.english) if r.english else None
+        links = found.get(r.id)
         parts.append(pair_html(r, terms=terms, links=links,
                                css="wb-current" if r.id == current else "wb-context"))
     return "".join(parts)
