@@ -316,6 +316,7 @@ def view_after_save(s: Store, doc_id: int, segment_ids: list[str], marker_before
 # Memory matches may be a minute old: keyed by the marker they would be recomputed after every save.
 # A plain process cache (not st.cache_data) so that the prefetch thread can fill it too.
 _MEMORY: dict[tuple[str, str, str, str], tuple[float, list[Any]]] = {}
+_MEMORY_RUNNING: dict[tuple[str, str, str, str], threading.Event] = {}
 _MEMORY_TTL_S = 60.0
 _MEMORY_MAX = 2048
 
@@ -326,17 +327,27 @@ def _memory_lookup(s: Store, segment_id: str, text: str, lang: str) -> list[Any]
     from ..tm import suggestions
 
     key = (s.url, segment_id, text, lang)
+    with _CACHE_LOCK:
+        running = _MEMORY_RUNNING.get(key)
+    if running is not None:  # the prefetch is on it: wait for its answer rather than compute it twice
+        running.wait(timeout=5)
     now = time.monotonic()
     with _CACHE_LOCK:
         hit = _MEMORY.get(key)
-    if hit is not None and now - hit[0] < _MEMORY_TTL_S:
-        return hit[1]
-    found = list(suggestions(s, text, lang, limit=5, exclude=[segment_id]))
-    with _CACHE_LOCK:
-        if len(_MEMORY) >= _MEMORY_MAX:
-            _MEMORY.clear()
-        _MEMORY[key] = (now, found)
-    return found
+        if hit is not None and now - hit[0] < _MEMORY_TTL_S:
+            return hit[1]
+        done = _MEMORY_RUNNING.setdefault(key, threading.Event())
+    try:
+        found = list(suggestions(s, text, lang, limit=5, exclude=[segment_id]))
+        with _CACHE_LOCK:
+            if len(_MEMORY) >= _MEMORY_MAX:
+                _MEMORY.clear()
+            _MEMORY[key] = (now, found)
+        return found
+    finally:
+        with _CACHE_LOCK:
+            _MEMORY_RUNNING.pop(key, None)
+        done.set()
 
 
 def tm_suggestions(s: Store, row: Any) -> list[Any]:
