@@ -99,6 +99,15 @@ def box_ready(page, number: int) -> None:
         raise
 
 
+def saved(page, number: int) -> None:
+    """Wait until the save of segment `number` is confirmed on screen."""
+    try:
+        page.get_by_text(f"Segment {number}: saved as v", exact=False).last.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=os.environ.get("EDITOR_BENCH_FAIL_SHOT", "editor-bench-failed.png"), full_page=True)
+        raise
+
+
 def current_number(page) -> int:
     return int(page.evaluate("document.activeElement.placeholder.split(' ').pop()"))
 
@@ -158,7 +167,7 @@ def main() -> int:
                 page.keyboard.type(" warm")
                 t = time.perf_counter()
                 page.keyboard.press("Alt+S")
-                page.get_by_text(f"Segment {n}: saved as v", exact=False).last.wait_for(timeout=120_000)
+                saved(page, n)
                 print(f"save {k + 1} of the server (warm-up): {time.perf_counter() - t:.2f} s", flush=True)
                 box_ready(page, n)
                 page.keyboard.press("Alt+N")
@@ -175,7 +184,7 @@ def main() -> int:
                 page.keyboard.type(f" {i}")
                 t = time.perf_counter()
                 page.keyboard.press("Alt+S")
-                page.get_by_text(f"Segment {n}: saved as v", exact=False).last.wait_for(timeout=120_000)
+                saved(page, n)
                 box_ready(page, n)
                 results["save"].append(time.perf_counter() - t)
                 page.keyboard.press("Alt+N")

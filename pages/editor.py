@@ -158,6 +158,7 @@ def write_address(cur_index: int) -> None:
 
 
 LIST_ROWS = 30
+FORM_BUTTONS = ("editor_prev", "editor_next", "editor_prev_flag", "editor_next_flag", "editor_save", "editor_confirm")
 
 
 def rerun_fragment() -> None:
@@ -268,10 +269,8 @@ def segment_editor() -> None:
             bases[cur_id] = edit.version
         state.setdefault("editor_known", {})[cur_id] = text
         spread = propagate(cur_id) if accept else []
+        wa.recheck(store, user, doc.id, [cur_id, *spread])
         wa.view_after_save(store, doc.id, [cur_id, *spread], marker_before)
-        # The re-check runs in this same run once the English box is drawn (see the end of the
-        # fragment): the translator gets the box back at once, the flags follow a moment later.
-        state.setdefault("editor_recheck", []).extend([cur_id, *spread])
         n = row.segment.index + 1
         if accept:
             wa.flash(f"Segment {n}: confirmed" + (f" (saved as v{edit.version})" if edit else ""))
@@ -304,17 +303,22 @@ def segment_editor() -> None:
             go(editor.step(filtered, cur_id, 1, needs_work=True) or editor.step(filtered, cur_id, 1))
 
     def goto() -> None:
+        if any(state.get(k) for k in FORM_BUTTONS):
+            # A button of the segment's form was pressed in the same request: the number came along
+            # from a browser that had not yet drawn the current segment's number (a stale value), and
+            # the button says what the person wants.
+            return
         n = int(state["editor_goto"])
         if 1 <= n <= len(rows) and rows[n - 1].id != cur_id and flush():
             go(rows[n - 1].id)
 
     # --- the current segment, the English box, the flags and the memory ------------------------
+    before, _, after = editor.window(rows, cur_id, before=1, after=2)
     counts = editor.status_counts(rows)
     left, right = st.columns([3, 2], gap="medium")
-    # Drawn after the re-check of a just-saved segment (below): the context rows, the flags, the list.
-    before_box = left.container()
-    current_box = None
     with left:
+        if before:
+            st.html(editor.document_html(store, before, cur_id, approved_terms))
         if conflict and conflict["segment_id"] == cur_id:
             st.html(editor.document_html(store, [row], cur_id, approved_terms))
             conflict_panel(conflict, row, bases, text_key)
@@ -332,50 +336,30 @@ def segment_editor() -> None:
                                           help="Alt+J: the next worst open error or warning")
                 nav[4].caption(f"Segment **{row.segment.index + 1}** of {len(rows)} · {len(filtered)} shown · "
                                f"{counts['confirmed']} confirmed")
-                current_box = st.container()
+                st.html(editor.document_html(store, [row], cur_id, approved_terms))
                 st.text_area("English", value=row.english, key=text_key, height=96, disabled=read_only,
                              label_visibility="collapsed", placeholder=keys.placeholder(row.segment.index + 1),
                              help="Ctrl+Enter confirms and moves on; Alt+S saves")
                 tags_bar(row, text_key, read_only)
                 fc = st.columns([1, 1.3, 3], vertical_alignment="center")
-                fc[0].form_submit_button("Save", shortcut="Alt+S", on_click=submit, args=(False,),
+                fc[0].form_submit_button("Save", key="editor_save", shortcut="Alt+S", on_click=submit, args=(False,),
                                          disabled=read_only, width="stretch")
-                fc[1].form_submit_button("Confirm ▶", type="primary", shortcut="Ctrl+Enter", on_click=submit,
+                fc[1].form_submit_button("Confirm ▶", key="editor_confirm", type="primary", shortcut="Ctrl+Enter", on_click=submit,
                                          args=(True,), disabled=read_only, width="stretch")
                 fc[2].caption("Ctrl+Enter confirm · Alt+S save · Alt+N/P next/prev · Alt+J/K flagged · "
                               "Alt+1…5 memory match · Alt+Shift+1… term · Alt+I copy source")
             if row.version > base:
                 st.warning(f"Someone saved a newer version (v{row.version}) since you opened this segment "
                            f"(v{base}). If you save, you will see both texts and choose.")
-        after_box = st.container()
+        if after:
+            st.html(editor.document_html(store, after, cur_id, approved_terms))
     with right:
         propagation_notice()
-        flags_box = st.container()
+        flags_panel(row)
         memory_panel(row, approved_terms, text_key)
     if read_only:
         st.info(f"{doc.name} is approved: read-only until a reviewer reopens it.")
     st.html(keys.script(cur_id, row.segment.index + 1, wa.next_run()), unsafe_allow_javascript=True, width=1)
-
-    # --- the live QA of what was just saved, then what shows its result ---------------------------
-    pending = list(dict.fromkeys(state.pop("editor_recheck", [])))
-    if pending:
-        marker = editor.change_marker(store)
-        wa.recheck(store, user, doc.id, pending)
-        wa.view_after_save(store, doc.id, pending, marker)
-        doc, rows = wa.document_view(store, doc_id)
-        by_id = {r.id: r for r in rows}
-        filtered = [by_id[r.id] for r in filtered if r.id in by_id]
-        row = by_id[cur_id]
-        counts = editor.status_counts(rows)
-    before, _, after = editor.window(rows, cur_id, before=1, after=2)
-    if current_box is not None:
-        current_box.html(editor.document_html(store, [row], cur_id, approved_terms))
-    if before:
-        before_box.html(editor.document_html(store, before, cur_id, approved_terms))
-    if after:
-        after_box.html(editor.document_html(store, after, cur_id, approved_terms))
-    with flags_box:
-        flags_panel(row)
 
     # --- the segment list and the rest ----------------------------------------------------------
     g1, g2 = st.columns([1, 5], vertical_alignment="center")

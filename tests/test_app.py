@@ -186,7 +186,7 @@ def test_edit_and_save_a_segment(env):
     area = at.text_area[0]
     assert area.value == "On Saturday the Biden administration said again."
     area.input("On Saturday, the Biden administration reiterated its position.")
-    at.button(key=f"FormSubmitter:editor_form_{segs[4].id}-Save").click().run()
+    at.button(key="editor_save").click().run()
     no_exceptions(at)
     hist = env.history(segs[4].id)
     assert [(h.version, h.author, h.text) for h in hist] == [
@@ -205,7 +205,7 @@ def test_accept_saves_changes_and_moves_on(env):
     segs = machine_translate(env, "000", {3: "WASHINGTON.", 4: "On Saturday."})
     doc = env.document("000")
     at = open_segment(sign_in("ann"), doc.id, segs[3].id)
-    at.button(key=f"FormSubmitter:editor_form_{segs[3].id}-Confirm ▶").click().run()
+    at.button(key="editor_confirm").click().run()
     no_exceptions(at)
     assert env.segment(segs[3].id).status == "approved" and env.history(segs[3].id) == []
     assert at.session_state["editor_cur"] == segs[4].id
@@ -243,11 +243,11 @@ def test_two_people_saving_the_same_segment_see_a_conflict_and_choose(env):
     ann = open_segment(sign_in("ann"), doc.id, sid)
     rita = open_segment(sign_in("rita"), doc.id, sid)
     ann.text_area[0].input("Ann's English.")
-    ann.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
+    ann.button(key="editor_save").click().run()
     assert [h.text for h in env.history(sid)] == ["Ann's English."]
 
     rita.text_area[0].input("Rita's English.")
-    rita.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
+    rita.button(key="editor_save").click().run()
     no_exceptions(rita)
     assert "ann saved this segment (v1) after you opened it" in rita.error[0].value
     shown = [t.value for t in rita.text]
@@ -262,7 +262,7 @@ def test_two_people_saving_the_same_segment_see_a_conflict_and_choose(env):
     ann.run()
     assert any("newer version (v2)" in w.value for w in ann.warning)
     ann.text_area[0].input("Ann again.")
-    ann.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
+    ann.button(key="editor_save").click().run()
     assert "rita saved this segment (v2)" in ann.error[0].value
     ann.button(key="editor_keep_theirs").click().run()
     no_exceptions(ann)

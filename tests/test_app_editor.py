@@ -32,7 +32,7 @@ def test_run_qa_then_a_save_rechecks_the_segment_and_closes_what_it_fixed(env):
     assert "missing_term" in open_flags(env, sid)
     assert "missing_term" in htmls(at)
     at.text_area[0].input("On Saturday, the Biden administration said it again.")
-    at.button(key=f"FormSubmitter:editor_form_{sid}-Save").click().run()
+    at.button(key="editor_save").click().run()
     no_exceptions(at)
     assert "missing_term" not in open_flags(env, sid)  # re-checked at once on save
     closed = [f for f in env.flags(segment_ids=[sid]) if f.kind == "missing_term"]
@@ -70,12 +70,28 @@ def test_confirm_moves_to_the_next_segment_that_needs_work(env):
     segs = machine_translate(env, "000", {3: "WASHINGTON.", 4: "On Saturday.", 5: "Talks.", 6: "A warning."})
     env.set_segment_status(segs[4].id, "approved", "ann")  # already confirmed: skipped
     at = open_segment(sign_in("ann"), env.document("000").id, segs[3].id)
-    at.button(key=f"FormSubmitter:editor_form_{segs[3].id}-Confirm ▶").click().run()
+    at.button(key="editor_confirm").click().run()
     no_exceptions(at)
     assert env.segment(segs[3].id).status == "approved"
     assert at.session_state["editor_cur"] == segs[5].id
     assert "confirmed" in htmls(at) and "accepted" not in htmls(at)
     assert any(s.value == "Segment 4: confirmed" for s in at.success)
+
+
+def test_a_stale_go_to_number_sent_along_with_save_is_ignored(env):
+    """A browser that had not drawn the current number yet sends the old one with the next key press:
+    the save happens, and the editor stays on the segment it saved."""
+    segs = machine_translate(env, "000", {3: "WASHINGTON.", 4: "On Saturday."})
+    at = open_segment(sign_in("ann"), env.document("000").id, segs[4].id)
+    at.text_area[0].input("On Saturday, the talks.")
+    at.number_input(key="editor_goto").set_value(4)  # the previous segment's number, as if stale
+    at.button(key="editor_save").click().run()
+    no_exceptions(at)
+    assert at.session_state["editor_cur"] == segs[4].id
+    assert [h.text for h in env.history(segs[4].id)] == ["On Saturday, the talks."]
+    # typed on its own, the same number is a real jump
+    at.number_input(key="editor_goto").set_value(4).run()
+    assert at.session_state["editor_cur"] == segs[3].id
 
 
 def test_moving_with_changed_text_keeps_it_as_a_draft(env):
@@ -135,7 +151,7 @@ def test_an_approved_document_is_read_only_until_reopened(env):
     ann = open_segment(sign_in("ann"), env.document("000").id, segs[3].id)
     no_exceptions(ann)
     assert ann.text_area[0].disabled
-    assert ann.button(key=f"FormSubmitter:editor_form_{segs[3].id}-Save").disabled
+    assert ann.button(key="editor_save").disabled
     assert any("read-only" in i.value for i in ann.info)
     rita = open_segment(sign_in("rita"), env.document("000").id, segs[3].id)
     rita.button(key="editor_reopen_doc").click().run()
@@ -280,7 +296,7 @@ def test_confirming_propagates_to_repetitions_and_one_click_undoes_it(env):
     env.save_translations([(Translation(twin.id, "The MT of the reprint.", "marian", "m"), twin.text)])
     at = open_segment(sign_in("ann"), env.document("000").id, segs[5].id)
     at.text_area[0].input("Talks between Washington and Moscow took place.")
-    at.button(key=f"FormSubmitter:editor_form_{segs[5].id}-Confirm ▶").click().run()
+    at.button(key="editor_confirm").click().run()
     no_exceptions(at)
     en = env.english_for([twin.id])[twin.id]
     assert (en.text, en.origin) == ("Talks between Washington and Moscow took place.", "propagated")
@@ -298,5 +314,5 @@ def test_confirming_propagates_to_repetitions_and_one_click_undoes_it(env):
     at.session_state["editor_cur"] = segs[5].id
     at.run()
     at.text_area[0].input("Talks were held.")
-    at.button(key=f"FormSubmitter:editor_form_{segs[5].id}-Confirm ▶").click().run()
+    at.button(key="editor_confirm").click().run()
     assert env.english_for([twin.id])[twin.id].text == "The MT of the reprint."
