@@ -268,3 +268,36 @@ def test_the_model_flags_words_alone_only_in_the_languages_it_was_trained_on() -
             assert all(f.severity == pytest.approx(0.9) for f in flags)
         else:
             assert flags == []
+
+
+def test_latin_words_tell_an_ordinary_english_word_from_a_name() -> None:
+    f = _feats("Мэр назвал Parking lots главной проблемой, а Johnson промолчал", "ru")
+    # "Parking lots": ordinary English words (en_US knows them in lowercase), a run of two
+    assert f[2]["en_word"] == 1.0 and f[3]["en_word"] == 1.0
+    assert f[2]["latin_run"] == f[3]["latin_run"] == pytest.approx(2 / 6)
+    assert f[1]["next_en_word"] == 1.0 and f[4]["prev_en_word"] == 1.0
+    # a surname is no lowercase English word; it is a run of one, and it has an English frequency
+    assert "en_word" not in f[8] and f[8]["latin_run"] == pytest.approx(1 / 6) and "en_freq" in f[8]
+    # Cyrillic words and English text get none of these
+    assert not any(k in row for row in f[:2] + f[4:8] for k in ("en_word", "latin_run", "en_freq"))
+    en = _feats("The mayor named parking lots", "en")
+    assert not any(k in row for row in en for k in ("en_word", "latin_run"))
+
+
+def test_a_compacted_model_text_predicts_as_the_original() -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    x = rng.random((600, 5))
+    y = (x[:, 0] + 0.3 * rng.random(600) > 0.7).astype(float)
+    booster = lightgbm.train({"objective": "binary", "verbose": -1, "num_leaves": 7, "min_data_in_leaf": 10},
+                             lightgbm.Dataset(x, y), num_boost_round=30)
+    text = booster.model_to_string()
+    small = risk.compact_text(text)
+    assert len(small) < 0.9 * len(text)
+    again = risk.Trees(small, [f"x{i}" for i in range(5)])
+    rows = [{f"x{i}": float(v) for i, v in enumerate(r)} for r in rng.random((200, 5))]
+    want = booster.predict(np.array([[r[f"x{i}"] for i in range(5)] for r in rows]))
+    assert np.abs(np.array(again.probs(rows)) - want).max() < 1e-5
+    assert again.reasons(rows[0], k=5) is not None

@@ -9,7 +9,10 @@ word by word from MQM annotation, English MT with post-edits and HTER), read
   families plug in after a retraining),
 - plain features of the word: length, script, digits, punctuation, capitals, position,
   dictionary presence and parse of pymorphy3, word frequency from `wordfreq`, and how well the
-  other language supports it through the translation lexicon (`workbench.lexicon`) when present,
+  other language supports it through the translation lexicon (`workbench.lexicon`) when present;
+  for a Latin word in ru/uk text, whether Hunspell's en_US knows its lowercase form (an ordinary
+  English word left over, not a name kept in Latin letters), its English frequency and the length
+  of the run of Latin words it stands in,
 - the same of its +-2 neighbours (MQM error spans cover several words), case/number/gender agreement
   with the neighbouring noun or adjective, the frequency of its lemma, a capital inside a sentence,
   and shares over the sentence (unknown, flagged, unsupported words),
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .. import morph
+from .. import hunspell, morph
 from ..records import Flag
 from ..text import normalize
 from . import segment_qe
@@ -199,6 +202,13 @@ def _word_plain(word: str, lang: str) -> tuple[tuple[str, float], ...]:
     if lat and not cyr and lang != "en":
         # an ordinary Latin word in ru/uk text is often English left untranslated; a capitalized one a name
         f["latin_lower" if word[:1].islower() else "latin_capital"] = 1.0
+        # an ordinary English word (en_US knows its lowercase form: "cars", not "johnson") left over,
+        # against a name kept in Latin letters, whatever its capital
+        if bare and hunspell.known(bare, "en"):
+            f["en_word"] = 1.0
+        z = frequency(bare, "en") if bare else -1.0
+        if z >= 0:
+            f["en_freq"] = z / 8
     if len(bare) > 1 and bare.upper() == _EDGE.sub("", word) and bare.upper() != bare:
         f["all_caps"] = 1.0
     if any(c in word for c in "-'’"):
@@ -309,9 +319,19 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
         if judged:
             seg["seg_lex_mean"] = sum(judged) / len(judged)
             seg["seg_lex_low"] = sum(x < 0.05 for x in judged) / len(judged)
+    # the run of Latin words a word is in: a phrase left in English is longer than a name
+    run = [0] * n
+    for i in range(n if lang != "en" else 0):
+        if "latin" in plain[i]:
+            run[i] = run[i - 1] + 1 if i and "latin" in plain[i - 1] else 1
+    for i in range(n - 2, -1, -1):
+        if run[i] and run[i + 1]:
+            run[i] = run[i + 1]
     out = []
     for i, _tok in enumerate(toks):
         f = dict(seg)
+        if run[i]:
+            f["latin_run"] = min(run[i], 6) / 6
         f.update(plain[i])
         f.update(hits[i])
         f["pos_rel"] = i / max(1, n - 1)
@@ -327,7 +347,7 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
         for j, key in ((i - 1, "prev"), (i + 1, "next"), (i - 2, "prev2"), (i + 2, "next2")):
             if 0 <= j < n:
                 nb = plain[j]
-                for k in ("latin", "freq_unseen", "punct", "digit", "capital"):
+                for k in ("latin", "freq_unseen", "punct", "digit", "capital", "en_word", "unknown_lower"):
                     if k in nb:
                         f[f"{key}_{k}"] = 1.0
                 if "freq" in nb:
@@ -411,6 +431,25 @@ class Logistic:
     def from_json(cls, data: dict) -> Logistic:
         return cls({str(k): float(v) for k, v in data["coef"].items()}, float(data.get("threshold", 0.5)),
                    {str(k): int(v) for k, v in data.get("support", {}).items()})
+
+
+_ROUNDED = {"leaf_value": "%.7g", "internal_value": "%.7g", "leaf_weight": "%.3g", "internal_weight": "%.3g",
+            "split_gain": "%.3g"}
+
+
+def compact_text(text: str) -> str:
+    """LightGBM's model text with the values prediction needs to ~7 digits and those it never reads
+    (weights, gains) to 3: the file ships in the package. Split thresholds and counts stay exact."""
+    out = []
+    for line in text.split("\n"):
+        key, eq, vals = line.partition("=")
+        if key == "tree_sizes":
+            continue  # byte sizes of the trees as written: wrong once shortened (LightGBM then reads them in turn)
+        fmt = _ROUNDED.get(key)
+        if eq and fmt:
+            line = key + "=" + " ".join(fmt % float(v) for v in vals.split())
+        out.append(line)
+    return "\n".join(out)
 
 
 @dataclass
