@@ -264,10 +264,25 @@ def test_the_model_flags_words_alone_only_in_the_languages_it_was_trained_on() -
         est = risk.Estimate("s1", spans, [0.9] * len(spans))
         flags = risk._word_flags(est, [], text, "", lang, levels, model)
         if lang == "ru":
-            assert [f.detector for f in flags] == [risk.WORD.name] * len(spans)
-            assert all(f.severity == pytest.approx(0.9) for f in flags)
+            # consecutive likely-wrong words are one flag over the run
+            assert [(f.detector, f.start, f.end) for f in flags] == [(risk.WORD.name, 0, len(text))]
+            assert flags[0].severity == pytest.approx(0.9) and "(4 words)" in flags[0].message
         else:
             assert flags == []
+
+
+def test_likely_wrong_words_apart_or_beside_another_flag_are_flagged_apart() -> None:
+    model, why = risk.load_model()
+    assert model is not None, why
+    text = "Завтра цены вырастут снова и надолго"
+    spans = risk.word_spans(text)
+    est = risk.Estimate("s1", spans, [0.9, 0.1, 0.8, 0.95, 0.9, 0.7])
+    other = Flag("s1", "source", spans[4][0], spans[4][1], "misspelling", 0.0, "m", detector="spelling.non_word",
+                 level="warning")
+    flags = risk._word_flags(est, [RawFlag(other, 0.9)], text, "", "ru", {risk.WORD.name: "note"}, model)
+    got = [(text[f.start:f.end], f.severity) for f in flags]
+    # "цены" is likely right, "и" already has a flag of its own: three runs, each at its worst word
+    assert got == [("Завтра", 0.9), ("вырастут снова", 0.95), ("надолго", 0.7)]
 
 
 def test_latin_words_tell_an_ordinary_english_word_from_a_name() -> None:

@@ -30,7 +30,7 @@ check the training data never exercised (glossary, versions, alignment, confiden
 the public data) keeps its rule-based severity when that is higher, since the model has no
 evidence about it. Levels (error, warning, note) stay what the project configures: they say how
 a flag is shown, not how likely it is. Words that no check explains and that are more likely
-wrong than right (p >= 0.5) get a `risk.word` flag; every segment gets one
+wrong than right (p >= 0.5) get a `risk.word` flag, one per run of consecutive such words; every segment gets one
 `risk.segment` note flag carrying its risk, which `risk_score` and the editor's worst-first use.
 The segment risk is the segment model's output alone: the worst flag is one of its features, not
 a floor under it (a floor put most segments on a handful of flag severities, a ranking of ties).
@@ -724,17 +724,30 @@ def _word_flags(est: Estimate, raw: Sequence[RawFlag], src: str, en: str, lang: 
         if wl not in TRAINED_ON:
             continue  # the model has seen no word of this language: its severities stand, no flag of its own
         covered = [(r.flag.start, r.flag.end) for r in raw if r.flag.side == side]
-        for (s, e), p in zip(spans, ps, strict=False):
+        # consecutive likely-wrong words are one flag (MQM error spans are contiguous): a phrase left in
+        # another language or a garbled run is one problem to fix, not one per word
+        runs: list[list[tuple[int, int, float]]] = []
+        last = -2
+        for i, ((s, e), p) in enumerate(zip(spans, ps, strict=False)):
             if p < max(m.threshold, WORD_FLAG) or any(a < e and b > s for a, b in covered):
                 continue
-            feats = word_features(text[s:e], wl, [])[0]
+            if i == last + 1:
+                runs[-1].append((s, e, p))
+            else:
+                runs.append([(s, e, p)])
+            last = i
+        for run in runs:
+            s, e = run[0][0], run[-1][1]
+            ws, we, p = max(run, key=lambda w: w[2])
+            feats = word_features(text[ws:we], wl, [])[0]
             try:
                 why = m.reasons(feats)
             except (ValueError, IndexError):
                 why = []
+            what = f"'{text[s:e]}' is" if len(run) == 1 else f"'{text[s:e]}' ({len(run)} words) are"
             out.append(Flag(segment_id=est.segment_id, side=side, start=s, end=e, kind=WORD.kind,
                             severity=round(p, 4), detector=WORD.name, level=level,
-                            message=f"'{text[s:e]}' is likely wrong (estimated probability {p:.2f})"
+                            message=f"{what} likely wrong (estimated probability {p:.2f})"
                                     + (f": {', '.join(why)}" if why else "")))
     return out
 
