@@ -19,8 +19,17 @@ The lexicon features are cross-fitted too (see scripts/build_lexicon.py): each t
 of fold k (`build_lexicon.fold_of` its source sentence, in en-ru-train and ru-en-train) gets its lexicon support
 and its adequacy flags from a lexicon learnt without fold k (cached under `.cache/lexicon/`), so
 the model learns how much that support is worth on text the lexicon never saw, as on the dev sets
-and in the product. `--rounds` / `--leaves` set the word models' trees (chosen by the out-of-fold
-MCC on the training files).
+and in the product. `--rounds` / `--rate` / `--leaves` set the ru/uk word model's trees and
+`--en-rounds` / `--en-rate` the English one's, chosen by the out-of-fold MCC on the training files:
+on the ru side 400 rounds at rate 0.05 (0.098; 0.103 once the neighbours' Latin-word features
+were added) against 150 at 0.1 (0.095); trees of 15 or 63
+leaves, stronger L2 with feature sampling, feature sampling alone or class weights were no better
+(0.079-0.091 against 0.084 for 150 at 0.1, measured before the Latin-word features). On the
+English side 400 at 0.05 gave 0.306 against 0.303: too little for 2.7 times the trees in the
+shipped file, so it keeps 150 at 0.1. A stacked second pass (the first pass's out-of-fold
+probabilities of the +-2 neighbours and the sentence's mean/max as features) raised the
+out-of-fold MCC from 0.084 to 0.092 but halved the words it flags on the en-ru dev set, lowering
+its MCC (0.24 -> 0.18-0.21, its precision-recall too): not used.
 """
 
 from __future__ import annotations
@@ -63,15 +72,15 @@ def support_of(x, names: list[str]) -> dict[str, int]:
 
 
 def booster(x, y: np.ndarray, names: list[str], *, rounds: int, soft: bool = False,
-            leaves: int = 31) -> lgb.Booster:
-    params = dict(PARAMS, num_leaves=leaves, objective="cross_entropy" if soft else "binary")
+            leaves: int = 31, rate: float = PARAMS["learning_rate"]) -> lgb.Booster:
+    params = dict(PARAMS, num_leaves=leaves, learning_rate=rate, objective="cross_entropy" if soft else "binary")
     # our names hold ":" (JSON-special for LightGBM): the booster sees columns, the JSON keeps the names
     del names
     return lgb.train(params, lgb.Dataset(x, y, free_raw_data=False), num_boost_round=rounds)
 
 
-def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *, rounds: int = 150,
-              leaves: int = 31) -> tuple[risk.Trees, np.ndarray]:
+def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *, rounds: int = 400,
+              leaves: int = 31, rate: float = 0.05) -> tuple[risk.Trees, np.ndarray]:
     """Trees for words, their decision threshold from out-of-fold predictions, and those predictions.
 
     Two folds by source sentence (`groups`: a sentence read alone and with its English, and every
@@ -84,18 +93,18 @@ def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *
     fold = groups % 2
     for k in (0, 1):
         print(f"    fold {k}: {len(y)} words", file=sys.stderr, flush=True)
-        m = booster(x[fold != k], y[fold != k], names, rounds=rounds, leaves=leaves)
+        m = booster(x[fold != k], y[fold != k], names, rounds=rounds, leaves=leaves, rate=rate)
         oof[fold == k] = m.predict(x[fold == k])
     best = max(((matthews_corrcoef(y, oof >= t), t) for t in np.arange(0.05, 0.8, 0.01)), key=lambda a: a[0])
     print(f"    out-of-fold MCC {best[0]:.3f} at threshold {best[1]:.2f}", file=sys.stderr)
-    final = booster(x, y, names, rounds=rounds, leaves=leaves)
-    return risk.Trees(final.model_to_string(), names, round(float(best[1]), 3), support_of(x, names)), oof
+    final = booster(x, y, names, rounds=rounds, leaves=leaves, rate=rate)
+    return risk.Trees(risk.compact_text(final.model_to_string()), names, round(float(best[1]), 3), support_of(x, names)), oof
 
 
 def fit_segments(rows: list[dict[str, float]], y: np.ndarray, *, soft: bool) -> risk.Trees:
     x, names = matrix(rows)
     m = booster(x, y, names, rounds=150, soft=soft, leaves=15)
-    return risk.Trees(m.model_to_string(), names, 0.5, support_of(x, names))
+    return risk.Trees(risk.compact_text(m.model_to_string()), names, 0.5, support_of(x, names))
 
 
 SEGMENT_CHOICES = ("ru-en HTER", "en-ru news BAD share", "both")
@@ -138,7 +147,7 @@ def choose_segment_english(ruen_rows: list[dict[str, float]], ruen_y: np.ndarray
     fit = use[best]
     m = lgb.train(dict(PARAMS, num_leaves=15, objective="cross_entropy"),
                   lgb.Dataset(x[fit], y[fit], weight=weight[fit]), num_boost_round=150)
-    return risk.Trees(m.model_to_string(), names, 0.5, support_of(x[fit], names))
+    return risk.Trees(risk.compact_text(m.model_to_string()), names, 0.5, support_of(x[fit], names))
 
 
 class FoldLexicons:
@@ -209,7 +218,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
     parser.add_argument("--out", type=Path, default=risk.MODEL_FILE)
-    parser.add_argument("--rounds", type=int, default=150, help="boosting rounds of the word models")
+    parser.add_argument("--rounds", type=int, default=400, help="boosting rounds of the ru/uk word model")
+    parser.add_argument("--rate", type=float, default=0.05, help="learning rate of the ru/uk word model")
+    parser.add_argument("--en-rounds", type=int, default=150, help="boosting rounds of the English word model")
+    parser.add_argument("--en-rate", type=float, default=0.1, help="learning rate of the English word model")
     parser.add_argument("--leaves", type=int, default=31, help="leaves per tree of the word models")
     parser.add_argument("--words-only", action="store_true", help="fit the word models only (no file written)")
     args = parser.parse_args()
@@ -231,12 +243,13 @@ def main() -> None:
     folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in src_items]
     rows, y = word_rows(src_items, flags, "source", lex, folds)
     groups = np.concatenate([np.full(len(it.src_tags or []), f) for it, f in zip(src_items, folds, strict=True)])
-    source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
+    source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves, rate=args.rate)
     print("English words (ru-en-train)", file=sys.stderr)
     folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in ruen]
     rows, y = word_rows(ruen, flags, "target", lex, folds)
     groups = np.concatenate([np.full(len(it.tgt_tags or []), f) for it, f in zip(ruen, folds, strict=True)])
-    target, tgt_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves)
+    target, tgt_oof = fit_words(rows, np.array(y), groups, rounds=args.en_rounds, leaves=args.leaves,
+                                rate=args.en_rate)
     if args.words_only:
         return
     model = risk.RiskModel(source, target, source, source)

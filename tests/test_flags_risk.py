@@ -264,7 +264,55 @@ def test_the_model_flags_words_alone_only_in_the_languages_it_was_trained_on() -
         est = risk.Estimate("s1", spans, [0.9] * len(spans))
         flags = risk._word_flags(est, [], text, "", lang, levels, model)
         if lang == "ru":
-            assert [f.detector for f in flags] == [risk.WORD.name] * len(spans)
-            assert all(f.severity == pytest.approx(0.9) for f in flags)
+            # consecutive likely-wrong words are one flag over the run
+            assert [(f.detector, f.start, f.end) for f in flags] == [(risk.WORD.name, 0, len(text))]
+            assert flags[0].severity == pytest.approx(0.9) and "(4 words)" in flags[0].message
         else:
             assert flags == []
+
+
+def test_likely_wrong_words_apart_or_beside_another_flag_are_flagged_apart() -> None:
+    model, why = risk.load_model()
+    assert model is not None, why
+    text = "Завтра цены вырастут снова и надолго"
+    spans = risk.word_spans(text)
+    est = risk.Estimate("s1", spans, [0.9, 0.1, 0.8, 0.95, 0.9, 0.7])
+    other = Flag("s1", "source", spans[4][0], spans[4][1], "misspelling", 0.0, "m", detector="spelling.non_word",
+                 level="warning")
+    flags = risk._word_flags(est, [RawFlag(other, 0.9)], text, "", "ru", {risk.WORD.name: "note"}, model)
+    got = [(text[f.start:f.end], f.severity) for f in flags]
+    # "цены" is likely right, "и" already has a flag of its own: three runs, each at its worst word
+    assert got == [("Завтра", 0.9), ("вырастут снова", 0.95), ("надолго", 0.7)]
+
+
+def test_latin_words_tell_an_ordinary_english_word_from_a_name() -> None:
+    f = _feats("Мэр назвал Parking lots главной проблемой, а Johnson промолчал", "ru")
+    # "Parking lots": ordinary English words (en_US knows them in lowercase), a run of two
+    assert f[2]["en_word"] == 1.0 and f[3]["en_word"] == 1.0
+    assert f[2]["latin_run"] == f[3]["latin_run"] == pytest.approx(2 / 6)
+    assert f[1]["next_en_word"] == 1.0 and f[4]["prev_en_word"] == 1.0
+    # a surname is no lowercase English word; it is a run of one, and it has an English frequency
+    assert "en_word" not in f[8] and f[8]["latin_run"] == pytest.approx(1 / 6) and "en_freq" in f[8]
+    # Cyrillic words and English text get none of these
+    assert not any(k in row for row in f[:2] + f[4:8] for k in ("en_word", "latin_run", "en_freq"))
+    en = _feats("The mayor named parking lots", "en")
+    assert not any(k in row for row in en for k in ("en_word", "latin_run"))
+
+
+def test_a_compacted_model_text_predicts_as_the_original() -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    x = rng.random((600, 5))
+    y = (x[:, 0] + 0.3 * rng.random(600) > 0.7).astype(float)
+    booster = lightgbm.train({"objective": "binary", "verbose": -1, "num_leaves": 7, "min_data_in_leaf": 10},
+                             lightgbm.Dataset(x, y), num_boost_round=30)
+    text = booster.model_to_string()
+    small = risk.compact_text(text)
+    assert len(small) < 0.9 * len(text)
+    again = risk.Trees(small, [f"x{i}" for i in range(5)])
+    rows = [{f"x{i}": float(v) for i, v in enumerate(r)} for r in rng.random((200, 5))]
+    want = booster.predict(np.array([[r[f"x{i}"] for i in range(5)] for r in rows]))
+    assert np.abs(np.array(again.probs(rows)) - want).max() < 1e-5
+    assert again.reasons(rows[0], k=5) is not None

@@ -9,7 +9,10 @@ word by word from MQM annotation, English MT with post-edits and HTER), read
   families plug in after a retraining),
 - plain features of the word: length, script, digits, punctuation, capitals, position,
   dictionary presence and parse of pymorphy3, word frequency from `wordfreq`, and how well the
-  other language supports it through the translation lexicon (`workbench.lexicon`) when present,
+  other language supports it through the translation lexicon (`workbench.lexicon`) when present;
+  for a Latin word in ru/uk text, whether Hunspell's en_US knows its lowercase form (an ordinary
+  English word left over, not a name kept in Latin letters), its English frequency and the length
+  of the run of Latin words it stands in,
 - the same of its +-2 neighbours (MQM error spans cover several words), case/number/gender agreement
   with the neighbouring noun or adjective, the frequency of its lemma, a capital inside a sentence,
   and shares over the sentence (unknown, flagged, unsupported words),
@@ -27,7 +30,7 @@ check the training data never exercised (glossary, versions, alignment, confiden
 the public data) keeps its rule-based severity when that is higher, since the model has no
 evidence about it. Levels (error, warning, note) stay what the project configures: they say how
 a flag is shown, not how likely it is. Words that no check explains and that are more likely
-wrong than right (p >= 0.5) get a `risk.word` flag; every segment gets one
+wrong than right (p >= 0.5) get a `risk.word` flag, one per run of consecutive such words; every segment gets one
 `risk.segment` note flag carrying its risk, which `risk_score` and the editor's worst-first use.
 The segment risk is the segment model's output alone: the worst flag is one of its features, not
 a floor under it (a floor put most segments on a handful of flag severities, a ranking of ties).
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .. import morph
+from .. import hunspell, morph
 from ..records import Flag
 from ..text import normalize
 from . import segment_qe
@@ -199,6 +202,13 @@ def _word_plain(word: str, lang: str) -> tuple[tuple[str, float], ...]:
     if lat and not cyr and lang != "en":
         # an ordinary Latin word in ru/uk text is often English left untranslated; a capitalized one a name
         f["latin_lower" if word[:1].islower() else "latin_capital"] = 1.0
+        # an ordinary English word (en_US knows its lowercase form: "cars", not "johnson") left over,
+        # against a name kept in Latin letters, whatever its capital
+        if bare and hunspell.known(bare, "en"):
+            f["en_word"] = 1.0
+        z = frequency(bare, "en") if bare else -1.0
+        if z >= 0:
+            f["en_freq"] = z / 8
     if len(bare) > 1 and bare.upper() == _EDGE.sub("", word) and bare.upper() != bare:
         f["all_caps"] = 1.0
     if any(c in word for c in "-'’"):
@@ -309,9 +319,19 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
         if judged:
             seg["seg_lex_mean"] = sum(judged) / len(judged)
             seg["seg_lex_low"] = sum(x < 0.05 for x in judged) / len(judged)
+    # the run of Latin words a word is in: a phrase left in English is longer than a name
+    run = [0] * n
+    for i in range(n if lang != "en" else 0):
+        if "latin" in plain[i]:
+            run[i] = run[i - 1] + 1 if i and "latin" in plain[i - 1] else 1
+    for i in range(n - 2, -1, -1):
+        if run[i] and run[i + 1]:
+            run[i] = run[i + 1]
     out = []
     for i, _tok in enumerate(toks):
         f = dict(seg)
+        if run[i]:
+            f["latin_run"] = min(run[i], 6) / 6
         f.update(plain[i])
         f.update(hits[i])
         f["pos_rel"] = i / max(1, n - 1)
@@ -327,7 +347,7 @@ def word_features(text: str, lang: str, flags: Sequence[RawFlag], *, other: str 
         for j, key in ((i - 1, "prev"), (i + 1, "next"), (i - 2, "prev2"), (i + 2, "next2")):
             if 0 <= j < n:
                 nb = plain[j]
-                for k in ("latin", "freq_unseen", "punct", "digit", "capital"):
+                for k in ("latin", "freq_unseen", "punct", "digit", "capital", "en_word", "unknown_lower"):
                     if k in nb:
                         f[f"{key}_{k}"] = 1.0
                 if "freq" in nb:
@@ -411,6 +431,25 @@ class Logistic:
     def from_json(cls, data: dict) -> Logistic:
         return cls({str(k): float(v) for k, v in data["coef"].items()}, float(data.get("threshold", 0.5)),
                    {str(k): int(v) for k, v in data.get("support", {}).items()})
+
+
+_ROUNDED = {"leaf_value": "%.7g", "internal_value": "%.7g", "leaf_weight": "%.3g", "internal_weight": "%.3g",
+            "split_gain": "%.3g"}
+
+
+def compact_text(text: str) -> str:
+    """LightGBM's model text with the values prediction needs to ~7 digits and those it never reads
+    (weights, gains) to 3: the file ships in the package. Split thresholds and counts stay exact."""
+    out = []
+    for line in text.split("\n"):
+        key, eq, vals = line.partition("=")
+        if key == "tree_sizes":
+            continue  # byte sizes of the trees as written: wrong once shortened (LightGBM then reads them in turn)
+        fmt = _ROUNDED.get(key)
+        if eq and fmt:
+            line = key + "=" + " ".join(fmt % float(v) for v in vals.split())
+        out.append(line)
+    return "\n".join(out)
 
 
 @dataclass
@@ -685,17 +724,30 @@ def _word_flags(est: Estimate, raw: Sequence[RawFlag], src: str, en: str, lang: 
         if wl not in TRAINED_ON:
             continue  # the model has seen no word of this language: its severities stand, no flag of its own
         covered = [(r.flag.start, r.flag.end) for r in raw if r.flag.side == side]
-        for (s, e), p in zip(spans, ps, strict=False):
+        # consecutive likely-wrong words are one flag (MQM error spans are contiguous): a phrase left in
+        # another language or a garbled run is one problem to fix, not one per word
+        runs: list[list[tuple[int, int, float]]] = []
+        last = -2
+        for i, ((s, e), p) in enumerate(zip(spans, ps, strict=False)):
             if p < max(m.threshold, WORD_FLAG) or any(a < e and b > s for a, b in covered):
                 continue
-            feats = word_features(text[s:e], wl, [])[0]
+            if i == last + 1:
+                runs[-1].append((s, e, p))
+            else:
+                runs.append([(s, e, p)])
+            last = i
+        for run in runs:
+            s, e = run[0][0], run[-1][1]
+            ws, we, p = max(run, key=lambda w: w[2])
+            feats = word_features(text[ws:we], wl, [])[0]
             try:
                 why = m.reasons(feats)
             except (ValueError, IndexError):
                 why = []
+            what = f"'{text[s:e]}' is" if len(run) == 1 else f"'{text[s:e]}' ({len(run)} words) are"
             out.append(Flag(segment_id=est.segment_id, side=side, start=s, end=e, kind=WORD.kind,
                             severity=round(p, 4), detector=WORD.name, level=level,
-                            message=f"'{text[s:e]}' is likely wrong (estimated probability {p:.2f})"
+                            message=f"{what} likely wrong (estimated probability {p:.2f})"
                                     + (f": {', '.join(why)}" if why else "")))
     return out
 
