@@ -27,7 +27,7 @@ if scope in ("document", "story"):
     options["status"] = st.selectbox("Which English", ex.STATUS_FILTERS, key="ex_status",
                                      format_func={"all": "everything a person saved or confirmed",
                                                   "edited": "edited or confirmed segments",
-                                                  "approved": "confirmed segments only"}.get)
+                                                  "confirmed": "confirmed segments only"}.get)
 if fmt in ("TMX", "CSV"):
     options["include_mt"] = st.checkbox("Include unedited machine translation", key="ex_mt")
     if scope == "story":

@@ -115,7 +115,7 @@ def test_an_empty_export_says_why(store: Store, config: Config, tmp_path: Path) 
     [warning] = report.warnings
     assert "holds no unit" in warning and "workbench align" in warning and "English" in warning
     doc = export_tmx(store, "doc:bridges_ru", tmp_path / "d.tmx", status="approved")
-    assert doc.warnings == [f"{tmp_path / 'd.tmx'}: holds no unit: no segment has approved English"]
+    assert doc.warnings == [f"{tmp_path / 'd.tmx'}: holds no unit: no segment has confirmed English"]
 
 
 def test_document_export_stays_source_and_english(pair: StoryPair) -> None:

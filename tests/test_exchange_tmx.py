@@ -216,7 +216,8 @@ def test_empty_selection_still_writes_a_valid_file(seeded: Store, tmp_path: Path
     assert tmx_dtd().validate(etree.parse(str(out)))
 
 
-@pytest.mark.parametrize("status,expected", [("approved", {"approved"}), ("edited", {"edited", "approved"})])
+@pytest.mark.parametrize("status,expected", [("confirmed", {"approved"}), ("approved", {"approved"}),
+                                             ("edited", {"edited", "approved"})])
 def test_cli_export_tmx_with_status(run_cli, tmp_path: Path, status: str, expected: set[str]) -> None:
     data = tmp_path / "data"
     run = run_cli("import", str(ROOT / "corpus"), data_dir=data)

@@ -1,6 +1,6 @@
 """Commands for exchange formats: export (TMX, XLIFF, CSV/TSV, TBX, glossary tables) and the imports.
 
-    workbench export tmx|csv (STORY|DOC) -o FILE [--status approved|edited|all] [--include-mt] [--context]
+    workbench export tmx|csv (STORY|DOC) -o FILE [--status confirmed|edited|all] [--include-mt] [--context]
                                                   [--min-score S]
     workbench export xliff DOC -o FILE [--xliff-version 2.0|2.1|1.2] [--status ...]
     workbench export html DOC -o FILE [--status ...]
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..actions.imports import import_glossary_files, import_memory
 from ..actions.imports import import_xliff as apply_xliff
 from ..errors import WorkbenchError
-from ..exchange import STATUS_FILTERS, XLIFF_VERSIONS
+from ..exchange import STATUS_ALIASES, STATUS_FILTERS, XLIFF_VERSIONS
 from ..records import TERM_STATUSES, Term
 from ..store import Store
 from .common import Context, add_format, emit, out
@@ -36,8 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     def unit_options(q: argparse.ArgumentParser, include_mt: bool = True) -> None:
         q.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-        q.add_argument("--status", choices=STATUS_FILTERS, default="all",
-                       help="approved: approved only; edited: edited or approved; all (default)")
+        q.add_argument("--status", choices=[*STATUS_FILTERS, *STATUS_ALIASES], default="all",
+                       help="confirmed: confirmed segments only; edited: edited or confirmed; all (default); "
+                            "approved: the same as confirmed (its old name)")
         if include_mt:
             q.add_argument("--include-mt", action="store_true",
                            help="also export unedited machine translation (default: human-confirmed English only)")

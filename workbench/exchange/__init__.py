@@ -11,7 +11,10 @@
 from .safexml import ExchangeError
 
 # Options the command line offers before it loads any exporter (the exporters need the store).
-STATUS_FILTERS = ("approved", "edited", "all")
+# Which English an export takes: "confirmed" segments (a translator's confirmation; stored as status
+# "approved"), "edited" or confirmed ones, or all. "approved" is still taken as "confirmed" (its old name).
+STATUS_FILTERS = ("confirmed", "edited", "all")
+STATUS_ALIASES = {"approved": "confirmed"}
 XLIFF_VERSIONS = ("2.0", "2.1", "1.2")
 
-__all__ = ["ExchangeError", "STATUS_FILTERS", "XLIFF_VERSIONS"]
+__all__ = ["ExchangeError", "STATUS_ALIASES", "STATUS_FILTERS", "XLIFF_VERSIONS"]

@@ -23,7 +23,7 @@ from ..records import Bead, Document, Edit, Segment, Translation
 from ..store import Store
 from ..store.edits import English
 from ..store.errors import NotFound, StoreError
-from . import STATUS_FILTERS
+from . import STATUS_ALIASES, STATUS_FILTERS
 from .safexml import ExchangeError
 
 SOURCE_LANGS = ("ru", "uk")
@@ -151,9 +151,10 @@ def passes(status: str, origin: str, status_filter: str, include_mt: bool) -> bo
     Unedited machine translation goes into a memory only when asked for, or when a reviewer
     approved it as it was.
     """
+    status_filter = STATUS_ALIASES.get(status_filter, status_filter)
     if status_filter not in STATUS_FILTERS:
         raise ExchangeError(f"--status {status_filter!r}: must be one of {', '.join(STATUS_FILTERS)}")
-    if status_filter == "approved" and status != "approved":
+    if status_filter == "confirmed" and status != "approved":
         return False
     if status_filter == "edited" and status not in ("edited", "approved"):
         return False
@@ -308,8 +309,9 @@ def _bead_unit(data: _Data, da: Document, db: Document, a_segs: list[Segment], b
 def _empty_reason(kind: str, source_pairs: int, linked: int, weak: int, min_score: float | None, status: str,
                   include_mt: bool) -> str:
     """Why a selection holds no unit, in words that say what to do about it."""
-    english = {"approved": "approved English", "edited": "edited or approved English"}.get(status, "English")
-    if not include_mt and status != "approved":
+    status = STATUS_ALIASES.get(status, status)
+    english = {"confirmed": "confirmed English", "edited": "edited or confirmed English"}.get(status, "English")
+    if not include_mt and status != "confirmed":
         english += " (unedited machine translation is left out without --include-mt)"
     if kind == "document":
         return f"no segment has {english}"
