@@ -500,8 +500,8 @@ def memory_panel(row: editor.EditorRow, approved_terms: list, text_key: str) -> 
     terms_here = editor.terms_in_segment(row, approved_terms)
     if terms_here:
         st.html(editor.terms_html(terms_here))
-    c1, c2, c3 = st.columns([4, 1.3, 1.3], vertical_alignment="bottom")
-    phrase = c1.text_input("Concordance", key="editor_conc", placeholder="a phrase: how was it translated?")
+    c1, c2, c3 = st.columns([3, 1.4, 1.9], vertical_alignment="bottom")
+    phrase = c1.text_input("Concordance", key="editor_conc", placeholder="a phrase to look up")
     go = c2.button("Search", key="editor_conc_go")
     c3.button("Copy source", key="editor_copy_source", shortcut="Alt+I", help="Alt+I: the source into the box",
               on_click=lambda: state.__setitem__(text_key, editor.tagged_source(row.segment)))

@@ -59,8 +59,8 @@ table.wb-conc mark{background:#ffe27a}
 .stMainBlockContainer{padding-top:3.6rem;padding-bottom:2rem;padding-left:2rem;padding-right:2rem}
 h1{font-size:1.5rem !important;padding:0 0 .2rem 0 !important}
 section[data-testid="stSidebar"]{width:13rem !important;min-width:13rem !important}
-/* the editor's buttons list their shortcuts in the caption below: no room for the key badges */
-.stForm button kbd{display:none}
+/* the editor's buttons list their shortcuts in the caption and their help: no room for the key badges */
+.stMain button kbd{display:none}
 .wb-tag{display:inline-block;font-size:.72em;line-height:1.2;padding:0 .3em;margin:0 .05em;border-radius:.5em;
   background:#6b4fbb;color:#fff;font-family:monospace;vertical-align:.1em;cursor:help}
 table.wb-list{font-size:.82em;border-collapse:collapse;width:100%;table-layout:fixed}
