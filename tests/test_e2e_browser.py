@@ -103,6 +103,9 @@ def sign_in(page, base: str, name: str, password: str) -> None:
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Home").wait_for()
+    # the signed session cookie is set by the page a moment later: a load of an address before it
+    # would find the browser signed out
+    page.wait_for_function("document.cookie.includes('wb_session=')", timeout=WAIT_MS)
 
 
 def go(page, link: str, heading: str) -> None:

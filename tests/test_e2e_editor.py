@@ -103,6 +103,7 @@ def test_memory_match_and_glossary_term_shortcuts(server, browser):  # noqa: F81
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, base, "ann", "ann-password-1")
+    page.wait_for_function("document.cookie.includes('wb_session=')")  # the address load stays signed in
     page.goto(f"{base}/editor?doc={store.document('000').name}&seg=6")
     english_box_focused(page, 6)
     box = page.locator("textarea[aria-label='English']")
