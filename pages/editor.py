@@ -300,7 +300,7 @@ def segment_editor() -> None:
             return
         if save(text, accept) and accept:
             # Ctrl+Enter moves to the next segment that needs work: not boilerplate, not confirmed.
-            go(editor.step(filtered, cur_id, 1, needs_work=True) or editor.step(filtered, cur_id, 1))
+            go(editor.after_confirm(filtered, cur_id))
 
     def goto() -> None:
         if any(state.get(k) for k in FORM_BUTTONS):
@@ -377,8 +377,7 @@ def segment_editor() -> None:
     st.html(editor.list_html(shown, cur_id))
     tools_panel(row, rows, bases)
     # What Next and Ctrl+Enter open next: their memory matches are looked up while this one is read.
-    ahead = [editor.step(filtered, cur_id, 1, skip_boilerplate=True), editor.step(filtered, cur_id, 1, needs_work=True)]
-    wa.prefetch_memory(store, [by_id[i] for i in dict.fromkeys(ahead) if i in by_id])
+    wa.prefetch_memory(store, editor.ahead(filtered, cur_id))
 
 
 TOOLS = {"review": "Review", "history": "History", "term": "Propose a term", "split": "Split or merge"}

@@ -122,6 +122,13 @@ def test_flagged_goes_to_the_worst_open_error_first_skipping_notes_and_boilerpla
     assert editor.step_flagged(rows, "s4", 1) == "s3"
     assert editor.step_flagged(rows, "s3", 1) is None
     assert editor.step(rows, "s0", 1, skip_boilerplate=True) == "s2"
+    # what the editor prefetches the memory for: where Next and Ctrl+Enter lead (s2 is confirmed)
+    import dataclasses
+
+    rows[2] = dataclasses.replace(rows[2], segment=dataclasses.replace(rows[2].segment, status="approved"))
+    assert editor.after_confirm(rows, "s0") == "s3"
+    assert [r.id for r in editor.ahead(rows, "s0")] == ["s2", "s3"]
+    assert [r.id for r in editor.ahead(rows, "s4")] == ["s5"]  # nothing needs work after s4: simply the next
     # the list shows the risk it sorts by
     ordered = editor.filter_rows(rows, sort="risk")
     assert [r["risk"] for r in editor.overview(ordered)] == sorted((r.risk for r in rows), reverse=True)

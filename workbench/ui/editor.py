@@ -190,6 +190,19 @@ def triage(rows: Sequence[EditorRow]) -> list[EditorRow]:
                                         r.segment.index))
 
 
+def after_confirm(rows: Sequence[EditorRow], current: str | None) -> str | None:
+    """Where Ctrl+Enter goes: the next segment that needs work (neither boilerplate nor confirmed),
+    else simply the next one."""
+    return step(rows, current, 1, needs_work=True) or step(rows, current, 1)
+
+
+def ahead(rows: Sequence[EditorRow], current: str | None) -> list[EditorRow]:
+    """The segments a translator is likely to open next: where Next and Ctrl+Enter lead."""
+    by_id = {r.id: r for r in rows}
+    ids = [step(rows, current, 1, skip_boilerplate=True), after_confirm(rows, current)]
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+
 def step_flagged(rows: Sequence[EditorRow], current: str | None, delta: int) -> str | None:
     """"Flagged ▶ / ◀": through the triage order (the worst open error first), from the current segment."""
     order = [r.id for r in triage(rows)]
