@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import sys
 import time
 from collections import defaultdict
@@ -176,6 +177,33 @@ def wmt21_en_ru(d: Path) -> dict[str, list[Doc]]:
         items = [Item(f"w21enru-{name}-{i}", line, "ru", meta={"kind": kind, "index": i})
                  for i, line in enumerate(_lines(path))]
         out[f"{kind}:{name}"] = singles(items, name)
+    return out
+
+
+def _same_text(line: str) -> str:
+    """A sentence compared across tokenisations: no spaces or quote marks, ё as е, lower case."""
+    return re.sub(r"[\s\"'«»“”„]", "", _cut_eos(line)).replace("ё", "е").lower()
+
+
+def mqm_of_wmt21_en_ru(d: Path) -> dict[str, dict[int, list[bool]]]:
+    """The MQM word tags that en-ru-train-2021-news holds for sentences of the WMT21 en-ru files:
+    per set of `wmt21_en_ru` ("human:A", "mt:Online-W", ...), line index -> tags (without the end
+    token). That training file is MQM annotation of WMT21 en-ru news, human references included, so
+    it tells how often the annotators found an error in human and in machine Russian of the same
+    English: the ratio a perfect detector would show. Matched by text across tokenisations."""
+    base = d / "wmtqe22" / "en-ru-train-2021-news"
+    mt = _lines(base / "mqm_enru_updated.mt")
+    tags = _lines(base / "mqm_enru_updated.word_level.tags")
+    tagged: dict[str, list[bool]] = {}
+    for m, t in zip(mt, tags, strict=True):
+        tg = _tags(t)
+        tagged.setdefault(_same_text(m), tg[:len(_cut_eos(m).split())])
+    out: dict[str, dict[int, list[bool]]] = {}
+    for path in sorted((d / "wmt21-news").glob("newstest2021.en-ru.*.ru")):
+        name = path.name.split(".")[-2]
+        kind = "human" if ".ref." in path.name else "mt"
+        out[f"{kind}:{name}"] = {i: tagged[k] for i, line in enumerate(_lines(path))
+                                 if (k := _same_text(line)) in tagged}
     return out
 
 

@@ -16,7 +16,8 @@ the product cannot use, and length alone):
   English with the other nine (what several engines' English of a segment would tell);
 - flags per 100 segments on human Russian (WMT21 en-ru refs A and B) against nine systems' Russian
   of the same English, with the ratio and a bootstrap 95 % interval; error-level flags per 100
-  human sentences;
+  human sentences; the MQM annotators' own ratio on the same sentences (en-ru-train-2021-news
+  annotates these files, references included: what a perfect detector would show);
 - each figure per check family (that family's flags alone), to see which family earns its place.
 
 The last line is one summary. The risk model must have been trained first (`train_risk.py`);
@@ -301,11 +302,27 @@ def main() -> None:
     print(f"  error-level flags per 100 human reference sentences: {err:.1f} "
           f"(MT: {np.mean([per[k]['error level'] for k in mt]) * 100:.1f})")
     del by_check
+    # what the annotators themselves found: en-ru-train-2021-news is MQM annotation of these same files
+    mqm = qe_data.mqm_of_wmt21_en_ru(d)
+    lines = {kind: [(name, i, t) for name, tagged in mqm.items() if name.startswith(kind) for i, t in tagged.items()]
+             for kind in ("human", "mt")}
+    print(f"  MQM tags of the same sentences (en-ru-train-2021-news annotates WMT21 en-ru, references included; "
+          f"{len(lines['human'])} human and {len(lines['mt'])} MT lines matched; training data of the risk model):")
+    share = {k: np.mean([any(t) for _, _, t in v]) for k, v in lines.items()}
+    words = {k: sum(sum(t) for _, _, t in v) / max(1, sum(len(t) for _, _, t in v)) for k, v in lines.items()}
+    print(f"    {'annotators: lines with an error':<36} human {share['human'] * 100:5.1f} %  MT {share['mt'] * 100:5.1f} %"
+          f"  ratio {share['mt'] / share['human']:5.2f}")
+    print(f"    {'annotators: words tagged BAD':<36} human {words['human'] * 100:5.2f} %  MT {words['mt'] * 100:5.2f} %"
+          f"  ratio {words['mt'] / words['human']:5.2f}")
+    on = {k: np.mean([per[name]["all flags"][i] for name, i, _ in v]) for k, v in lines.items()}
+    summary["mqm mt/human"] = share["mt"] / share["human"]
+    print(f"    {'product: flags per 100, same lines':<36} human {on['human'] * 100:5.1f}    MT {on['mt'] * 100:5.1f}"
+          f"    ratio {on['mt'] / on['human']:5.2f}")
     print(f"\n({time.time() - started:.0f} s)")
     print(f"SUMMARY word MCC ru {summary['word ru']:.3f} (with English {summary['word ru+en']:.3f}; target 0.25) | "
           f"English {summary['word en dev']:.3f} dev / {summary['word en test20']:.3f} test20 (target 0.20) | "
           f"segment Kendall {summary['segment tau']:.3f}, DARR {summary['segment darr']:.3f} (target 0.15) | "
-          f"MT/human flags {summary['mt/human']:.2f}x (target 2) | error flags per 100 human "
+          f"MT/human flags {summary['mt/human']:.2f}x (target 2; MQM annotators {summary['mqm mt/human']:.1f}x) | error flags per 100 human "
           f"{summary['errors/100 human']:.1f} (target <= 2)")
 
 

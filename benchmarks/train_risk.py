@@ -224,6 +224,8 @@ def main() -> None:
     parser.add_argument("--en-rate", type=float, default=0.1, help="learning rate of the English word model")
     parser.add_argument("--leaves", type=int, default=31, help="leaves per tree of the word models")
     parser.add_argument("--words-only", action="store_true", help="fit the word models only (no file written)")
+    parser.add_argument("--dump-segments", type=Path, help="also pickle the segment models' training rows and labels "
+                        "here (for experiments with the segment model)")
     args = parser.parse_args()
     d = args.data
     alone = qe_data.en_ru(d, "train", with_english=False)
@@ -299,6 +301,11 @@ def main() -> None:
     enru_y = np.array([sum(it.src_tags or []) / max(1, len(it.src_tags or [])) for it in with_en])
     # en-ru-train holds several systems' Russian of one English: its folds keep a source together
     enru_groups = np.array([zlib.crc32(it.english.encode()) for it in with_en])
+    if args.dump_segments:
+        import pickle
+        with args.dump_segments.open("wb") as fh:
+            pickle.dump({"ruen": (ruen_rows, ruen_y, np.arange(len(ruen))), "enru": (enru_rows, enru_y, enru_groups)},
+                        fh)
     model.segment_english = choose_segment_english(ruen_rows, ruen_y, np.arange(len(ruen)), enru_rows, enru_y,
                                                    enru_groups)
     model.trained_on = ("LightGBM on WMT22 QE en-ru-train-2021-news (word tags, alone and with the English; "
