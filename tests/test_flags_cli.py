@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import SEED
-from workbench.config import load_config
+from workbench.config import Config, load_config
+from workbench.flags import flag_document_report, rank_segments
+from workbench.ingest import build_document
 from workbench.store import open_store
 
 
@@ -26,6 +28,28 @@ def test_flag_file_jsonl_offsets_into_the_decoded_text(run_cli, tmp_path: Path) 
     assert {"broken_sentence", "boilerplate"} <= {r["kind"] for r in rows}
     assert [r["severity"] for r in rows] == sorted((r["severity"] for r in rows), reverse=True)
     assert not (tmp_path / "data").exists()  # flagging a file needs no store
+
+
+def test_flag_file_rank_lists_every_segment_worst_first(run_cli, store, tmp_path: Path) -> None:
+    # --rank on a file used to be ignored (the flags came out instead of the ranking)
+    text = ("Правительство объявило о новых мерах поддержки.\n\n"
+            "Секретарь транспорта среди отдыхающих вынужден пойти на карантин карантин.\n\n"
+            "Министр сказал, что решение было принято вчера днём.\n")
+    path = tmp_path / "three.txt"
+    path.write_text(text, encoding="utf-8")
+    res = run_cli("flag", str(path), "--rank", "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert sorted(r["segment"] for r in rows) == [1, 2, 3]
+    assert all(set(r) == {"segment", "risk", "text"} and 0 < r["risk"] <= 1 for r in rows)
+    assert [r["risk"] for r in rows] == sorted((r["risk"] for r in rows), reverse=True)
+    assert {r["segment"]: r["text"] for r in rows}[2].startswith("Секретарь транспорта")
+    # the same risks the library gives for a stored copy of the text (the editor's worst first)
+    (doc, _added), = store.add_documents([build_document(text, "three.txt")])
+    run = flag_document_report(store, Config(), doc.id)
+    index = {s.id: s.index + 1 for s in store.document(doc.id).segments}
+    assert [(index[sid], round(score, 4)) for sid, score in rank_segments(run.flags)] == [
+        (r["segment"], round(r["risk"], 4)) for r in rows]
 
 
 def test_flag_seed_file_finds_the_article_5_error(run_cli) -> None:

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     # The checks (and their dictionaries) load only for this command.
-    from ..flags import CHECKS, flag_document_report, flag_text, rank_segments
+    from ..flags import CHECKS, flag_document_report, flag_text, rank_segments, rank_text
     from ..flags.base import levels_for
 
     if args.checks:
@@ -61,6 +61,10 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.target)
     if path.is_file() and not args.doc:
         text, _encoding, _title = read_text(path, ctx.config.max_import_bytes)
+        if args.rank:
+            emit([{"segment": n, "risk": score, "text": seg} for n, score, seg in
+                  rank_text(text, args.lang, ctx.config, name=path.name)], args.format, ["segment", "risk", "text"])
+            return 0
         flags = flag_text(text, args.lang, ctx.config, name=path.name)
         if args.format == "jsonl":
             emit([f.as_json() for f in flags], "jsonl", [])

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import inline
 from ..config import Config
 from ..glossary import load_glossary_file
-from ..records import Flag, Term
+from ..records import Flag, Segment, Term
 from ..store import Store
 from ..store.errors import NotFound
 from . import (
@@ -44,7 +44,7 @@ from . import (
 from . import glossary as glossary_flags
 from .base import CHECKS, Check, Counterpart, DocView, Emitter, RawFlag, SegmentView, has_cyrillic, levels_for
 
-__all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "flag_document", "flag_document_report",
+__all__ = ["Flag", "FileFlag", "FlagRun", "CHECKS", "Check", "flag_text", "rank_text", "flag_document", "flag_document_report",
            "flag_segments",
            "risk_score", "rank_segments", "glossary_files", "file_terms"]
 
@@ -127,6 +127,26 @@ def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Te
     to the glossary files. Returned worst first; consecutive boilerplate segments of the same kind
     come out as one span.
     """
+    segs, flags = _flag_file_text(text, lang, config, terms, name)
+    out = [FileFlag(segs[f.segment_id].start + f.start, segs[f.segment_id].start + f.end, f.kind, f.severity,
+                    f.message, text[segs[f.segment_id].start + f.start:segs[f.segment_id].start + f.end],
+                    f.suggestion, f.detector, f.level, segs[f.segment_id].index)
+           for f in flags if f.side == "source" and f.detector != risk.SEGMENT.name]
+    out = _merge_boilerplate(out, text)
+    return sorted(out, key=lambda f: (-f.severity, f.start))
+
+
+def rank_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Term] | None = None,
+              name: str = "text") -> list[tuple[int, float, str]]:
+    """The segments of a plain text by risk, worst first, as `flag_text` reads them: (1-based
+    segment number, risk score, segment text), like `rank_segments` for a stored document."""
+    segs, flags = _flag_file_text(text, lang, config, terms, name)
+    return [(segs[sid].index + 1, score, segs[sid].text) for sid, score in rank_segments(flags)]
+
+
+def _flag_file_text(text: str, lang: str | None, config: Config, terms: Sequence[Term] | None, name: str
+                    ) -> tuple[dict[str, Segment], list[Flag]]:
+    """A plain text's segments (by id) and every flag of them, risk estimates included."""
     from ..ingest import build_document  # ingestion imports the store; keep `flags` importable alone
 
     doc = build_document(text, name)
@@ -137,13 +157,7 @@ def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Te
     view = DocView(doc, [SegmentView(s) for s in doc.segments],
                    terms=list(file_terms(config) if terms is None else terms))
     flags, _notes = _run(view, config)
-    segs = {s.id: s for s in doc.segments}
-    out = [FileFlag(segs[f.segment_id].start + f.start, segs[f.segment_id].start + f.end, f.kind, f.severity,
-                    f.message, text[segs[f.segment_id].start + f.start:segs[f.segment_id].start + f.end],
-                    f.suggestion, f.detector, f.level, segs[f.segment_id].index)
-           for f in flags if f.side == "source" and f.detector != risk.SEGMENT.name]
-    out = _merge_boilerplate(out, text)
-    return sorted(out, key=lambda f: (-f.severity, f.start))
+    return {s.id: s for s in doc.segments}, flags
 
 
 def _merge_boilerplate(flags: list[FileFlag], text: str) -> list[FileFlag]:
