@@ -177,6 +177,8 @@ NUMBER_PAIRS = [  # (source, lang, English): the same numbers written the way ea
     ("В парке посадили 7 деревьев и 31 куст.", "ru", "Seven trees and thirty-one bushes were planted in the park."),
     ("Заседание прошло 26 июля, о нем писали в XVI веке.", "ru", "The session was held on July 26th, as in the 16th."),
     ("За сутки в городе выявили 120 случаев.", "ru", "In the past 24 hours, the city recorded 120 cases."),
+    ("Эту музыку слушали в 80-е, а в 90-х забыли.", "ru", "This music was popular in the 1980s and forgotten in the '90s."),
+    ("Будинок звели у 30-ті роки.", "uk", "The house was built in the 1930's."),
 ]
 
 
@@ -193,16 +195,26 @@ def test_changed_or_missing_numbers_are_still_flagged() -> None:
     assert spans(["Засідання відбудеться о 17:00."], "consistency.number", "uk",
                  ["The meeting will take place at 6 p.m."]) == ["17:00"]
     assert spans(["Клуб заплатил 75 млн фунтов."], "consistency.number", "ru", ["The club paid £57m."]) == ["75 млн"]
+    # a decade is not any year: the 1980s are not the 70-е
+    assert spans(["Эту музыку слушали в 70-е."], "consistency.number", "ru",
+                 ["This music was popular in the 1980s."]) == ["70"]
 
 
 def test_transliterated_names_are_found_in_the_english() -> None:
     pairs = [("Гриффитс заявил журналистам о победе.", "Griffiths told reporters about the win."),
              ("Ханна приехала в Лондон вместе с Уэстом.", "Hannah came to London with West."),
-             ("Джон Майкл Роджерс выступил на Даунинг-стрит.", "John Michael Rogers spoke on Downing Street.")]
+             ("Джон Майкл Роджерс выступил на Даунинг-стрит.", "John Michael Rogers spoke on Downing Street."),
+             # names spelled by French, Spanish, Italian/German and Chinese (pinyin) rules
+             ("Вчера Шарль и Ксавье встретились в кафе.", "Yesterday Charles and Xavier met in a cafe."),
+             ("В пятницу Хорхе позвонил Хуану.", "On Friday Jorge called Juan."),
+             ("Тренер Маццола похвалил Росси.", "Coach Mazzola praised Rossi."),
+             ("Председатель Си Цзиньпин принял Чжан Лина.", "Chairman Xi Jinping received Zhang Ling.")]
     for src, en in pairs:
         assert flags_of([src], "ru", [en], checks="consistency.name") == [], src
     assert spans(["Гриффитс заявил журналистам о победе."], "consistency.name", "ru",
                  ["Smith told reporters about the win."]) == ["Гриффитс"]
+    assert spans(["В пятницу Хорхе позвонил Хуану."], "consistency.name", "ru",
+                 ["On Friday Jorge called Pedro."]) == ["Хуану"]
 
 
 def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None:

@@ -54,6 +54,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(?P<cur>[£$€₽₴¥])?"
     r"(?P<num>\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?:" + SPACE + r"\d{3})+)(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     r"(?P<suffix>[^\W\d_]+)?(?![\d])")
+_DECADE_ENDING = re.compile(r"[-‐–](?:е|х|м|ми|ые|ых|ым|ті|х|их|им|ими)\b")
 _TIME_EN = re.compile(r"(?<![\d:.,])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
 _TIME_COLON = re.compile(r"(?<![\d:.,])(\d{1,2}):(\d{2})(?![\d:])")
 _DATE_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?![\d.])")
@@ -246,8 +247,14 @@ def quantities(text: str, lang: str) -> list[Quantity]:
         keys = {canonical(v) for v in values}
         if power:
             keys |= {canonical(v * Decimal(10) ** power) for v in values}
-        if suffix == "s" and len(m.group("num")) == 2:
-            keys.add(str(1900 + int(m.group("num"))))  # "'60s"
+        num = m.group("num")
+        if suffix == "s" and len(num) == 2:
+            keys.add(str(1900 + int(num)))  # "'60s"
+        decade = len(num) == 2 and num.endswith("0")
+        if decade and lang in ("ru", "uk") and _DECADE_ENDING.match(text, m.end()):
+            keys |= {str(1900 + int(num)), str(2000 + int(num))}  # "60-е", "90-х", "20-ті": a decade
+        if len(num) == 4 and num.endswith("0") and (suffix == "s" or text.startswith(("'s", "’s"), m.end())):
+            keys.add(str(int(num[2:])))  # "the 1960s" is the 60-е of Russian
         code = bool(re.search(r"[^\W\d_][-‐]$", text[:m.start()]))  # "COVID-19"
         add(m.start(), max(end, e), keys, code=code)
     for m in _ROMAN.finditer(text):  # "XVI век", "World War II": matched, never flagged

@@ -58,6 +58,20 @@ _ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’
 EN_STOPWORDS = EN_FUNCTION_WORDS
 
 
+# How Russian renders names spelled by other languages' rules, as the English keeps them: French
+# ch and a silent -ier ("Charles" Шарль, "Xavier" Ксавье), Spanish j and soft g ("Jorge" Хорхе),
+# Italian and German z ("Pozzo" Поццо, "Mozart" Моцарт), and Chinese pinyin as the Palladius
+# system writes it ("Jiang" Цзян, "Xi" Си, "Qin" Цинь, "Zhang" Чжан).
+_NAME_SPELLINGS = (
+    lambda w: w.replace("ch", "sh"),
+    lambda w: re.sub(r"g(?=[ei])", "h", w.replace("j", "h")),
+    lambda w: w.replace("z", "ts"),
+    lambda w: re.sub(r"ier$", "ie", w),
+    lambda w: re.sub(r"ng(?=[^aeiou]|$)", "n", w).replace("zh", "chzh").replace("j", "tsz").replace("q", "ts")
+    .replace("x", "s"),
+)
+
+
 def _english_names(english: str) -> list[str]:
     """Skeletons of the English capitalized words, with the spelling variants a name may hide."""
     out = []
@@ -66,7 +80,8 @@ def _english_names(english: str) -> list[str]:
             if part[:1].isupper():
                 low = part.lower()
                 variants = {low, re.sub(r"g(?=[eiy])", "j", low), re.sub(r"(?<=[aeiou])h(?=[^aeiou]|$)", "", low),
-                            low.replace("ch", "k")}  # soft g, a silent h ("John"), a Greek ch ("Michael")
+                            low.replace("ch", "k"),  # soft g, a silent h ("John"), a Greek ch ("Michael")
+                            *(f(low) for f in _NAME_SPELLINGS)}
                 out += [name_skeleton(v) for v in variants]
     return out
 
