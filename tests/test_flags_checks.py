@@ -226,6 +226,29 @@ def test_quoted_names_need_no_quotes_in_english_but_quoted_speech_does() -> None
         ["«мы не будем повышать налоги в этом году»"]
 
 
+def test_english_quoting_by_its_own_style_is_not_a_missing_quotation() -> None:
+    pairs = [  # single quotes; a quotation English closes in a later sentence; a headline's colon
+        ("Актриса сказала, что хочет «научить детей ценить свой труд».",
+         "The actress said she wants 'to teach the children to value their work'."),
+        ("Министр пообещал, что «налоги в этом году точно не вырастут».",
+         'The minister promised that "taxes will certainly not rise this year.'),
+        ("Министр финансов: «Налоги в этом году точно не вырастут»",
+         "Finance minister: Taxes will certainly not rise this year"),
+    ]
+    for src, en in pairs:
+        assert flags_of([src], "ru", [en], checks="consistency.quote") == [], src
+    assert spans([pairs[0][0]], "consistency.quote", "ru", ["The actress said she wants her children to work hard."]) \
+        == ["«научить детей ценить свой труд»"]
+
+
+def test_acronyms_english_spells_out_or_writes_as_a_name_are_kept() -> None:
+    src = ["Агентство AP сообщило, что программа RECOVERY продлится до осени."]
+    assert flags_of(src, "ru", ["The Associated Press reported that the Recovery programme will run until autumn."],
+                    checks="qa.tokens") == []
+    assert spans(src, "qa.tokens", "ru", ["The agency reported that the Recovery programme will run until autumn."]) \
+        == ["AP"]
+
+
 # --- quotes and brackets --------------------------------------------------------------------------
 def test_emoticons_are_not_unpaired_brackets() -> None:
     lines = ["Спасибо всем за поздравления :) Увидимся в субботу ;-(", "Ну что ж, до встречи)))",

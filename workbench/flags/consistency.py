@@ -54,7 +54,7 @@ LENGTH_BAND = (0.5, 2.0)
 OMISSION_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "GRND", "ADVB", "UNKN"})
 LOW_PROB = 0.1
 _SOURCE_QUOTES = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
-_ENGLISH_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’")
+_ENGLISH_QUOTE_OPEN = re.compile(r"(?:^|(?<=[\s(\[:—–-]))[\"“‘'«](?=\w)")
 EN_STOPWORDS = EN_FUNCTION_WORDS
 
 
@@ -178,7 +178,12 @@ def _check_segment(item: SegmentView, lang: str, emit: Emitter) -> None:
         # "Комсомольской правде") where English does not: only a quotation of several words that
         # is not a name counts as speech the English should mark as quoted.
         sq = [m for m in _SOURCE_QUOTES.finditer(src) if _is_speech(m.group()[1:-1])]
-        eq = _ENGLISH_QUOTES.findall(en)
+        if ": " in en:
+            # "Raab: Government can't apologise": an English headline attributes a quotation with a
+            # colon and drops the quote marks
+            sq = [m for m in sq if not src[:m.start()].rstrip().endswith(":")]
+        # a quotation English opens counts even when it closes in a later sentence, in single quotes too
+        eq = _ENGLISH_QUOTE_OPEN.findall(en)
         if sq and len(eq) < len(sq):
             for m in sq[len(eq):] if eq else sq:
                 emit.flag(QUOTE, sid, "source", m.start(), m.end(),

@@ -254,7 +254,7 @@ def _english_checks(view: DocView, emit: Emitter) -> None:
                           suggestion=m.group().replace(",", "."))
         if emit.on(TOKENS):
             for m in list(_URL.finditer(src)) + list(_ACRONYM.finditer(src)):
-                if m.group().rstrip(".,") not in en:
+                if not _rendered(m.group().rstrip(".,"), en):
                     emit.flag(TOKENS, sid, "source", m.start(), m.end(),
                               f"'{m.group()}' should reappear unchanged in the English", confidence=0.6,
                               suggestion=m.group())
@@ -279,6 +279,27 @@ def _english_checks(view: DocView, emit: Emitter) -> None:
                               if what == "source" else
                               f"the same English translates a different source elsewhere: '{short(other.seg.text)}'",
                               confidence=0.5)
+
+
+_LINKING = frozenset({"of", "the", "and", "for", "&", "de", "du", "des", "la", "le"})
+_CAPITAL_RUN = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|the|and|for|&)\s+)*[A-Z][a-z]+)+")
+
+
+def _rendered(token: str, en: str) -> bool:
+    """A URL or Latin acronym of the source as English may keep it: unchanged, a word in capitals
+    written as a name ("RECOVERY" the Recovery trial, "FOX" Fox), or spelled out by the words its
+    letters stand for ("AP" the Associated Press, "NATO" the North Atlantic Treaty Organization)."""
+    if token in en:
+        return True
+    if not (token.isalpha() and token.isupper()):
+        return False
+    if re.search(rf"\b{re.escape(token.capitalize())}\b", en):
+        return True
+    # runs of capitalised words (linking words allowed inside): the acronym is some of their initials
+    for run in _CAPITAL_RUN.findall(en):
+        if token in "".join(w[0] for w in run.split() if w.lower() not in _LINKING):
+            return True
+    return False
 
 
 def detect(view: DocView, emit: Emitter) -> None:
