@@ -249,6 +249,17 @@ def test_acronyms_english_spells_out_or_writes_as_a_name_are_kept() -> None:
         == ["AP"]
 
 
+def test_a_word_referred_back_to_in_another_form_is_no_repetition() -> None:
+    natural = [("ru", "Страна вошла в список стран, безопасных для поездок."),
+               ("uk", "Місто увійшло до списку міст, безпечних для туристів.")]
+    for lang, line in natural:
+        assert flags_of([line], lang, checks="artifacts.repetition") == [], line
+    # the same form twice, or a name again, is still a doubled phrase
+    assert spans(["Власти утвердили бюджет на заседании, где обсуждали бюджет города."], "artifacts.repetition") != []
+    assert spans(["Делегация прибыла в Варшаву на встречу в Варшаве с премьером."], "artifacts.repetition") == \
+        ["Варшаву на встречу в Варшаве"]
+
+
 # --- quotes and brackets --------------------------------------------------------------------------
 def test_emoticons_are_not_unpaired_brackets() -> None:
     lines = ["Спасибо всем за поздравления :) Увидимся в субботу ;-(", "Ну что ж, до встречи)))",

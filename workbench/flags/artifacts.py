@@ -107,7 +107,12 @@ def _repetitions(text: str, lang: str) -> list[tuple[int, int, str, str]]:
             # "шаг за шагом", "рік у рік", "ничего о нас без нас", "союзників без наших союзників".
             if not any(content[g] for g in range(i1, j0)):
                 continue
-            if sum(content[x] for x in range(i0, i1)) == 1 and _parallel(toks, content, i1, j0, j1, text, lang):
+            single = sum(content[x] for x in range(i0, i1)) == 1
+            if single and _parallel(toks, content, i1, j0, j1, text, lang):
+                continue
+            # a common word again in another form ("Страна вошла в список стран") is how Russian and
+            # Ukrainian refer back; a doubled phrase repeats the form itself, several words or a name
+            if single and low(toks[i].text) != low(toks[j].text) and not toks[j].text[:1].isupper():
                 continue
             first = min(x for x in range(i0, i1) if content[x])
             last = max(x for x in range(j0, j1) if content[x])
