@@ -42,12 +42,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .. import hunspell, morph
+from ..frequency import zipf
 from ..records import Flag
 from ..text import normalize
 from . import segment_qe
@@ -138,24 +139,11 @@ def _per_word(ps: list[float], owner: list[int], n: int) -> list[float]:
 
 # --- optional feature sources ---------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def _zipf() -> Callable[[str, str], float] | None:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return None
-    return zipf_frequency
-
-
 @lru_cache(maxsize=400_000)
 def frequency(word: str, lang: str) -> float:
     """Zipf frequency (0 = unseen, ~7 = 'the'); -1 when wordfreq is not installed."""
-    z = _zipf()
-    if z is None:
-        return -1.0
-    try:
-        return float(z(word, lang))
-    except (LookupError, ValueError):
-        return -1.0
+    z = zipf(word, lang)
+    return -1.0 if z is None else z
 
 
 # One cache for both users of the lexicon (word features here, segment signals there), so that

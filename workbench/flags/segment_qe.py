@@ -36,6 +36,7 @@ from functools import lru_cache
 from sacrebleu.metrics import CHRF
 
 from .. import morph
+from ..frequency import zipf
 from ..text import normalize
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -55,27 +56,6 @@ NONE = 0.05  # lexicon support below this: no plausible rendering on the other s
 def tokens(text: str) -> list[str]:
     """Words (letters and digits, with inner hyphens and apostrophes), whatever the tokenisation."""
     return _WORD.findall(normalize(text))
-
-
-@lru_cache(maxsize=1)
-def _zipf_fn() -> object | None:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return None
-    return zipf_frequency
-
-
-@lru_cache(maxsize=400_000)
-def zipf(word: str, lang: str) -> float | None:
-    """wordfreq's Zipf frequency of a word (0 = unseen), None without wordfreq."""
-    fn = _zipf_fn()
-    if fn is None:
-        return None
-    try:
-        return float(fn(word.lower(), lang))  # type: ignore[operator]
-    except (LookupError, ValueError):
-        return None
 
 
 @lru_cache(maxsize=400_000)

@@ -3,9 +3,12 @@
 A misspelling ("вторгется") or a word machine translation made up is unknown to both the
 language's Hunspell dictionary (ru_RU, uk_UA) and pymorphy3's dictionary (OpenCorpora, VESUM);
 either one knowing it is enough, so a word form one of them lacks is not flagged. An unknown
-word counts as a misspelling only when a dictionary word lies one edit away; loanwords and new
-coinages the dictionaries lack usually have no such neighbour and are only a note (in machine
-translation such words are as often wrong as the near misses, in human text mostly right). Names
+word counts as a misspelling only when a dictionary word lies one edit away and, by wordfreq's
+counts of running text, is far more common than the form written (the noisy-channel rule: a typo
+is much rarer than the word it misses, "агенства" / "агентства"; "спрей" / "сопрей" is the other
+way round); loanwords and new coinages the dictionaries lack usually have no such neighbour and
+are only a note (in machine translation such words are as often wrong as the near misses, in
+human text mostly right), and none at all when wordfreq has seen them in running text. Names
 (any capitalised word: the dictionaries lack most foreign names), abbreviations and all-caps
 words, words of fewer than four letters or before a full stop (abbreviations), and words joined
 to digits or Latin letters are left alone. Without the dictionaries the checks are skipped with a note.
@@ -17,6 +20,7 @@ import re
 from functools import lru_cache
 
 from .. import hunspell, morph
+from ..frequency import zipf
 from ..text import normalize
 from .base import DocView, Emitter, check, grammemes
 
@@ -69,31 +73,53 @@ _VARIANTS = ({"е", "э"}, {"е", "ё"}, {"и", "і"}, {"е", "є"})
 ALPHABETS = {"ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"}
 
 
-@lru_cache(maxsize=50_000)
-def near_miss(word: str, lang: str) -> str:
-    """A dictionary word one edit away (a letter dropped, added, changed or two swapped), or ''.
+# How much more common (Zipf points, a factor of 10 each) the dictionary word must be than the form
+# written for the form to be its misspelling: typos are rare, attested variants are not.
+MORE_COMMON = 1.0
 
-    An unknown word with such a neighbour is a misspelling ("вторгется" / "вторгнется"); one
-    without is more often a loanword or a name the dictionaries lack ("тачдаун"), which the check
-    leaves alone. Candidates are looked up in pymorphy3's dictionary (a fast DAWG lookup).
-    """
-    known = morph.analyzer(lang).word_is_known
-    w = word.lower()
+
+def _candidates(w: str, lang: str) -> list[str]:
+    """Strings one edit from `w`, the commonest typos first: a letter left out, two letters swapped,
+    a letter doubled or added, a letter mistyped."""
     letters = ALPHABETS[lang]
     # Edits inside the word only: a changed first letter or a letter added or dropped at the end
     # mostly makes another word ("спрей"/"прей", "пошагово"/"пошаговое"), not the intended one.
     splits = [(w[:i], w[i:]) for i in range(1, len(w))]
-    # The commonest typos first, so the suggestion is the likeliest word: a letter left out, two
-    # letters swapped, a letter doubled or added, a letter mistyped.
-    candidates = [a + c + b for a, b in splits for c in letters]
-    candidates += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1 and b[0] != b[1]]
-    candidates += [a + b[1:] for a, b in splits if len(b) > 1]
-    candidates += [a + c + b[1:] for a, b in splits for c in letters
-                   if c != b[0] and {c, b[0]} not in _VARIANTS]
-    for c in candidates:
-        if len(c) >= MIN_LETTERS and known(c):
-            return c
-    return ""
+    out = [a + c + b for a, b in splits for c in letters]
+    out += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1 and b[0] != b[1]]
+    out += [a + b[1:] for a, b in splits if len(b) > 1]
+    out += [a + c + b[1:] for a, b in splits for c in letters if c != b[0] and {c, b[0]} not in _VARIANTS]
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def near_miss(word: str, lang: str) -> str:
+    """The dictionary word one edit away (a letter dropped, added, changed or two swapped) that
+    `word` misspells, or ''.
+
+    Of the dictionary words one edit away the commonest in running text is the likeliest intended
+    one (the first found when there are no frequencies). It counts only when it is far more common
+    than `word` itself: an unknown word without such a neighbour is more often a loanword or a name
+    the dictionaries lack ("тачдаун", "спрей"), which the check leaves alone. Candidates are looked
+    up in pymorphy3's dictionary (a fast DAWG lookup).
+    """
+    known = morph.analyzer(lang).word_is_known
+    w = word.lower()
+    found = list(dict.fromkeys(c for c in _candidates(w, lang) if len(c) >= MIN_LETTERS and known(c)))
+    if not found:
+        return ""
+    own = zipf(w, lang)
+    if own is None:
+        return found[0]
+    freq = {c: zipf(c, lang) or 0.0 for c in found}
+    best = max(found, key=lambda c: freq[c])  # max keeps the first of equals: the commoner typo
+    return best if freq[best] - own >= MORE_COMMON else ""
+
+
+def attested(word: str, lang: str) -> bool:
+    """Whether wordfreq has seen the word in running text (its lists keep words found in several
+    independent sources): a form people write, not one a machine made up."""
+    return bool(zipf(word, lang))
 
 
 def non_words(text: str, lang: str) -> list[tuple[int, int, str, str]]:
@@ -125,6 +151,8 @@ def detect(view: DocView, emit: Emitter) -> None:
             continue
         for s, e, w, near in non_words(item.seg.text, lang):
             if not near:
+                if attested(w, lang):
+                    continue
                 emit.flag(UNKNOWN, item.seg.id, "source", s, e,
                           f"'{w}' is in neither the {hunspell.NAMES[lang]} Hunspell dictionary nor pymorphy3's",
                           confidence=0.5)
