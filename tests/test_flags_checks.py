@@ -269,6 +269,20 @@ def test_a_word_referred_back_to_in_another_form_is_no_repetition() -> None:
         ["Варшаву на встречу в Варшаве"]
 
 
+def test_a_stop_ending_an_abbreviation_before_a_comma_is_not_doubled_punctuation() -> None:
+    clean = ["Банк попал под санкции в конце 2016 г., когда дело передали в суд.",
+             "Пьеса, впервые поставленная в 472 г. до н. э., считается старейшей."]
+    assert flags_of(clean, checks="artifacts.doubled_punctuation") == []
+    assert flags_of(["Компанія повідомила про це 5 серп., додавши подробиці."], "uk",
+                    checks="artifacts.doubled_punctuation") == []
+    assert spans(["Банк."], "artifacts.doubled_punctuation", "ru",
+                 ["The deal was signed by Apple Inc., the maker of phones."], side="target") == []
+    # after a whole word the stop is a slip: the sentence goes on
+    assert spans(["Министр заявил., что переговоры продолжатся."], "artifacts.doubled_punctuation") == [".,"]
+    assert spans(["Банк."], "artifacts.doubled_punctuation", "ru", ["The minister said., that talks go on."],
+                 side="target") == [".,"]
+
+
 # --- quotes and brackets --------------------------------------------------------------------------
 def test_emoticons_are_not_unpaired_brackets() -> None:
     lines = ["Спасибо всем за поздравления :) Увидимся в субботу ;-(", "Ну что ж, до встречи)))",
@@ -285,6 +299,10 @@ def test_quotations_spanning_sentences_and_paragraphs_are_not_unpaired() -> None
     assert flags_of(continued, checks="qa.quotes") == []
     assert spans(["«Мы готовы к переговорам, сказал он.", "Переговоры начнутся в понедельник."], "qa.quotes") == \
         ["«"]
+    # a sentence checked on its own: its quotation may open or close in the sentences around it
+    assert flags_of(["Он сказал: «Мы готовы к переговорам."], checks="qa.quotes") == []
+    assert flags_of(["Но условия должны быть честными», — сказал він."], "uk", checks="qa.quotes") == []
+    assert spans(["Он сказал: «Мы готовы к переговорам”."], "qa.quotes") == ["”"]  # a mismatched pair still is
 
 
 # --- checks that fired as much on human text ------------------------------------------------------

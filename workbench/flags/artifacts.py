@@ -80,6 +80,17 @@ def _is_abbreviation(text: str, dot: int, lang: str) -> bool:
     return False
 
 
+def _abbreviation_stop(text: str, m: re.Match[str], lang: str) -> bool:
+    """Whether a full stop before a comma, colon or semicolon ends an abbreviation ("в 2016 г., когда",
+    "до н. э., пьеса", "Apple Inc., the"): the stop belongs to the word, the comma to the sentence."""
+    if not re.fullmatch(r"\.[,;:]", m.group()):
+        return False
+    word = re.search(r"([^\W\d_]+)$", text[:m.start()])
+    if word and word.group(1)[:1].isupper() and len(word.group(1)) <= 4:
+        return True  # "Inc.", "Corp.", "Ore.": a short capitalised word before a stop is abbreviated
+    return _is_abbreviation(text, m.start(), lang)
+
+
 def _repetitions(text: str, lang: str) -> list[tuple[int, int, str, str]]:
     """(start, end, first word, second word) of lemma repeats that no idiom or parallel explains."""
     toks = tokens(text)
@@ -264,6 +275,8 @@ def detect(view: DocView, emit: Emitter) -> None:
         if emit.on(DOUBLED):
             for side, s in sides:
                 for m in _DOUBLED.finditer(s):
+                    if _abbreviation_stop(s, m, "en" if side == "target" else lang):
+                        continue
                     emit.flag(DOUBLED, seg.id, side, m.start(), m.end(),
                               f"doubled punctuation '{m.group().strip()}'", confidence=0.6,
                               suggestion=m.group().strip()[-1:])

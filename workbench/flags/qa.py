@@ -126,9 +126,26 @@ def _scan_paragraph(items: list[SegmentView], emit: Emitter,
     return quotes, stray
 
 
+# The speaker's words after direct speech: a comma (or !, ?, …) and a dash before a lowercase word.
+_ATTRIBUTION = re.compile(r"[,!?…]\s*[—–-]\s*[a-zа-яёіїєґ]")
+
+
 def _pair_across_paragraphs(scans: list[tuple[list[SegmentView], list[_Mark], list[_Mark]]], emit: Emitter) -> None:
     """A quotation may run over several paragraphs: left open where the next paragraph opens with a
-    quote mark (the convention of continued quotations) or closes one it never opened."""
+    quote mark (the convention of continued quotations) or closes one it never opened.
+
+    A document of one sentence (a sentence checked on its own, a line of a test set) says nothing
+    of the sentences around it, where a quotation it opens or closes may go on: only its
+    mismatched pairs, and a quotation left open before the speaker's words, are flagged."""
+    if sum(len(items) for items, _, _ in scans) == 1:
+        for m in scans[0][1]:
+            # "«Мы не отступим, — сказал министр": the speaker's words follow, so the quotation
+            # should have closed before the dash, whatever the sentences around say
+            if _ATTRIBUTION.search(m.item.seg.text, m.pos):
+                emit.flag(QUOTES, m.item.seg.id, "source", m.pos, m.pos + 1,
+                          f"the quotation opened with '{m.char}' is not closed before the speaker's words",
+                          confidence=0.7)
+        return
     for k, (_items, unclosed, stray) in enumerate(scans):
         nxt = scans[k + 1] if k + 1 < len(scans) else None
         if unclosed and nxt is not None:
