@@ -73,6 +73,15 @@ def test_latin_names_in_russian_are_a_note() -> None:
     assert flags_of(["Премьер-министр Джонсон встретился с коллегами."], checks="untranslated") == []
 
 
+def test_names_the_language_commonly_writes_in_latin_are_no_note() -> None:
+    # Russian and Ukrainian news keep brands and media in Latin letters ("Facebook", "BBC")
+    assert flags_of(["Компания Facebook и служба BBC сообщили об этом."], checks="untranslated") == []
+    assert flags_of(["Компанія Facebook повідомила про збій, пише BBC."], "uk", checks="untranslated") == []
+    # a person's name is transliterated: still a note
+    assert spans(["Актер Hugh Jackman написал об этом в Facebook."], "untranslated.latin_name") == \
+        ["Hugh", "Jackman"]
+
+
 def test_cyrillic_left_in_english_is_flagged_but_not_domains_or_unit_letters() -> None:
     assert spans(["Мэр заявил о мерах."], "untranslated.cyrillic", english=["The mayor announced мерах."],
                  side="target") == ["мерах"]
