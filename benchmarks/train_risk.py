@@ -80,25 +80,36 @@ def booster(x, y: np.ndarray, names: list[str], *, rounds: int, soft: bool = Fal
 
 
 def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *, rounds: int = 400,
-              leaves: int = 31, rate: float = 0.05) -> tuple[risk.Trees, np.ndarray]:
+              leaves: int = 31, rate: float = 0.05, seeds: int = 1) -> tuple[risk.Trees, np.ndarray]:
     """Trees for words, their decision threshold from out-of-fold predictions, and those predictions.
 
     Two folds by source sentence (`groups`: a sentence read alone and with its English, and every
     system's MT of one English source, stay in one fold): each half is predicted by a model that
     never saw it nor its source, so the threshold and the segment models downstream
-    are fitted on honest probabilities.
+    are fitted on honest probabilities. With `seeds` > 1 every model is that many boosters of
+    consecutive seeds whose log-odds are averaged (as `risk.Trees` predicts).
     """
     x, names = matrix(rows)
+    base = int(PARAMS["seed"])
+
+    def ensemble(fit: np.ndarray) -> list[lgb.Booster]:
+        out = []
+        for j in range(seeds):
+            PARAMS["seed"] = base + j
+            out.append(booster(x[fit], y[fit], names, rounds=rounds, leaves=leaves, rate=rate))
+        PARAMS["seed"] = base
+        return out
+
     oof = np.zeros(len(y))
     fold = groups % 2
     for k in (0, 1):
-        print(f"    fold {k}: {len(y)} words", file=sys.stderr, flush=True)
-        m = booster(x[fold != k], y[fold != k], names, rounds=rounds, leaves=leaves, rate=rate)
-        oof[fold == k] = m.predict(x[fold == k])
+        print(f"    fold {k}: {len(y)} words, {seeds} seed(s)", file=sys.stderr, flush=True)
+        logit = np.mean([m.predict(x[fold == k], raw_score=True) for m in ensemble(fold != k)], axis=0)
+        oof[fold == k] = 1 / (1 + np.exp(-logit))
     best = max(((matthews_corrcoef(y, oof >= t), t) for t in np.arange(0.05, 0.8, 0.01)), key=lambda a: a[0])
     print(f"    out-of-fold MCC {best[0]:.3f} at threshold {best[1]:.2f}", file=sys.stderr)
-    final = booster(x, y, names, rounds=rounds, leaves=leaves, rate=rate)
-    return risk.Trees(risk.compact_text(final.model_to_string()), names, round(float(best[1]), 3), support_of(x, names)), oof
+    final = [risk.compact_text(m.model_to_string()) for m in ensemble(np.ones(len(y), bool))]
+    return risk.Trees(final[0], names, round(float(best[1]), 3), support_of(x, names), final[1:]), oof
 
 
 def fit_segments(rows: list[dict[str, float]], y: np.ndarray, *, soft: bool) -> risk.Trees:
@@ -226,7 +237,12 @@ def main() -> None:
     parser.add_argument("--words-only", action="store_true", help="fit the word models only (no file written)")
     parser.add_argument("--dump-segments", type=Path, help="also pickle the segment models' training rows and labels "
                         "here (for experiments with the segment model)")
+    parser.add_argument("--seeds", type=int, default=3,
+                        help="boosters (consecutive seeds, log-odds averaged) in the ru/uk word model")
+    parser.add_argument("--seed", type=int, default=PARAMS["seed"],
+                        help="LightGBM's seed (row and feature sampling): trainings differ by about 0.01 MCC")
     args = parser.parse_args()
+    PARAMS["seed"] = args.seed
     d = args.data
     alone = qe_data.en_ru(d, "train", with_english=False)
     with_en = qe_data.en_ru(d, "train", with_english=True)
@@ -245,7 +261,8 @@ def main() -> None:
     folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in src_items]
     rows, y = word_rows(src_items, flags, "source", lex, folds)
     groups = np.concatenate([np.full(len(it.src_tags or []), f) for it, f in zip(src_items, folds, strict=True)])
-    source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves, rate=args.rate)
+    source, src_oof = fit_words(rows, np.array(y), groups, rounds=args.rounds, leaves=args.leaves, rate=args.rate,
+                                seeds=args.seeds)
     print("English words (ru-en-train)", file=sys.stderr)
     folds = [build_lexicon.fold_of(source_of(it), LEX_FOLDS) for it in ruen]
     rows, y = word_rows(ruen, flags, "target", lex, folds)

@@ -45,7 +45,7 @@ GOOD = {1: "The city council approved the budget for 2025, allocating 40 million
 def test_the_shipped_model_loads_and_is_small() -> None:
     model, note = risk.load_model()
     assert model is not None and note == ""
-    assert risk.MODEL_FILE.stat().st_size < 2_000_000
+    assert risk.MODEL_FILE.stat().st_size < 5_000_000  # the ru/uk word model is three boosters (seeds)
     for part in (model.source, model.target, model.segment_alone, model.segment_english):
         assert isinstance(part, risk.Trees) and part.features and 0 < part.threshold < 1
     # the check features come from the CHECKS registry: the model knows the families of the time
@@ -316,3 +316,27 @@ def test_a_compacted_model_text_predicts_as_the_original() -> None:
     want = booster.predict(np.array([[r[f"x{i}"] for i in range(5)] for r in rows]))
     assert np.abs(np.array(again.probs(rows)) - want).max() < 1e-5
     assert again.reasons(rows[0], k=5) is not None
+
+
+def test_a_seed_ensemble_averages_the_boosters_log_odds_and_round_trips() -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    x = rng.random((600, 4))
+    y = (x[:, 1] + 0.4 * rng.random(600) > 0.8).astype(float)
+    params = {"objective": "binary", "verbose": -1, "num_leaves": 7, "min_data_in_leaf": 10,
+              "bagging_fraction": 0.7, "bagging_freq": 1}
+    boosters = [lightgbm.train(dict(params, seed=s), lightgbm.Dataset(x, y), num_boost_round=20) for s in (1, 2, 3)]
+    names = [f"x{i}" for i in range(4)]
+    trees = risk.Trees(boosters[0].model_to_string(), names, 0.4, {}, [b.model_to_string() for b in boosters[1:]])
+    rows = [{n: float(v) for n, v in zip(names, r, strict=True)} for r in rng.random((50, 4))]
+    raw = np.mean([b.predict(np.array([[r[n] for n in names] for r in rows]), raw_score=True) for b in boosters],
+                  axis=0)
+    assert np.abs(np.array(trees.probs(rows)) - 1 / (1 + np.exp(-raw))).max() < 1e-9
+    # the ensemble differs from its first booster alone, and survives the model file
+    assert np.abs(np.array(trees.probs(rows)) - boosters[0].predict(np.array([[r[n] for n in names] for r in rows]))
+                  ).max() > 1e-4
+    again = risk.Trees.from_json(trees.as_json())
+    assert again.probs(rows) == trees.probs(rows) and len(again.more) == 2
+    assert isinstance(again.reasons(rows[0], k=4), list)
