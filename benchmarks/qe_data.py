@@ -229,7 +229,7 @@ def family_key(module: object) -> str:
     own = Path(module.__file__)  # type: ignore[attr-defined]
     code = own.read_text(encoding="utf-8")
     paths = [own, ROOT / "workbench" / "flags" / "base.py"]
-    paths += [p for p in sorted((ROOT / "workbench").glob("*.py")) if p.stem in ("text", "morph", "glossary", "quantities")
+    paths += [p for p in sorted((ROOT / "workbench").glob("*.py")) if p.stem in ("text", "morph", "glossary", "quantities", "frequency", "hunspell")
               or (p.stem == "lexicon" and "lexicon" in code)]
     if "lexicon" in code and (ROOT / "workbench" / "data").is_dir():
         paths += [p for p in sorted((ROOT / "workbench" / "data").glob("*")) if p.name != "risk_model.json"]
