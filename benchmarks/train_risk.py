@@ -107,7 +107,9 @@ def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *
         logit = np.mean([m.predict(x[fold == k], raw_score=True) for m in ensemble(fold != k)], axis=0)
         oof[fold == k] = 1 / (1 + np.exp(-logit))
     best = max(((matthews_corrcoef(y, oof >= t), t) for t in np.arange(0.05, 0.8, 0.01)), key=lambda a: a[0])
-    print(f"    out-of-fold MCC {best[0]:.3f} at threshold {best[1]:.2f}", file=sys.stderr)
+    print(f"    out-of-fold MCC {best[0]:.3f} at threshold {best[1]:.2f} (curve: "
+          + " ".join(f"{t:.2f}:{matthews_corrcoef(y, oof >= t):.3f}" for t in np.arange(0.1, 0.5, 0.04)) + ")",
+          file=sys.stderr)
     final = [risk.compact_text(m.model_to_string()) for m in ensemble(np.ones(len(y), bool))]
     return risk.Trees(final[0], names, round(float(best[1]), 3), support_of(x, names), final[1:]), oof
 
