@@ -323,6 +323,16 @@ def test_a_colon_before_a_quotation_is_no_cut_off_and_legit_doubles_are_no_repea
     assert spans(["Он сказал, что что переговоры продолжатся."], "qa.repeated_word") == ["что что"]
 
 
+def test_an_acronym_opening_a_sentence_is_no_caps_lead_in() -> None:
+    lines = ["Новость дня.", "HSBC не фабриковал доказательства, заявили в банке.", "Конец новости."]
+    assert flags_of(lines, checks="boilerplate.cue") == []
+    assert flags_of(["NASA повідомило про запуск нової місії."], "uk", checks="boilerplate.cue") == []
+    # the label of a link to another story is ordinary English in capitals
+    found = flags_of(["Новость дня.", "ALSO READ  Другая новость о транспорте", "Конец новости."],
+                     checks="boilerplate.cue")
+    assert [f.segment_id for f in found] == ["1"]
+
+
 def test_a_segment_left_in_english_is_untranslated_even_in_title_case() -> None:
     line = "Storm and Flood Devastate a Coastal Town (англ.)"
     assert spans([line], "untranslated.latin") == ["Storm and Flood Devastate a Coastal Town"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .. import hunspell
 from .base import DocView, Emitter, SegmentView, check, is_finite_predicate, short, tokens
 
 ROLE = check("boilerplate.role", "boilerplate", "note",
@@ -34,7 +35,8 @@ def _cue(view: DocView, idx: int) -> str:
     item = view.items[idx]
     text = item.seg.text
     n = len(tokens(text))
-    if _CAPS_LEAD.search(text):
+    lead = _CAPS_LEAD.search(text)
+    if lead and _lead_in_words(lead.group()):
         return "an ALL-CAPS Latin lead-in over Cyrillic text, like a 'READ …' link to another story"
     if _LINK.search(text) and n <= 15:
         return "a short line with a link, e-mail address or social handle"
@@ -55,6 +57,16 @@ def _cue(view: DocView, idx: int) -> str:
         if len(run) >= 3:
             return "one of a run of short verbless lines, like an author bio or a tag list"
     return ""
+
+
+def _lead_in_words(lead: str) -> bool:
+    """Whether an ALL-CAPS opening is made of ordinary English words ("READ", "ALSO READ", "WATCH"),
+    the labels of a link to another story, and not an acronym that is the sentence's subject
+    ("HSBC не фабриковал", "NASA сообщило"). Without the en_US dictionary any caps opening counts."""
+    words = re.findall(r"[A-Z]+", lead)
+    if not hunspell.available("en"):
+        return True
+    return all(hunspell.known(w.lower(), "en") for w in words)
 
 
 def _short_verbless(item: SegmentView, lang: str) -> bool:
