@@ -75,8 +75,10 @@ def support_of(x, names: list[str]) -> dict[str, int]:
 
 
 def booster(x, y: np.ndarray, names: list[str], *, rounds: int, soft: bool = False,
-            leaves: int = 31, rate: float = PARAMS["learning_rate"]) -> lgb.Booster:
+            leaves: int = 31, rate: float = PARAMS["learning_rate"], seed: int | None = None) -> lgb.Booster:
     params = dict(PARAMS, num_leaves=leaves, learning_rate=rate, objective="cross_entropy" if soft else "binary")
+    if seed is not None:
+        params["seed"] = seed
     # our names hold ":" (JSON-special for LightGBM): the booster sees columns, the JSON keeps the names
     del names
     return lgb.train(params, lgb.Dataset(x, y, free_raw_data=False), num_boost_round=rounds)
@@ -96,12 +98,8 @@ def fit_words(rows: list[dict[str, float]], y: np.ndarray, groups: np.ndarray, *
     base = int(PARAMS["seed"])
 
     def ensemble(fit: np.ndarray) -> list[lgb.Booster]:
-        out = []
-        for j in range(seeds):
-            PARAMS["seed"] = base + j
-            out.append(booster(x[fit], y[fit], names, rounds=rounds, leaves=leaves, rate=rate))
-        PARAMS["seed"] = base
-        return out
+        return [booster(x[fit], y[fit], names, rounds=rounds, leaves=leaves, rate=rate, seed=base + j)
+                for j in range(seeds)]
 
     oof = np.zeros(len(y))
     fold = groups % 2
