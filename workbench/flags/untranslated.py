@@ -9,7 +9,8 @@ code, a unit symbol or a model number (anything with digits or inner dots, slash
 A name in Latin letters is a note, except one that Russian (Ukrainian) text commonly writes that
 way: wordfreq has seen it at least 3 times per million words of text in the language ("Facebook",
 "BBC", "iPhone"), where editorial practice keeps brands and media in Latin (on en-ru-dev-2022 such
-capitalised words were 17 % BAD, unseen ones 55 %). On the English side every Cyrillic word is a leftover, except a domain name (".рф") and a
+capitalised words were 17 % BAD, unseen ones 55 %).
+On the English side every Cyrillic word is a leftover, except a domain name (".рф") and a
 Cyrillic letter standing for a Latin unit letter after a number ("22°С").
 """
 
@@ -34,6 +35,11 @@ CYRILLIC_LEFT = check("untranslated.cyrillic", "untranslated", "error",
 
 CHECKS = (LATIN_LEFT, LATIN_NAME, CYRILLIC_LEFT)
 
+_CHUNK = re.compile(r"\S+")
+_EDGE = "\"'«»“”„‘’‹›()[]{}<>,.;:!?…—–-*/"
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*")
+
 # Zipf frequency (3.5: about three per million words) from which a Latin word is one the language's
 # own text commonly writes in Latin letters.
 COMMON_IN_LATIN = 3.5
@@ -47,10 +53,7 @@ def written_in_latin(name: str, lang: str) -> bool:
     words = [w for w in found if not w.islower()] or found  # "iPhone" is a name too
     return bool(words) and all((zipf(w, lang) or 0.0) >= COMMON_IN_LATIN for w in words)
 
-_CHUNK = re.compile(r"\S+")
-_EDGE = "\"'«»“”„‘’‹›()[]{}<>,.;:!?…—–-*/"
-_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
-_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*")
+
 # Unit symbols and the few Latin tokens Russian and Ukrainian typography uses as they are: closed
 # classes of the writing system, not vocabulary of any text.
 UNITS = frozenset("km kg mg ml cm mm nm dm m g l t s h min sec kb mb gb tb kw kwh mw mwh gw hz khz mhz ghz mph kph "
