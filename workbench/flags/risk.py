@@ -138,8 +138,6 @@ def _per_word(ps: list[float], owner: list[int], n: int) -> list[float]:
 
 
 # --- optional feature sources ---------------------------------------------------------------------
-@lru_cache(maxsize=1)
-@lru_cache(maxsize=400_000)
 def frequency(word: str, lang: str) -> float:
     """Zipf frequency (0 = unseen, ~7 = 'the'); -1 when wordfreq is not installed."""
     z = zipf(word, lang)
