@@ -18,8 +18,15 @@ tagged training sets; en-ru-train holds ~16 systems' MT of each of 527 English s
 is a set of sources, never of lines) the features of a lexicon learnt without fold k; those fold lexicons are cached under
 `.cache/lexicon/`. The shipped file is learnt on all the training pairs above.
 
-A public dictionary was considered as extra data: Debian's dict-freedict-eng-rus (GPL-2+) holds
-1,693 headwords ("too small", says its own header), too few to change the figures, so it is not read.
+A bilingual dictionary adds what these few tens of thousands of pairs never show: Mueller's
+English-Russian dictionary (7th edition, 1961; electronic edition GPL-2+, Debian's `mueller7-dict`,
+installed by scripts/system-deps.sh; about 48,000 headwords) is read from its dictd file
+(`--dictionary`, default /usr/share/dictd/mueller7.dict.dz). Each one-word headword gives the
+Russian words of its translations: the clauses of its senses that hold no Latin letters (a clause
+with Latin letters is an example phrase), one or two words long, grammar labels and glosses in
+brackets dropped. They are written as `d` rows (source lemma key, English key): the lexicon counts
+such a pair as a plausible rendering (`workbench.lexicon.DICTIONARY`) and its lemmas as judged.
+Debian's dict-freedict-eng-rus (1,693 headwords, "too small", says its own header) is not read.
 
 Both sides are lemmatised (`workbench.lexicon.src_key` / `en_key`), aligned with eflomal in both
 directions, symmetrised with grow-diag-final-and, and the link counts turned into p(en|ru) and
@@ -33,6 +40,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import re
 import sys
 import tempfile
 import time
@@ -46,6 +54,52 @@ from workbench.lexicon import DATA_DIR, DATA_FILE, en_key, src_key  # noqa: E402
 from workbench.text import words  # noqa: E402
 
 HOLDOUT_TAIL = 1000
+DICTIONARY = Path("/usr/share/dictd/mueller7.dict.dz")
+
+_LATIN = re.compile(r"[A-Za-z]")
+_CYR_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")  # transcriptions, glosses, usage notes
+_LABEL = re.compile(r"_[^\s.]+\.")  # grammar and field labels: _n. _v. _pl. _воен.
+# senses and the clauses inside them: "1)", "а)", ";" and ":" (not ",": "дёрганье, скручивание"
+# are two renderings of one sense and split below)
+_CLAUSE = re.compile(r"[;:]|\d+\)|(?<![А-Яа-яЁё])[а-я]\)")
+
+
+def dictionary_pairs(path: Path) -> set[tuple[str, str]]:
+    """(source lemma key, English key) pairs of a dictd English-Russian dictionary file (.dict or .dict.dz).
+
+    A headword is a line that starts in column 0; its article is the indented lines after it. Only
+    one-word alphabetic headwords are read, and of their articles only the Russian clauses: a clause
+    with Latin letters is an example ("organs of government органы государственного управления")
+    and a translation longer than two words is a gloss, not a rendering.
+    """
+    opener = gzip.open if path.suffix == ".dz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        text = fh.read()
+    out: set[tuple[str, str]] = set()
+    head, body = "", []
+
+    def article() -> None:
+        if not head.isalpha() or not head.isascii():
+            return  # metadata entries ("00-database-…", "_a.") and phrases
+        ek = en_key(head)
+        clean = _LABEL.sub(" ", _BRACKETS.sub(" ", " ".join(body)))
+        for clause in _CLAUSE.split(clean):
+            if _LATIN.search(clause) or "~" in clause:
+                continue
+            for rendering in clause.split(","):
+                found = _CYR_WORD.findall(rendering)
+                if 1 <= len(found) <= 2:
+                    out.update((src_key(w, "ru"), ek) for w in found if len(w) > 2)
+
+    for line in text.split("\n"):
+        if line[:1] and not line[:1].isspace():
+            article()
+            head, body = line.strip(), []
+        else:
+            body.append(line.strip())
+    article()
+    return out
 
 
 def _lines(path: Path) -> list[str]:
@@ -118,10 +172,13 @@ def _read_links(path: Path) -> list[set[tuple[int, int]]]:
 
 
 def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02, top: int = 12,
-          leave_out: tuple[int, int] | None = None) -> None:
+          leave_out: tuple[int, int] | None = None, dictionary: Path | None = DICTIONARY) -> None:
     import eflomal
 
     t0 = time.time()
+    entries = dictionary_pairs(dictionary) if dictionary is not None else set()
+    if dictionary is not None:
+        print(f"{dictionary}: {len(entries)} dictionary pairs", file=sys.stderr)
     ru_sents: list[list[str]] = []
     en_sents: list[list[str]] = []
     for name, ru_lines, en_lines in corpora(qe, holdout, leave_out=leave_out):
@@ -177,7 +234,8 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
         fh.write(f"#\tbuilt by scripts/build_lexicon.py from {len(ru_sents)} ru-en pairs"
                  f"{' (holdout)' if holdout else ''}"
-                 f"{f' (without fold {leave_out[0]} of {leave_out[1]})' if leave_out else ''}; min_prob={min_prob} top={top}\n")
+                 f"{f' (without fold {leave_out[0]} of {leave_out[1]})' if leave_out else ''}; min_prob={min_prob} top={top}"
+                 f"{f'; {len(entries)} dictionary pairs from {dictionary.name}' if dictionary is not None else ''}\n")
         for r in sorted(forward):
             for p, e in sorted(forward[r], reverse=True)[:top]:
                 fh.write(f"f\t{r}\t{e}\t{p:.3f}\n")
@@ -186,6 +244,8 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
             for p, r in sorted(backward[e], reverse=True)[:top]:
                 fh.write(f"b\t{r}\t{e}\t{p:.3f}\n")
                 rows += 1
+        for r, e in sorted(entries):
+            fh.write(f"d\t{r}\t{e}\n")
         for w, c in sorted(ru_vocab.items()):
             if c >= 2:
                 fh.write(f"vs\t{w}\t{c}\n")
@@ -197,17 +257,19 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
           f"{time.time() - t0:.0f}s", file=sys.stderr)
 
 
-def fold_lexicon(qe: Path, k: int, folds: int, cache: Path) -> Path:
+def fold_lexicon(qe: Path, k: int, folds: int, cache: Path, dictionary: Path | None = DICTIONARY) -> Path:
     """The folder holding the lexicon learnt without fold k of `folds` (built once, then cached).
 
-    Keyed by this script and the lexicon module, so a change to either rebuilds the folds."""
+    Keyed by this script, the lexicon module and the dictionary, so a change to any rebuilds the folds."""
     h = hashlib.sha256()
     for p in (Path(__file__), Path(__file__).resolve().parents[1] / "workbench" / "lexicon.py"):
         h.update(p.read_bytes())
+    if dictionary is not None:
+        h.update(f"{dictionary.resolve()}:{dictionary.stat().st_size}".encode())
     folder = cache / f"fold{k}of{folds}-{h.hexdigest()[:12]}"
     if not (folder / DATA_FILE).is_file():
         tmp = folder / (DATA_FILE + ".part")
-        build(qe, tmp, leave_out=(k, folds))
+        build(qe, tmp, leave_out=(k, folds), dictionary=dictionary)
         tmp.rename(folder / DATA_FILE)
     return folder
 
@@ -219,12 +281,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--holdout", action="store_true", help="leave out the tuning tails and wmt21 en-ru")
     ap.add_argument("--min-prob", type=float, default=0.02)
     ap.add_argument("--top", type=int, default=12)
+    ap.add_argument("--dictionary", type=Path, default=DICTIONARY,
+                    help="an English-Russian dictd dictionary (default: Debian's mueller7-dict)")
+    ap.add_argument("--no-dictionary", action="store_true", help="learn from the parallel text alone")
     args = ap.parse_args(argv)
     for sub in ("wmtqe22/ru-en-train", "wmtqe22/en-ru-train-2021-news"):
         if not (args.qe_dir / sub).is_dir():
             print(f"{args.qe_dir / sub}: no such folder", file=sys.stderr)
             return 2
-    build(args.qe_dir, args.out, holdout=args.holdout, min_prob=args.min_prob, top=args.top)
+    dictionary = None if args.no_dictionary else args.dictionary
+    if dictionary is not None and not dictionary.is_file():
+        print(f"{dictionary}: no such dictionary file (apt-get install mueller7-dict, or --no-dictionary)",
+              file=sys.stderr)
+        return 2
+    build(args.qe_dir, args.out, holdout=args.holdout, min_prob=args.min_prob, top=args.top, dictionary=dictionary)
     return 0
 
 

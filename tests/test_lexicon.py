@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from workbench.lexicon import DATA_DIR, DATA_FILE, UNKNOWN, en_key, load_lexicon, read_lexicon_file, src_key
+from workbench.lexicon import (
+    DATA_DIR,
+    DATA_FILE,
+    DICTIONARY,
+    UNKNOWN,
+    en_key,
+    load_lexicon,
+    read_lexicon_file,
+    src_key,
+)
 from workbench.text import words
 
 
@@ -52,6 +61,33 @@ def test_bad_row_names_the_file(tmp_path):
         fh.write("f\tкот\tcat\t0.9\nnonsense\n")
     with pytest.raises(ValueError, match=r"lexicon-ru-en.tsv.gz: line 2"):
         read_lexicon_file(path, "ru-en")
+
+
+def _lexicon_file(path: Path, rows: str) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(rows)
+    return path
+
+
+def test_a_dictionary_pair_is_a_plausible_rendering_and_its_lemmas_are_judged(tmp_path):
+    # the corpus links "кот" to "cat" only; the dictionary adds "котёл" -> "boiler" and "cauldron"
+    rows = (f"f\t{src_key('кот', 'ru')}\t{en_key('cat')}\t0.9\n"
+            f"d\t{src_key('котёл', 'ru')}\t{en_key('boiler')}\n"
+            f"d\t{src_key('котёл', 'ru')}\t{en_key('cauldron')}\n"
+            f"vs\t{src_key('кот', 'ru')}\t5\nve\t{en_key('cat')}\t5\n")
+    lex = read_lexicon_file(_lexicon_file(tmp_path / DATA_FILE, rows), "ru-en")
+    src, en = _w("Кот сломал котёл"), _w("The cat broke the boiler")
+    assert lex.source_known(src) == [True, False, True]
+    assert lex.target_known(en) == [False, True, False, False, True]
+    support = lex.source_support(src, en)
+    assert support[0] == pytest.approx(0.9) and support[2] == pytest.approx(DICTIONARY)
+    assert lex.target_support(src, en)[4] == pytest.approx(DICTIONARY)
+    # a listed word with no listed rendering in the English is judged unsupported, not unknown
+    assert lex.source_support(src, _w("The cat broke the kettle"))[2] == 0.0
+    # the corpus's own probability wins over the dictionary's floor
+    strong = read_lexicon_file(_lexicon_file(tmp_path / "strong.tsv.gz",
+                                             rows + f"f\t{src_key('котёл', 'ru')}\t{en_key('boiler')}\t0.8\n"), "ru-en")
+    assert strong.source_support(src, en)[2] == pytest.approx(0.8)
 
 
 def test_keys_join_inflected_and_derived_forms():
@@ -128,6 +164,40 @@ def test_symmetrisation_keeps_agreement_and_fills_unaligned():
     assert gdfa({(0, 0)}, {(1, 1)}) == {(0, 0), (1, 1)}  # final-and: disjoint links of unaligned words
 
 
+def test_dictionary_articles_give_their_russian_renderings(tmp_path):
+    # a dictd article written for this test, in the layout of Mueller's dictionary
+    article = """00-database-short
+     An English-Russian test dictionary
+boiler
+   [bɔɪlɜ] _n.
+   1) котёл; бойлер
+   2) кипятильник (для воды); steam boiler паровой котёл
+kettle
+   [ketl] _n. чайник, котелок
+hot water
+   _n. горячая вода
+"""
+    path = tmp_path / "test.dict"
+    path.write_text(article, encoding="utf-8")
+    pairs = _build_script().dictionary_pairs(path)
+    boiler, kettle = en_key("boiler"), en_key("kettle")
+    assert {(src_key(w, "ru"), boiler) for w in ("котёл", "бойлер", "кипятильник")} <= pairs
+    assert {(src_key(w, "ru"), kettle) for w in ("чайник", "котелок")} <= pairs
+    assert (src_key("паровой", "ru"), boiler) not in pairs  # from the example phrase, not a rendering
+    assert (src_key("вода", "ru"), boiler) not in pairs  # from the gloss in brackets
+    assert not any(e in (en_key("hot"), en_key("water"), en_key("database")) for _, e in pairs)  # phrases, metadata
+    gz = tmp_path / "test.dict.dz"
+    with gzip.open(gz, "wt", encoding="utf-8") as fh:
+        fh.write(article)
+    assert _build_script().dictionary_pairs(gz) == pairs
+
+
+def test_build_script_rejects_a_missing_dictionary(tmp_path, capsys):
+    qe = _tiny_qe(tmp_path / "qe")
+    assert _build_script().main([str(qe), "--dictionary", str(tmp_path / "none.dict.dz")]) == 2
+    assert "none.dict.dz: no such dictionary file" in capsys.readouterr().err
+
+
 def test_build_script_rejects_a_missing_folder(tmp_path, capsys):
     assert _build_script().main([str(tmp_path)]) == 2
     assert "no such folder" in capsys.readouterr().err
@@ -179,7 +249,7 @@ def test_fold_lexicon_is_built_once_and_cached(tmp_path):
     pytest.importorskip("eflomal", reason="eflomal is not installed: pip install '.[lexicon]' to build lexicons")
     script = _build_script()
     qe = _tiny_qe(tmp_path / "qe", n=16)
-    folder = script.fold_lexicon(qe, 0, 2, tmp_path / "cache")
+    folder = script.fold_lexicon(qe, 0, 2, tmp_path / "cache", dictionary=None)
     path = folder / DATA_FILE
     assert path.is_file() and "fold0of2" in folder.name
     lex = read_lexicon_file(path, "ru-en")
@@ -187,5 +257,5 @@ def test_fold_lexicon_is_built_once_and_cached(tmp_path):
         assert "without fold 0 of 2" in fh.readline()
     assert lex.src_vocab  # lemmas the 8 kept pairs hold
     stamp = path.stat().st_mtime_ns
-    assert script.fold_lexicon(qe, 0, 2, tmp_path / "cache") == folder
+    assert script.fold_lexicon(qe, 0, 2, tmp_path / "cache", dictionary=None) == folder
     assert path.stat().st_mtime_ns == stamp  # the second call reads the cache, builds nothing

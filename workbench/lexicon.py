@@ -19,6 +19,10 @@ the two languages (і/и/ы, є/е, ї, ґ, the infinitive and noun endings); wo
 cognate (уряд, зараз) stay unknown. Identical strings, transliterations and numbers count as
 support in both languages.
 
+A bilingual dictionary (Mueller's English-Russian, read by the build script) adds the renderings
+the corpus never shows: a pair the dictionary lists scores at least `DICTIONARY`, and a lemma it
+lists counts as judged.
+
 A word the lexicon never saw (or saw once) gets `UNKNOWN` (no evidence either way); `source_known`
 and `target_known` say which words were judged.
 """
@@ -43,6 +47,9 @@ from .text import normalize, translit
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILE = "lexicon-ru-en.tsv.gz"
 UNKNOWN = 0.5  # the support of a word the lexicon cannot judge
+# The score of a rendering the dictionary lists and the corpus does not (or rarely) links: plausible,
+# below the corpus's usual renderings (p(en|ru) of a word's main translation is mostly above 0.5).
+DICTIONARY = 0.4
 COGNATE_MIN = 0.75  # transliteration similarity at which two words count as the same word ("Шварценеггер")
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -119,11 +126,15 @@ class Lexicon:
     """Lexical translation probabilities between ru (or uk, bridged) lemmas and English stems."""
 
     def __init__(self, pair: str, forward: dict[str, dict[str, float]], backward: dict[str, dict[str, float]],
-                 src_vocab: dict[str, int], en_vocab: dict[str, int]) -> None:
+                 src_vocab: dict[str, int], en_vocab: dict[str, int],
+                 dictionary: Sequence[tuple[str, str]] = ()) -> None:
         self.pair = pair
         self.lang = pair.split("-", 1)[0]
-        # one combined score per (source lemma, English stem): the better of p(en|src) and p(src|en)
+        # one combined score per (source lemma, English stem): the better of p(en|src), p(src|en) and
+        # the dictionary's floor
         combined: dict[str, dict[str, float]] = defaultdict(dict)
+        for s, e in dictionary:
+            combined[s][e] = DICTIONARY
         for s, row in forward.items():
             for e, p in row.items():
                 combined[s][e] = max(p, combined[s].get(e, 0.0))
@@ -138,6 +149,8 @@ class Lexicon:
         self.by_en = dict(by_en)
         self.src_vocab = src_vocab
         self.en_vocab = en_vocab
+        self.src_listed = frozenset(s for s, _ in dictionary)
+        self.en_listed = frozenset(e for _, e in dictionary)
 
     def __repr__(self) -> str:
         return f"Lexicon({self.pair}: {len(self.by_src)} source lemmas, {len(self.by_en)} English stems)"
@@ -147,18 +160,20 @@ class Lexicon:
     def key(self, word: str) -> str:
         """The lexicon's key for a source word: its lemma, bridged to Russian for Ukrainian."""
         k = src_key(word, self.lang)
-        if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab:
+        if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab or k in self.src_listed:
             return k
         variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(core_word(word), "uk"))
                     if morph.is_known(v, "ru")}
-        found = [v for v in variants if v in self.src_vocab]
-        return max(found, key=lambda v: (self.src_vocab[v], v)) if found else k
+        found = [v for v in variants if v in self.src_vocab or v in self.src_listed]
+        return max(found, key=lambda v: (self.src_vocab.get(v, 0), v)) if found else k
 
     def _src_known(self, word: str) -> bool:
-        return self.src_vocab.get(self.key(word), 0) >= 2
+        k = self.key(word)
+        return self.src_vocab.get(k, 0) >= 2 or k in self.src_listed
 
     def _en_known(self, word: str) -> bool:
-        return self.en_vocab.get(en_key(word), 0) >= 2
+        k = en_key(word)
+        return self.en_vocab.get(k, 0) >= 2 or k in self.en_listed
 
     def source_known(self, src_words: Sequence[str]) -> list[bool]:
         """Whether the lexicon can judge each source word (a lemma seen at least twice in training)."""
@@ -289,9 +304,10 @@ def _cognate(form: str, english: str) -> bool:
 
 
 def read_lexicon_file(path: Path, pair: str) -> Lexicon:
-    """Read a lexicon data file (gzip TSV: `f`/`b` rows of source, English, probability; `vs`/`ve`
-    rows of a lemma and its training count)."""
+    """Read a lexicon data file (gzip TSV: `f`/`b` rows of source, English, probability; `d` rows of a
+    dictionary pair, source and English; `vs`/`ve` rows of a lemma and its training count)."""
     forward: dict[str, dict[str, float]] = defaultdict(dict)
+    dictionary: list[tuple[str, str]] = []
     backward: dict[str, dict[str, float]] = defaultdict(dict)
     src_vocab: dict[str, int] = {}
     en_vocab: dict[str, int] = {}
@@ -303,11 +319,13 @@ def read_lexicon_file(path: Path, pair: str) -> Lexicon:
                     forward[parts[1]][parts[2]] = float(parts[3])
                 else:
                     backward[parts[2]][parts[1]] = float(parts[3])
+            elif parts[0] == "d" and len(parts) == 3:
+                dictionary.append((parts[1], parts[2]))
             elif parts[0] in ("vs", "ve") and len(parts) == 3:
                 (src_vocab if parts[0] == "vs" else en_vocab)[parts[1]] = int(parts[2])
             elif parts[0] != "#":
                 raise ValueError(f"{path}: line {n}: not a lexicon row")
-    return Lexicon(pair, dict(forward), dict(backward), src_vocab, en_vocab)
+    return Lexicon(pair, dict(forward), dict(backward), src_vocab, en_vocab, dictionary)
 
 
 @lru_cache(maxsize=4)
