@@ -19,14 +19,22 @@ is a set of sources, never of lines) the features of a lexicon learnt without fo
 `.cache/lexicon/`. The shipped file is learnt on all the training pairs above.
 
 A bilingual dictionary adds what these few tens of thousands of pairs never show: Mueller's
-English-Russian dictionary (7th edition, 1961; electronic edition GPL-2+, Debian's `mueller7-dict`,
-installed by scripts/system-deps.sh; about 48,000 headwords) is read from its dictd file
+English-Russian dictionary (7th edition, 1961; electronic edition GPL-2+, Debian's `mueller7-dict`;
+about 48,000 headwords) is read from its dictd file
 (`--dictionary`, default /usr/share/dictd/mueller7.dict.dz). Each one-word headword gives the
 Russian words of its translations: the clauses of its senses that hold no Latin letters (a clause
 with Latin letters is an example phrase), one or two words long, grammar labels and glosses in
 brackets dropped. They are written as `d` rows (source lemma key, English key): the lexicon counts
 such a pair as a plausible rendering (`workbench.lexicon.DICTIONARY`) and its lemmas as judged.
 Debian's dict-freedict-eng-rus (1,693 headwords, "too small", says its own header) is not read.
+
+Ukrainian has no parallel English text here; its words reach the lexicon through Russian. Besides the
+regular spelling correspondences of `workbench.lexicon` (cognates: "закон", "підписати"), the
+Ukrainian–Russian bilingual dictionary of Apertium (`apertium-rus-ukr`, GPL; about 11,000 lemma pairs:
+"уряд" → "правительство", "зараз" → "сейчас") is read from its compiled transducer through
+lttoolbox's `lt-print` (`--bridge`) and written as `u` rows (Ukrainian lemma key, Russian lemma key).
+scripts/lexicon-deps.sh installs the Debian packages this script reads (mueller7-dict,
+apertium-rus-ukr, lttoolbox-dev).
 
 Both sides are lemmatised (`workbench.lexicon.src_key` / `en_key`), aligned with eflomal in both
 directions, symmetrised with grow-diag-final-and, and the link counts turned into p(en|ru) and
@@ -55,6 +63,7 @@ from workbench.text import words  # noqa: E402
 
 HOLDOUT_TAIL = 1000
 DICTIONARY = Path("/usr/share/dictd/mueller7.dict.dz")
+BRIDGE = Path("/usr/share/apertium/apertium-rus-ukr/ukr-rus.autobil.bin")
 
 _LATIN = re.compile(r"[A-Za-z]")
 _CYR_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
@@ -171,14 +180,67 @@ def _read_links(path: Path) -> list[set[tuple[int, int]]]:
     return out
 
 
+def transducer_paths(att: str, limit: int = 2_000_000) -> list[tuple[str, str]]:
+    """(input, output) strings of every path of the transducers in lt-print's AT&T text (sections
+    apart by "--"; a row "from to input output weight", or "state weight" for a final state; "ε"
+    is the empty symbol). A path never visits a state twice (the number patterns loop)."""
+    out: list[tuple[str, str]] = []
+    for section in att.split("--\n"):
+        arcs: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        finals: set[int] = set()
+        for line in section.splitlines():
+            f = line.split("\t")
+            if len(f) >= 4 and f[0].isdigit() and f[1].isdigit():
+                arcs[int(f[0])].append((int(f[1]), "" if f[2] == "ε" else f[2], "" if f[3] == "ε" else f[3]))
+            elif f[0].isdigit():
+                finals.add(int(f[0]))
+        # depth first with an explicit stack: (state, input so far, output so far, states on the path)
+        stack: list[tuple[int, str, str, frozenset[int]]] = [(0, "", "", frozenset({0}))]
+        while stack and len(out) < limit:
+            state, a, b, path = stack.pop()
+            if state in finals:
+                out.append((a, b))
+            for to, i, o in arcs.get(state, ()):
+                if to not in path:
+                    stack.append((to, a + i, b + o, path | {to}))
+    return out
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CYR_LEMMA = re.compile(r"[\u0400-\u04ff]+(?:['’-][\u0400-\u04ff]+)*")  # Ukrainian letters and apostrophe too
+
+
+def bridge_pairs(path: Path) -> set[tuple[str, str]]:
+    """(Ukrainian lemma key, Russian lemma key) pairs of Apertium's compiled ukr→rus bilingual dictionary,
+    one-word lemmas of both sides only (tags dropped)."""
+    import subprocess
+
+    try:
+        att = subprocess.run(["lt-print", str(path)], check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        raise SystemExit("lt-print: not installed (apt-get install lttoolbox-dev, or --no-bridge)") from None
+    except subprocess.CalledProcessError as e:
+        raise SystemExit(f"{path}: lt-print failed: {e.stderr.strip()[:200]}") from None
+    out: set[tuple[str, str]] = set()
+    for a, b in transducer_paths(att):
+        uk, ru = _TAG.sub("", a), _TAG.sub("", b)
+        if _CYR_LEMMA.fullmatch(uk) and _CYR_LEMMA.fullmatch(ru) and "<num>" not in a:
+            out.add((src_key(uk, "uk"), src_key(ru, "ru")))
+    return out
+
+
 def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02, top: int = 12,
-          leave_out: tuple[int, int] | None = None, dictionary: Path | None = DICTIONARY) -> None:
+          leave_out: tuple[int, int] | None = None, dictionary: Path | None = DICTIONARY,
+          bridge: Path | None = BRIDGE) -> None:
     import eflomal
 
     t0 = time.time()
     entries = dictionary_pairs(dictionary) if dictionary is not None else set()
     if dictionary is not None:
         print(f"{dictionary}: {len(entries)} dictionary pairs", file=sys.stderr)
+    cognates = bridge_pairs(bridge) if bridge is not None else set()
+    if bridge is not None:
+        print(f"{bridge}: {len(cognates)} Ukrainian-Russian pairs", file=sys.stderr)
     ru_sents: list[list[str]] = []
     en_sents: list[list[str]] = []
     for name, ru_lines, en_lines in corpora(qe, holdout, leave_out=leave_out):
@@ -235,7 +297,8 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
         fh.write(f"#\tbuilt by scripts/build_lexicon.py from {len(ru_sents)} ru-en pairs"
                  f"{' (holdout)' if holdout else ''}"
                  f"{f' (without fold {leave_out[0]} of {leave_out[1]})' if leave_out else ''}; min_prob={min_prob} top={top}"
-                 f"{f'; {len(entries)} dictionary pairs from {dictionary.name}' if dictionary is not None else ''}\n")
+                 f"{f'; {len(entries)} dictionary pairs from {dictionary.name}' if dictionary is not None else ''}"
+                 f"{f'; {len(cognates)} uk-ru pairs from {bridge.name}' if bridge is not None else ''}\n")
         for r in sorted(forward):
             for p, e in sorted(forward[r], reverse=True)[:top]:
                 fh.write(f"f\t{r}\t{e}\t{p:.3f}\n")
@@ -246,6 +309,8 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
                 rows += 1
         for r, e in sorted(entries):
             fh.write(f"d\t{r}\t{e}\n")
+        for u, r in sorted(cognates):
+            fh.write(f"u\t{u}\t{r}\n")
         for w, c in sorted(ru_vocab.items()):
             if c >= 2:
                 fh.write(f"vs\t{w}\t{c}\n")
@@ -269,7 +334,7 @@ def fold_lexicon(qe: Path, k: int, folds: int, cache: Path, dictionary: Path | N
     folder = cache / f"fold{k}of{folds}-{h.hexdigest()[:12]}"
     if not (folder / DATA_FILE).is_file():
         tmp = folder / (DATA_FILE + ".part")
-        build(qe, tmp, leave_out=(k, folds), dictionary=dictionary)
+        build(qe, tmp, leave_out=(k, folds), dictionary=dictionary, bridge=None)  # training is Russian
         tmp.rename(folder / DATA_FILE)
     return folder
 
@@ -284,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dictionary", type=Path, default=DICTIONARY,
                     help="an English-Russian dictd dictionary (default: Debian's mueller7-dict)")
     ap.add_argument("--no-dictionary", action="store_true", help="learn from the parallel text alone")
+    ap.add_argument("--bridge", type=Path, default=BRIDGE,
+                    help="Apertium's compiled ukr-rus bilingual dictionary (default: Debian's apertium-rus-ukr)")
+    ap.add_argument("--no-bridge", action="store_true", help="bridge Ukrainian by spelling correspondences alone")
     args = ap.parse_args(argv)
     for sub in ("wmtqe22/ru-en-train", "wmtqe22/en-ru-train-2021-news"):
         if not (args.qe_dir / sub).is_dir():
@@ -291,10 +359,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     dictionary = None if args.no_dictionary else args.dictionary
     if dictionary is not None and not dictionary.is_file():
-        print(f"{dictionary}: no such dictionary file (apt-get install mueller7-dict, or --no-dictionary)",
+        print(f"{dictionary}: no such dictionary file (scripts/lexicon-deps.sh installs it, or --no-dictionary)",
               file=sys.stderr)
         return 2
-    build(args.qe_dir, args.out, holdout=args.holdout, min_prob=args.min_prob, top=args.top, dictionary=dictionary)
+    bridge = None if args.no_bridge else args.bridge
+    if bridge is not None and not bridge.is_file():
+        print(f"{bridge}: no such dictionary file (scripts/lexicon-deps.sh installs it, or --no-bridge)",
+              file=sys.stderr)
+        return 2
+    build(args.qe_dir, args.out, holdout=args.holdout, min_prob=args.min_prob, top=args.top, dictionary=dictionary,
+          bridge=bridge)
     return 0
 
 

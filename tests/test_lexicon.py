@@ -90,6 +90,24 @@ def test_a_dictionary_pair_is_a_plausible_rendering_and_its_lemmas_are_judged(tm
     assert strong.source_support(src, en)[2] == pytest.approx(0.8)
 
 
+def test_ukrainian_words_reach_russian_through_the_bilingual_dictionary_first(tmp_path):
+    gov, town, place, new = (src_key(w, "ru") for w in ("правительство", "город", "место", "новый"))
+    rows = (f"f\t{gov}\t{en_key('government')}\t0.9\nf\t{town}\t{en_key('town')}\t0.8\n"
+            f"f\t{place}\t{en_key('place')}\t0.8\n"
+            f"u\t{src_key('уряд', 'uk')}\t{gov}\nu\t{src_key('місто', 'uk')}\t{town}\n"
+            f"vs\t{gov}\t9\nvs\t{town}\t9\nvs\t{place}\t9\nvs\t{new}\t9\n"
+            f"ve\t{en_key('government')}\t9\nve\t{en_key('town')}\t9\nve\t{en_key('place')}\t9\n")
+    lex = read_lexicon_file(_lexicon_file(tmp_path / DATA_FILE, rows), "uk-en")
+    assert lex.key("уряду") == gov
+    # "місто" is spelt like the Russian "место" (a place), but the dictionary says it is a town
+    assert lex.key("місто") == town
+    src = _w("Уряд оголосив про нове місто")
+    support = lex.source_support(src, _w("The government announced a new town"))
+    assert support[0] == pytest.approx(0.9) and support[4] == pytest.approx(0.8)
+    # a word the bilingual dictionary lacks still reaches its cognate by spelling
+    assert lex.key("нову") == new
+
+
 def test_keys_join_inflected_and_derived_forms():
     assert en_key("took") == en_key("take") == en_key("taken")
     assert en_key("Hospitals.") == en_key("hospital")
@@ -190,6 +208,18 @@ hot water
     with gzip.open(gz, "wt", encoding="utf-8") as fh:
         fh.write(article)
     assert _build_script().dictionary_pairs(gz) == pairs
+
+
+def test_transducer_paths_spell_out_each_entry_once():
+    # lt-print's AT&T text of two small transducers: "кіт<n>" -> "кот<n>", "кит" -> "кит" sharing
+    # states, an empty output symbol, and a looping number pattern in its own section
+    att = "\n".join(["0\t1\tк\tк\t0.000000", "1\t2\tі\tо\t0.000000", "1\t4\tи\tи\t0.000000",
+                     "2\t3\tт\tт\t0.000000", "4\t5\tт\tт\t0.000000", "3\t6\t<n>\t<n>\t0.000000",
+                     "5\t6\tε\tε\t0.000000", "6\t0.000000", "--",
+                     "0\t1\t1\t1\t0.000000", "1\t1\t2\t2\t0.000000", "1\t2\t<num>\t<num>\t0.000000",
+                     "2\t0.000000", ""])
+    paths = _build_script().transducer_paths(att)
+    assert sorted(paths) == [("1<num>", "1<num>"), ("кит", "кит"), ("кіт<n>", "кот<n>")]
 
 
 def test_build_script_rejects_a_missing_dictionary(tmp_path, capsys):

@@ -14,9 +14,9 @@ IBM-style aligner with fertility and HMM distortion that is markedly more accura
 (a few tens of thousands of pairs, as here), installs from PyPI as a wheel and runs in seconds.
 
 Ukrainian has no public uk–en parallel text that a package ships offline, so "uk-en" bridges each
-Ukrainian lemma to a Russian lemma of the lexicon through the regular spelling correspondences of
-the two languages (і/и/ы, є/е, ї, ґ, the infinitive and noun endings); words without a Russian
-cognate (уряд, зараз) stay unknown. Identical strings, transliterations and numbers count as
+Ukrainian lemma to a Russian lemma of the lexicon: first through Apertium's Ukrainian–Russian
+dictionary (`u` rows: "уряд" → "правительство", "зараз" → "сейчас"), then through the regular
+spelling correspondences of the two languages (і/и/ы, є/е, ї, ґ, the infinitive and noun endings). Identical strings, transliterations and numbers count as
 support in both languages.
 
 A bilingual dictionary (Mueller's English-Russian, read by the build script) adds the renderings
@@ -127,7 +127,7 @@ class Lexicon:
 
     def __init__(self, pair: str, forward: dict[str, dict[str, float]], backward: dict[str, dict[str, float]],
                  src_vocab: dict[str, int], en_vocab: dict[str, int],
-                 dictionary: Sequence[tuple[str, str]] = ()) -> None:
+                 dictionary: Sequence[tuple[str, str]] = (), bridge: Sequence[tuple[str, str]] = ()) -> None:
         self.pair = pair
         self.lang = pair.split("-", 1)[0]
         # one combined score per (source lemma, English stem): the better of p(en|src), p(src|en) and
@@ -151,6 +151,9 @@ class Lexicon:
         self.en_vocab = en_vocab
         self.src_listed = frozenset(s for s, _ in dictionary)
         self.en_listed = frozenset(e for _, e in dictionary)
+        self.bridge: dict[str, list[str]] = defaultdict(list)  # Ukrainian lemma key -> Russian lemma keys
+        for u, r in bridge:
+            self.bridge[u].append(r)
 
     def __repr__(self) -> str:
         return f"Lexicon({self.pair}: {len(self.by_src)} source lemmas, {len(self.by_en)} English stems)"
@@ -160,7 +163,14 @@ class Lexicon:
     def key(self, word: str) -> str:
         """The lexicon's key for a source word: its lemma, bridged to Russian for Ukrainian."""
         k = src_key(word, self.lang)
-        if self.lang != "uk" or not _CYR.search(k) or k in self.src_vocab or k in self.src_listed:
+        if self.lang != "uk" or not _CYR.search(k):
+            return k
+        # the bilingual dictionary's renderings first (a Ukrainian word spelt like a Russian one may
+        # mean another thing: "уряд" is a government), the commonest in the lexicon's training text
+        known = [r for r in self.bridge.get(k, ()) if r in self.src_vocab or r in self.src_listed]
+        if known:
+            return max(known, key=lambda r: (self.src_vocab.get(r, 0), r in self.src_listed, r))
+        if k in self.src_vocab or k in self.src_listed:
             return k
         variants = {_RU_STEMMER.stemWord(v) for v in _uk_variants(morph.lemma(core_word(word), "uk"))
                     if morph.is_known(v, "ru")}
@@ -305,9 +315,11 @@ def _cognate(form: str, english: str) -> bool:
 
 def read_lexicon_file(path: Path, pair: str) -> Lexicon:
     """Read a lexicon data file (gzip TSV: `f`/`b` rows of source, English, probability; `d` rows of a
-    dictionary pair, source and English; `vs`/`ve` rows of a lemma and its training count)."""
+    dictionary pair, source and English; `u` rows of a Ukrainian lemma and a Russian one it renders;
+    `vs`/`ve` rows of a lemma and its training count)."""
     forward: dict[str, dict[str, float]] = defaultdict(dict)
     dictionary: list[tuple[str, str]] = []
+    bridge: list[tuple[str, str]] = []
     backward: dict[str, dict[str, float]] = defaultdict(dict)
     src_vocab: dict[str, int] = {}
     en_vocab: dict[str, int] = {}
@@ -319,13 +331,13 @@ def read_lexicon_file(path: Path, pair: str) -> Lexicon:
                     forward[parts[1]][parts[2]] = float(parts[3])
                 else:
                     backward[parts[2]][parts[1]] = float(parts[3])
-            elif parts[0] == "d" and len(parts) == 3:
-                dictionary.append((parts[1], parts[2]))
+            elif parts[0] in ("d", "u") and len(parts) == 3:
+                (dictionary if parts[0] == "d" else bridge).append((parts[1], parts[2]))
             elif parts[0] in ("vs", "ve") and len(parts) == 3:
                 (src_vocab if parts[0] == "vs" else en_vocab)[parts[1]] = int(parts[2])
             elif parts[0] != "#":
                 raise ValueError(f"{path}: line {n}: not a lexicon row")
-    return Lexicon(pair, dict(forward), dict(backward), src_vocab, en_vocab, dictionary)
+    return Lexicon(pair, dict(forward), dict(backward), src_vocab, en_vocab, dictionary, bridge)
 
 
 @lru_cache(maxsize=4)
