@@ -1,6 +1,7 @@
 """Build the ru↔en translation lexicon (workbench/data/lexicon-ru-en.tsv.gz) from public parallel text.
 
     python scripts/build_lexicon.py ../shared/qe [--out PATH] [--holdout]
+        [--dictionary PATH | --no-dictionary] [--bridge PATH | --no-bridge]
 
 Training pairs (Russian, English), all under the shared QE folder (see its README), the TRAINING
 files only:
