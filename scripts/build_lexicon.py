@@ -67,7 +67,8 @@ DICTIONARY = Path("/usr/share/dictd/mueller7.dict.dz")
 BRIDGE = Path("/usr/share/apertium/apertium-rus-ukr/ukr-rus.autobil.bin")
 
 _LATIN = re.compile(r"[A-Za-z]")
-_CYR_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+# a Cyrillic word of either language (Ukrainian letters and the apostrophe too)
+_CYR_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’-][\u0400-\u04ff]+)*")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")  # transcriptions, glosses, usage notes
 _LABEL = re.compile(r"_[^\s.]+\.")  # grammar and field labels: _n. _v. _pl. _воен.
 # senses and the clauses inside them: "1)", "а)", ";" and ":" (not ",": "дёрганье, скручивание"
@@ -208,7 +209,6 @@ def transducer_paths(att: str, limit: int = 2_000_000) -> list[tuple[str, str]]:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_CYR_LEMMA = re.compile(r"[\u0400-\u04ff]+(?:['’-][\u0400-\u04ff]+)*")  # Ukrainian letters and apostrophe too
 
 
 def bridge_pairs(path: Path) -> set[tuple[str, str]]:
@@ -225,7 +225,7 @@ def bridge_pairs(path: Path) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for a, b in transducer_paths(att):
         uk, ru = _TAG.sub("", a), _TAG.sub("", b)
-        if _CYR_LEMMA.fullmatch(uk) and _CYR_LEMMA.fullmatch(ru) and "<num>" not in a:
+        if _CYR_WORD.fullmatch(uk) and _CYR_WORD.fullmatch(ru) and "<num>" not in a:
             out.add((src_key(uk, "uk"), src_key(ru, "ru")))
     return out
 
