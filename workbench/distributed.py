@@ -294,12 +294,10 @@ class RayTranslator:
         """`translate_documents` with the decoding on the workers; the same selection, cache and batches."""
         # the local path's cache step: "done" means the same on both
         from .translate import TranslateReport, engine_spec, select_documents
-        from .translate.pipeline import _apply_cache, segments_to_translate
+        from .translate.pipeline import _apply_cache, batch_size_of, segments_to_translate
 
         started = time.perf_counter()
-        size = config.batch_size if batch_size is None else batch_size
-        if size < 1:
-            raise WorkbenchError("batch size: must be at least 1")
+        size = batch_size_of(config, batch_size)
         if engine != self.engine:
             raise ExecutorError(f"engine {engine!r}: this pool's workers run {self.engine!r}")
         doc_ids = select_documents(store, doc_refs, story, all_docs)

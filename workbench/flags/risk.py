@@ -1,8 +1,9 @@
 """Calibrated risk: the probability that a word, and a segment, is wrong.
 
-The checks say *why* a span looks wrong; this module says *how likely* it is. Logistic models,
-fitted by `benchmarks/train_risk.py` on public human-annotated MT (WMT22 QE: Russian MT tagged
-word by word from MQM annotation, English MT with post-edits and HTER), read
+The checks say *why* a span looks wrong; this module says *how likely* it is. Gradient-boosted
+trees (LightGBM; a file of logistic coefficients is read too), fitted by `benchmarks/train_risk.py`
+on public human-annotated MT (WMT22 QE: Russian MT tagged word by word from MQM annotation,
+English MT with post-edits and HTER), read
 
 - which checks flag a word (one feature per check name and per family, read from the `CHECKS`
   registry at training time; a check the model file does not know contributes nothing, so new

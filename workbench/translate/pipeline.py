@@ -99,15 +99,21 @@ def segments_to_translate(store: Store, config: Config, doc_ids: list[int], incl
     return by_lang
 
 
+def batch_size_of(config: Config, batch_size: int | None) -> int:
+    """The batch size asked for, or the configured one; at least 1 (local and distributed runs alike)."""
+    size = config.batch_size if batch_size is None else batch_size
+    if size < 1:
+        raise WorkbenchError("batch size: must be at least 1")
+    return size
+
+
 def translate_documents(store: Store, config: Config, doc_refs: list[int | str] | None = None, *,
                         story: str | None = None, all_docs: bool = False, engine: str | None = None,
                         batch_size: int | None = None, include_boilerplate: bool = False,
                         progress: Progress | None = None) -> TranslateReport:
     """Translate the selected documents' segments into English and store the results."""
     started = time.perf_counter()
-    size = config.batch_size if batch_size is None else batch_size
-    if size < 1:
-        raise WorkbenchError("batch size: must be at least 1")
+    size = batch_size_of(config, batch_size)
     doc_ids = select_documents(store, doc_refs, story, all_docs)
     report = TranslateReport(documents=len(doc_ids))
     by_lang = segments_to_translate(store, config, doc_ids, include_boilerplate, report)
