@@ -193,6 +193,25 @@ def test_pair_html_marks_flags_terms_links_and_origin(store, doc):
     assert 'class="wb-en wb-human"' in edited and "edited · v1" in edited
 
 
+def test_segment_risk_is_listed_not_highlighted_and_the_worst_overlapping_flag_shows(store, doc):
+    seg = doc.segments[1]
+    n = len(seg.text)
+    store.replace_flags({seg.id: (seg.text, "")},
+                        [Flag(seg.id, "source", 0, n, "quality_estimate", 0.3, "risk 0.30",
+                              detector="risk.segment", level="note"),
+                         Flag(seg.id, "source", 0, 3, "missing_term", 0.9, "term missing",
+                              detector="glossary.missing", level="error"),
+                         Flag(seg.id, "source", 0, n, "length", 0.2, "long", detector="qa.length", level="note")])
+    _, rows = editor.load_rows(store, doc.id)
+    src, _ = editor.marks(rows[1])
+    assert [(m.start, m.end, m.css) for m in src] == [(0, 3, "wb-f-error"), (0, n, "wb-f-note")]
+    out = editor.pair_html(rows[1])
+    assert "risk 0.30" not in out and "3 flags" in out  # still counted and listed, only not marked
+    assert 'class="wb-f-error wb-f-note" title="missing_term' in out
+    # that span carries both classes; the stylesheet declares the error last, so its colour wins
+    assert h.CSS.index(".wb-f-note{") < h.CSS.index(".wb-f-warning{") < h.CSS.index(".wb-f-error{")
+
+
 def test_history_diffs_against_the_mt(store, doc):
     seg = doc.segments[1]
     store.save_edit(seg.id, "The USA will not make firm commitments.", "ann", 0)

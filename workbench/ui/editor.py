@@ -227,10 +227,18 @@ def flag_title(f: Flag) -> str:
 
 
 def marks(row: EditorRow, terms: Sequence[Term] = ()) -> tuple[list[h.Mark], list[h.Mark]]:
-    """Highlights of the source and of the English: open flags by level, approved glossary terms."""
+    """Highlights of the source and of the English: open flags by level, approved glossary terms.
+
+    The segment's risk estimate is listed with the flags but not highlighted: it spans the whole
+    segment, and its mark hid the words the other flags point at.
+    """
+    from ..flags.risk import SEGMENT
+
     src: list[h.Mark] = []
     en: list[h.Mark] = []
     for f in row.open_flags:
+        if f.detector == SEGMENT.name:
+            continue
         m = h.Mark(f.start, f.end, h.LEVEL_CSS.get(f.level, "wb-f-warning"), flag_title(f))
         (src if f.side == "source" else en).append(m)
     if row.segment.lang in ("ru", "uk") and terms:

@@ -33,9 +33,10 @@ CSS = """
 .wb-badge.wb-b-mt{background:#dfe4ea}.wb-badge.wb-b-human{background:#c9efd4}
 .wb-badge.wb-b-approved{background:#cfe3ff}.wb-badge.wb-b-flag{background:#ffd9d4}
 .wb-num{color:#999;font-size:.75em;margin-right:.35em}
-.wb-f-error{background:#ffc9c2;border-bottom:2px solid #d93025;cursor:help}
-.wb-f-warning{background:#ffe8b0;border-bottom:2px solid #e8a200;cursor:help}
+/* where flags overlap the span carries all their classes: the most severe, declared last, shows */
 .wb-f-note{background:#e3ecff;border-bottom:2px dotted #4a76d4;cursor:help}
+.wb-f-warning{background:#ffe8b0;border-bottom:2px solid #e8a200;cursor:help}
+.wb-f-error{background:#ffc9c2;border-bottom:2px solid #d93025;cursor:help}
 .wb-term{border-bottom:2px dashed #6b4fbb;cursor:help}
 .wb-pair [data-w]{border-radius:.2em;outline:none}
 .wb-pair [data-w]:hover,.wb-pair [data-w]:focus{background:#b7e4ff}
