@@ -11,12 +11,13 @@ user = wa.page_user()
 store = wa.store()
 st.title("Quality")
 
-flags = pd.DataFrame(quality.flag_rows(store))
+flag_list, risk_list = quality.flag_rows(store)
+flags = pd.DataFrame(flag_list)
 st.subheader("Flags")
 if flags.empty:
     st.info("No flags yet: run the flag stage (Home → Process everything pending).")
 else:
-    which = st.radio("Flags", ["open", "all"], horizontal=True, key="q_flag_status")
+    which = st.radio("Show", ["open", "all"], horizontal=True, key="q_flag_status")
     shown = flags[flags.status == "open"] if which == "open" else flags
     c1, c2 = st.columns(2)
     c1.altair_chart(alt.Chart(shown).mark_bar().encode(
@@ -32,6 +33,15 @@ else:
     st.altair_chart(alt.Chart(shown).mark_boxplot().encode(
         x=alt.X("severity:Q", scale=alt.Scale(domain=[0, 1])), y=alt.Y("kind:N", title=None))
         .properties(title="severity by kind"), width="stretch")
+if risk_list:
+    risks = pd.DataFrame(risk_list)
+    likely = int((risks.risk >= 0.5).sum())
+    st.subheader("Segment risk")
+    st.caption(f"The calibrated probability that a segment needs correction (the editor's worst first). "
+               f"{likely} of {len(risks)} segment(s) are more likely wrong than right (risk ≥ 0.5).")
+    st.altair_chart(alt.Chart(risks).mark_boxplot().encode(
+        x=alt.X("risk:Q", scale=alt.Scale(domain=[0, 1])), y=alt.Y("document:N", title=None))
+        .properties(title="segment risk by document"), width="stretch")
 
 st.subheader("Post-editing: how far the English moved from the MT")
 st.caption("HTER: TER of the MT against the post-edited English (share of words edited, %); chrF and BLEU "

@@ -15,7 +15,7 @@ from workbench.ingest import IngestError, build_document, import_paths
 from workbench.records import Bead, Flag, Term, Translation, User
 from workbench.store import EditConflict
 from workbench.text import words
-from workbench.ui import editor, home, story
+from workbench.ui import editor, home, quality, story
 from workbench.ui import glossary as gl
 from workbench.ui import html as h
 from workbench.ui import users as us
@@ -210,6 +210,20 @@ def test_segment_risk_is_listed_not_highlighted_and_the_worst_overlapping_flag_s
     assert 'class="wb-f-error wb-f-note" title="missing_term' in out
     # that span carries both classes; the stylesheet declares the error last, so its colour wins
     assert h.CSS.index(".wb-f-note{") < h.CSS.index(".wb-f-warning{") < h.CSS.index(".wb-f-error{")
+
+
+def test_quality_counts_flags_without_the_segment_risk_estimates(store, doc):
+    a, b = doc.segments[1], doc.segments[2]
+    store.replace_flags({a.id: (a.text, ""), b.id: (b.text, "")},
+                        [Flag(a.id, "source", 0, len(a.text), "quality_estimate", 0.62, "risk",
+                              detector="risk.segment", level="note"),
+                         Flag(b.id, "source", 0, len(b.text), "quality_estimate", 0.1, "risk",
+                              detector="risk.segment", level="note"),
+                         Flag(a.id, "source", 0, 3, "omission", 0.8, "missing", detector="adequacy.omission",
+                              level="error")])
+    flags, risks = quality.flag_rows(store)
+    assert [(f["kind"], f["level"], f["document"]) for f in flags] == [("omission", "error", doc.name)]
+    assert sorted(r["risk"] for r in risks) == [0.1, 0.62] and {r["document"] for r in risks} == {doc.name}
 
 
 def test_history_diffs_against_the_mt(store, doc):

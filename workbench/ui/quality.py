@@ -1,4 +1,5 @@
-"""The quality page's figures: flags per document by kind and level, post-editing scores per document and day."""
+"""The quality page's figures: flags per document by kind and level, segment risks, post-editing scores per document
+and day."""
 
 from __future__ import annotations
 
@@ -10,14 +11,30 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-def flag_rows(store: Store) -> list[dict[str, Any]]:
-    """One row per flag: document, kind, level, severity and status (for charts that count them)."""
+def flag_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(flags, segment risks): one row per flag with document, kind, level, severity and status (for
+    charts that count them), and one per segment risk estimate with document and risk.
+
+    The risk estimate is a flag only to be stored and ranked like one: every segment has one, so
+    counted among the flags it would outnumber all the checks together.
+    """
+    from ..flags.risk import SEGMENT
+
     doc_of: dict[str, str] = {}
     for d in store.documents():
         for s in store.segments(d.id):
             doc_of[s.id] = d.name
-    return [{"document": doc_of.get(f.segment_id, "?"), "kind": f.kind, "level": f.level,
-             "severity": round(f.severity, 2), "status": f.status} for f in store.flags()]
+    flags: list[dict[str, Any]] = []
+    risks: list[dict[str, Any]] = []
+    for f in store.flags():
+        document = doc_of.get(f.segment_id, "?")
+        if f.detector == SEGMENT.name:
+            if f.status == "open":
+                risks.append({"document": document, "risk": round(f.severity, 3)})
+            continue
+        flags.append({"document": document, "kind": f.kind, "level": f.level, "severity": round(f.severity, 2),
+                      "status": f.status})
+    return flags, risks
 
 
 def edit_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
