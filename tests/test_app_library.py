@@ -205,8 +205,9 @@ def test_segment_risk_is_listed_not_highlighted_and_the_worst_overlapping_flag_s
     _, rows = editor.load_rows(store, doc.id)
     src, _ = editor.marks(rows[1])
     assert [(m.start, m.end, m.css) for m in src] == [(0, 3, "wb-f-error"), (0, n, "wb-f-note")]
+    assert len(rows[1].open_flags) == 3 and len(rows[1].findings) == 2  # the panel lists the estimate too
     out = editor.pair_html(rows[1])
-    assert "risk 0.30" not in out and "3 flags" in out  # still counted and listed, only not marked
+    assert "risk 0.30" not in out and "2 flags" in out
     assert 'class="wb-f-error wb-f-note" title="missing_term' in out
     # that span carries both classes; the stylesheet declares the error last, so its colour wins
     assert h.CSS.index(".wb-f-note{") < h.CSS.index(".wb-f-warning{") < h.CSS.index(".wb-f-error{")
@@ -224,6 +225,21 @@ def test_quality_counts_flags_without_the_segment_risk_estimates(store, doc):
     flags, risks = quality.flag_rows(store)
     assert [(f["kind"], f["level"], f["document"]) for f in flags] == [("omission", "error", doc.name)]
     assert sorted(r["risk"] for r in risks) == [0.1, 0.62] and {r["document"] for r in risks} == {doc.name}
+
+
+def test_a_risk_estimate_alone_does_not_make_a_segment_flagged(store, doc):
+    a, b, c = doc.segments[0], doc.segments[1], doc.segments[2]
+    store.replace_flags({s.id: (s.text, "") for s in (a, b, c)},
+                        [Flag(s.id, "source", 0, len(s.text), "quality_estimate", 0.4, "risk", detector="risk.segment",
+                              level="note") for s in (a, b, c)]
+                        + [Flag(c.id, "source", 0, 3, "omission", 0.8, "missing", detector="adequacy.omission",
+                                level="warning")])
+    _, rows = editor.load_rows(store, doc.id)
+    assert editor.step(rows, a.id, 1, flagged=True) == c.id  # "Flag ▸" skips b, which only has its estimate
+    assert [r.id for r in editor.filter_rows(rows, flagged_only=True)] == [c.id]
+    assert "quality_estimate" not in {k for r in rows for k in r.kinds}
+    progress = {p.name: p for p in home.progress(store)}[doc.name]
+    assert progress.open_flags == 1
 
 
 def test_history_diffs_against_the_mt(store, doc):

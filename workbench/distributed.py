@@ -393,7 +393,8 @@ def _flag_one(store: Store, config: Config, doc_id: int) -> DocumentFlags:
     from .flags import flag_document_report
 
     run = flag_document_report(store, config, doc_id)
-    return DocumentFlags(doc_id, store.document(doc_id).name, run.checked, len(run.flags), run.notes)
+    findings = sum(1 for f in run.flags if not f.is_estimate)
+    return DocumentFlags(doc_id, store.document(doc_id).name, run.checked, findings, run.notes)
 
 
 @dataclass

@@ -101,6 +101,11 @@ class Bead:
     locked: bool = False  # set by a user correction; re-runs keep it
 
 
+# The detector of the per-segment risk estimate (`workbench.flags.risk`): stored as a flag so that it
+# is ranked, listed and dismissed like one, but it is no finding: every segment has one.
+ESTIMATE = "risk.segment"
+
+
 @dataclass
 class Flag:
     segment_id: str
@@ -116,6 +121,11 @@ class Flag:
     id: int | None = None
     status: str = "open"  # open | resolved | dismissed
     reason: str = ""
+
+    @property
+    def is_estimate(self) -> bool:
+        """The segment's risk estimate, not a finding of a check (counts and highlights leave it out)."""
+        return self.detector == ESTIMATE
 
 
 @dataclass

@@ -93,6 +93,8 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     english = ctx.store.english_for(list(segs))
     rows = []
     for f in run.flags:
+        if f.is_estimate:
+            continue  # as for a FILE: the segments' risks are what --rank lists
         seg = segs[f.segment_id]
         on_source = f.side == "source"
         base = seg.start if on_source else 0

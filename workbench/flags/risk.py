@@ -50,14 +50,14 @@ from pathlib import Path
 
 from .. import hunspell, morph
 from ..frequency import zipf
-from ..records import Flag
+from ..records import ESTIMATE, Flag
 from ..text import normalize
 from . import segment_qe
 from .base import CHECKS, CYRILLIC, LATIN, LEVEL_BANDS, DocView, RawFlag, check
 
 WORD = check("risk.word", "likely_error", "note",
              "a word the calibrated model finds likely wrong although no check names a reason")
-SEGMENT = check("risk.segment", "quality_estimate", "note",
+SEGMENT = check(ESTIMATE, "quality_estimate", "note",
                 "the calibrated probability that the segment needs correction (one per segment)")
 OWN = frozenset({WORD.name, SEGMENT.name})
 

@@ -52,7 +52,13 @@ class EditorRow:
 
     @property
     def open_flags(self) -> list[Flag]:
+        """Every open flag, the segment's risk estimate included (the flag panel lists them all)."""
         return [f for f in self.flags if f.status == "open"]
+
+    @property
+    def findings(self) -> list[Flag]:
+        """The open flags that point at something: without the risk estimate every segment carries."""
+        return [f for f in self.open_flags if not f.is_estimate]
 
     @property
     def edited(self) -> bool:
@@ -65,7 +71,7 @@ class EditorRow:
 
     @property
     def kinds(self) -> list[str]:
-        return sorted({f.kind for f in self.open_flags})
+        return sorted({f.kind for f in self.findings})
 
     @property
     def risk(self) -> float:
@@ -137,7 +143,7 @@ def filter_rows(rows: Sequence[EditorRow], *, kinds: Iterable[str] = (), statuse
     q = query.casefold().strip()
     out = [r for r in rows
            if (not kinds or kinds & set(r.kinds)) and (not statuses or r.segment.status in statuses)
-           and (not roles or r.segment.role in roles) and (not flagged_only or r.open_flags)
+           and (not roles or r.segment.role in roles) and (not flagged_only or r.findings)
            and (not q or q in r.segment.text.casefold() or q in r.english.casefold())]
     if min_risk > 0 or sort == "risk":
         risks = {r.id: (r.risk if risk_of is risk else risk_of(r.flags)) for r in out}
@@ -155,7 +161,7 @@ def step(rows: Sequence[EditorRow], current: str | None, delta: int, *, flagged:
     open flags; `skip_boilerplate`: not boilerplate; `needs_work`: neither boilerplate nor confirmed."""
 
     def wanted(r: EditorRow) -> bool:
-        return ((not flagged or bool(r.open_flags)) and (not skip_boilerplate or r.segment.role != "boilerplate")
+        return ((not flagged or bool(r.findings)) and (not skip_boilerplate or r.segment.role != "boilerplate")
                 and (not needs_work or r.needs_work))
 
     ids = [r.id for r in rows]
@@ -232,13 +238,9 @@ def marks(row: EditorRow, terms: Sequence[Term] = ()) -> tuple[list[h.Mark], lis
     The segment's risk estimate is listed with the flags but not highlighted: it spans the whole
     segment, and its mark hid the words the other flags point at.
     """
-    from ..flags.risk import SEGMENT
-
     src: list[h.Mark] = []
     en: list[h.Mark] = []
-    for f in row.open_flags:
-        if f.detector == SEGMENT.name:
-            continue
+    for f in row.findings:
         m = h.Mark(f.start, f.end, h.LEVEL_CSS.get(f.level, "wb-f-warning"), flag_title(f))
         (src if f.side == "source" else en).append(m)
     if row.segment.lang in ("ru", "uk") and terms:
@@ -264,8 +266,8 @@ def pair_html(row: EditorRow, *, terms: Sequence[Term] = (), links: Sequence[tup
         kind = "wb-none"
     if seg.status == "approved":
         badges.append(h.badge("confirmed", "approved"))
-    if row.open_flags:
-        badges.append(h.badge(f"{len(row.open_flags)} flag{'s' * (len(row.open_flags) > 1)}", "flag"))
+    if row.findings:
+        badges.append(h.badge(f"{len(row.findings)} flag{'s' * (len(row.findings) > 1)}", "flag"))
     role = h.badge(seg.role, "role") if seg.role != "content" else ""
     english = h.tag_chips(h.render_text(row.english, en_marks, word_numbers=True)) if row.english \
         else "(not translated yet)"

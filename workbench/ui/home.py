@@ -67,7 +67,8 @@ def progress(store: Store) -> list[DocProgress]:
     stories = {s.id: s.name for s in store.stories()}
     open_flags: dict[str, int] = {}
     for f in store.flags(status="open"):
-        open_flags[f.segment_id] = open_flags.get(f.segment_id, 0) + 1
+        if not f.is_estimate:
+            open_flags[f.segment_id] = open_flags.get(f.segment_id, 0) + 1
     out = []
     for d in store.documents():
         segs = store.segments(d.id)

@@ -18,8 +18,6 @@ def flag_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     The risk estimate is a flag only to be stored and ranked like one: every segment has one, so
     counted among the flags it would outnumber all the checks together.
     """
-    from ..flags.risk import SEGMENT
-
     doc_of: dict[str, str] = {}
     for d in store.documents():
         for s in store.segments(d.id):
@@ -28,7 +26,7 @@ def flag_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     risks: list[dict[str, Any]] = []
     for f in store.flags():
         document = doc_of.get(f.segment_id, "?")
-        if f.detector == SEGMENT.name:
+        if f.is_estimate:
             if f.status == "open":
                 risks.append({"document": document, "risk": round(f.severity, 3)})
             continue
