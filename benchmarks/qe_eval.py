@@ -10,8 +10,10 @@ the product cannot use, and length alone):
 - word level, ru side: MCC and precision/recall of BAD on WMT22 QE en-ru-dev-2022, the Russian
   read alone and again with its English original supplied;
 - word level, English side: MCC on WMT22 QE ru-en-dev and ru-en-test20;
-- segment level: Kendall tau of -risk against DA z on WMT21 news ru->en (ten systems, documents
-  from the xml), and WMT's DARR Kendall (pairs of outputs of one source whose raw DA differ by
+- segment level: Kendall tau of -risk against DA z on every WMT news set into English with DA
+  under DIR (`*/*.LANG-en.all.xml` beside `ad-seg-scores-LANG-en.csv`, LANG ru or uk; in
+  ../shared/qe WMT21 ru->en, ten systems; documents from the xml; SID read in the document order
+  that puts the scores on whole documents), and WMT's DARR Kendall (pairs of outputs of one source whose raw DA differ by
   more than 25); each segment feature alone as a diagnostic, and the agreement of one system's
   English with the other nine (what several engines' English of a segment would tell);
 - flags per 100 segments on human Russian (WMT21 en-ru refs A and B) against nine systems' Russian
@@ -151,38 +153,14 @@ def kendall_darr(risks: dict[tuple[str, int], float], da: dict[tuple[str, int], 
     return float(tau), (conc - disc) / max(1, conc + disc), conc + disc
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path)
-    args = parser.parse_args()
-    d = args.data
-    started = time.time()
-    rng = random.Random(RNG_SEED)
-    model, why = risk_mod.load_model()
-    if model is None:
-        raise SystemExit(f"{why}; run benchmarks/train_risk.py {d} first")
-    print(f"risk model: {risk_mod.MODEL_FILE.name} ({model.trained_on})")
-    print(f"check families: {', '.join(families())}")
-    summary: dict[str, float] = {}
-
-    print("\nWORD LEVEL, ru side (WMT22 QE en-ru-dev-2022, Russian MT, MQM tags)")
-    alone = qe_data.en_ru(d, "dev", with_english=False)
-    summary["word ru"] = word_report("Russian read alone", Run("enru-dev-alone", qe_data.singles(alone, "a")),
-                                     "source", rng)
-    with_en = qe_data.en_ru(d, "dev", with_english=True)
-    summary["word ru+en"] = word_report("with the English original supplied",
-                                        Run("enru-dev-english", qe_data.singles(with_en, "e")), "source", rng)
-
-    print("\nWORD LEVEL, English side (WMT22 QE ru-en, English MT of Russian, tags from post-edits)")
-    for split in ("dev", "test20"):
-        items = qe_data.ru_en(d, split)
-        summary[f"word en {split}"] = word_report(f"ru-en-{split}", Run(f"ruen-{split}", qe_data.singles(
-            items, split)), "target", rng)
-
-    print("\nSEGMENT LEVEL (WMT21 news ru->en, DA z; documents from the xml)")
-    systems, by_sys, da, sid_check = qe_data.wmt21_ru_en(d)
+def segment_report(ns: qe_data.NewsSet, rng: random.Random) -> tuple[float, float]:
+    """Kendall and DARR of -risk against DA z over one news set into English, with its baselines
+    and diagnostics printed; returns the product's (Kendall, DARR)."""
+    result = (float("nan"), float("nan"))
+    systems, by_sys, da = ns.systems, ns.by_sys, ns.da
+    print(f"\nSEGMENT LEVEL ({ns.label}, DA z; documents from the xml)")
     print("  SID mapping, share of (system, document) pairs scored whole: "
-          + "; ".join(f"{k} {v * 100:.0f} %" for k, v in sid_check.items()) + " -> using documents sorted by id")
+          + "; ".join(f"{k} {v * 100:.0f} %" for k, v in ns.sid_check.items()) + f" -> using {ns.order}")
     risks: dict[tuple[str, int], float] = {}
     fam_risk: dict[str, dict[tuple[str, int], float]] = {f: {} for f in families()}
     old_risk: dict[tuple[str, int], float] = {}
@@ -198,7 +176,7 @@ def main() -> None:
     versions_risk: dict[tuple[str, int], float] = {}
     chrf = CHRF()
     for sysname in systems:
-        run = Run(f"w21-{sysname}", by_sys[sysname])
+        run = Run(f"{ns.name}-{sysname}", by_sys[sysname])
         for sid, it in run.items.items():
             key = (sysname, it.meta["sid"])
             risks[key] = run.estimates[sid].risk
@@ -232,8 +210,9 @@ def main() -> None:
     # a version far from the others is more likely wrong. Measured here, not part of the product risk.
     agree = {k: -np.mean([chrf.sentence_score(english[k[1]][k[0]], [e]).score
                           for o, e in english[k[1]].items() if o != k[0]]) for k in risks}
-    rows.append(("other engines: chrF vs the 9 other systems", agree))
-    rows.append(("product with the 9 others stored as versions", versions_risk))
+    others_n = len(systems) - 1
+    rows.append((f"other engines: chrF vs the {others_n} other systems", agree))
+    rows.append((f"product with the {others_n} others stored as versions", versions_risk))
     # how far a ranking of sentences alone can go: the mean DA the other systems got on the same sentence
     by_sent: dict[int, list[float]] = defaultdict(list)
     for k, v in da.items():
@@ -243,7 +222,7 @@ def main() -> None:
     for label, r in rows:
         tau, darr, pairs = kendall_darr(r, da)
         if label == "product risk (model)":
-            summary["segment tau"], summary["segment darr"] = tau, darr
+            result = (tau, darr)
         print(f"    {label:<46} Kendall {tau:6.3f}   DARR Kendall {darr:6.3f} ({pairs} pairs)")
     print("  DARR is negative even for chrF against a human reference: humans' ordering of the systems on one "
           "sentence is not recoverable here, so Kendall over all outputs is mostly between sentences.")
@@ -256,11 +235,52 @@ def main() -> None:
         tau, darr, pairs = kendall_darr(r, da)
         print(f"      {name:<44} Kendall {tau:6.3f}   DARR Kendall {darr:6.3f}")
 
-    print("\nHUMAN vs MT RUSSIAN (WMT21 en-ru: refs A/B vs nine systems, same English; Russian read alone)")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path)
+    args = parser.parse_args()
+    d = args.data
+    started = time.time()
+    rng = random.Random(RNG_SEED)
+    model, why = risk_mod.load_model()
+    if model is None:
+        raise SystemExit(f"{why}; run benchmarks/train_risk.py {d} first")
+    print(f"risk model: {risk_mod.MODEL_FILE.name} ({model.trained_on})")
+    print(f"check families: {', '.join(families())}")
+    summary: dict[str, float] = {}
+
+    print("\nWORD LEVEL, ru side (WMT22 QE en-ru-dev-2022, Russian MT, MQM tags)")
+    alone = qe_data.en_ru(d, "dev", with_english=False)
+    summary["word ru"] = word_report("Russian read alone", Run("enru-dev-alone", qe_data.singles(alone, "a")),
+                                     "source", rng)
+    with_en = qe_data.en_ru(d, "dev", with_english=True)
+    summary["word ru+en"] = word_report("with the English original supplied",
+                                        Run("enru-dev-english", qe_data.singles(with_en, "e")), "source", rng)
+
+    print("\nWORD LEVEL, English side (WMT22 QE ru-en, English MT of Russian, tags from post-edits)")
+    for split in ("dev", "test20"):
+        items = qe_data.ru_en(d, split)
+        summary[f"word en {split}"] = word_report(f"ru-en-{split}", Run(f"ruen-{split}", qe_data.singles(
+            items, split)), "target", rng)
+
+    segment_sets = qe_data.news_sets(d)
+    if not segment_sets:
+        raise SystemExit(f"{d}: no news set into English with DA (*/*.ru-en.all.xml beside ad-seg-scores-ru-en.csv)")
+    for lang, xml, scores in segment_sets:
+        ns = qe_data.news_to_english(xml, scores, lang)
+        summary[f"segment tau {lang}"], summary[f"segment darr {lang}"] = segment_report(ns, rng)
+
     sets = qe_data.wmt21_en_ru(d)
+    n_human, n_mt = (sum(k.startswith(kind) for k in sets) for kind in ("human:", "mt:"))
+    source = qe_data.en_ru_news_files(d)[0].name.split(".en-ru.")[0] if sets else "-"
+    print(f"\nHUMAN vs MT RUSSIAN ({source} en-ru: {n_human} human references vs {n_mt} systems, same English; "
+          "Russian read alone)")
     per: dict[str, dict[str, list[float]]] = {}  # set -> measure -> per sentence
     for name, docs in sets.items():
-        run = Run(f"w21enru-{name.split(':')[1]}", docs)
+        run = Run(f"enru-news-{name.split(':')[1]}", docs)
         m: dict[str, list[float]] = defaultdict(list)
         for sid in run.items:
             shown = [f for f in run.flags[sid] if f.detector != risk_mod.SEGMENT.name]
@@ -306,25 +326,30 @@ def main() -> None:
     mqm = qe_data.mqm_of_wmt21_en_ru(d)
     lines = {kind: [(name, i, t) for name, tagged in mqm.items() if name.startswith(kind) for i, t in tagged.items()]
              for kind in ("human", "mt")}
-    print(f"  MQM tags of the same sentences (en-ru-train-2021-news annotates WMT21 en-ru, references included; "
-          f"{len(lines['human'])} human and {len(lines['mt'])} MT lines matched; training data of the risk model):")
-    share = {k: np.mean([any(t) for _, _, t in v]) for k, v in lines.items()}
-    words = {k: sum(sum(t) for _, _, t in v) / max(1, sum(len(t) for _, _, t in v)) for k, v in lines.items()}
-    print(f"    {'annotators: lines with an error':<36} human {share['human'] * 100:5.1f} %  MT {share['mt'] * 100:5.1f} %"
-          f"  ratio {share['mt'] / share['human']:5.2f}")
-    print(f"    {'annotators: words tagged BAD':<36} human {words['human'] * 100:5.2f} %  MT {words['mt'] * 100:5.2f} %"
-          f"  ratio {words['mt'] / words['human']:5.2f}")
-    on = {k: np.mean([per[name]["all flags"][i] for name, i, _ in v]) for k, v in lines.items()}
-    summary["mqm mt/human"] = share["mt"] / share["human"]
-    print(f"    {'product: flags per 100, same lines':<36} human {on['human'] * 100:5.1f}    MT {on['mt'] * 100:5.1f}"
-          f"    ratio {on['mt'] / on['human']:5.2f}")
+    summary["mqm mt/human"] = float("nan")
+    if not (lines["human"] and lines["mt"]):
+        print("  MQM tags of the same sentences: none matched (the en-ru training file annotates other sentences)")
+    else:
+        print(f"  MQM tags of the same sentences (en-ru-train-2021-news annotates WMT21 en-ru, references included; "
+              f"{len(lines['human'])} human and {len(lines['mt'])} MT lines matched; training data of the risk model):")
+        share = {k: np.mean([any(t) for _, _, t in v]) for k, v in lines.items()}
+        words = {k: sum(sum(t) for _, _, t in v) / max(1, sum(len(t) for _, _, t in v)) for k, v in lines.items()}
+        print(f"    {'annotators: lines with an error':<36} human {share['human'] * 100:5.1f} %  MT {share['mt'] * 100:5.1f} %"
+              f"  ratio {share['mt'] / share['human']:5.2f}")
+        print(f"    {'annotators: words tagged BAD':<36} human {words['human'] * 100:5.2f} %  MT {words['mt'] * 100:5.2f} %"
+              f"  ratio {words['mt'] / words['human']:5.2f}")
+        on = {k: np.mean([per[name]["all flags"][i] for name, i, _ in v]) for k, v in lines.items()}
+        summary["mqm mt/human"] = share["mt"] / share["human"]
+        print(f"    {'product: flags per 100, same lines':<36} human {on['human'] * 100:5.1f}    MT {on['mt'] * 100:5.1f}"
+              f"    ratio {on['mt'] / on['human']:5.2f}")
     print(f"\n({time.time() - started:.0f} s)")
+    segments = " | ".join(f"segment Kendall {lang}->en {summary[f'segment tau {lang}']:.3f}, DARR "
+                          f"{summary[f'segment darr {lang}']:.3f}" for lang, _, _ in segment_sets)
     print(f"SUMMARY word MCC ru {summary['word ru']:.3f} (with English {summary['word ru+en']:.3f}; target 0.25) | "
           f"English {summary['word en dev']:.3f} dev / {summary['word en test20']:.3f} test20 (target 0.20) | "
-          f"segment Kendall {summary['segment tau']:.3f}, DARR {summary['segment darr']:.3f} (target 0.15) | "
-          f"MT/human flags {summary['mt/human']:.2f}x (target 2; MQM annotators {summary['mqm mt/human']:.1f}x) | error flags per 100 human "
-          f"{summary['errors/100 human']:.1f} (target <= 2)")
-
+          f"{segments} (target 0.15) | "
+          f"MT/human flags {summary['mt/human']:.2f}x (target 2; MQM annotators {summary['mqm mt/human']:.1f}x) | "
+          f"error flags per 100 human {summary['errors/100 human']:.1f} (target <= 2)")
 
 if __name__ == "__main__":
     main()

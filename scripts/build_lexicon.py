@@ -326,10 +326,13 @@ def build(qe: Path, out: Path, *, holdout: bool = False, min_prob: float = 0.02,
 def fold_lexicon(qe: Path, k: int, folds: int, cache: Path, dictionary: Path | None = DICTIONARY) -> Path:
     """The folder holding the lexicon learnt without fold k of `folds` (built once, then cached).
 
-    Keyed by this script, the lexicon module and the dictionary, so a change to any rebuilds the folds."""
+    Keyed by this script, the lexicon module, the dictionary and the data folder's files (names and
+    sizes), so a change to any of them, or another data folder, rebuilds the folds."""
     h = hashlib.sha256()
     for p in (Path(__file__), Path(__file__).resolve().parents[1] / "workbench" / "lexicon.py"):
         h.update(p.read_bytes())
+    for p in sorted(q for q in qe.rglob("*") if q.is_file()):
+        h.update(f"{p.relative_to(qe)}:{p.stat().st_size}\n".encode())
     if dictionary is not None:
         h.update(f"{dictionary.resolve()}:{dictionary.stat().st_size}".encode())
     folder = cache / f"fold{k}of{folds}-{h.hexdigest()[:12]}"
