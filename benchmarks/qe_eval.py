@@ -283,7 +283,7 @@ def main() -> None:
         run = Run(f"enru-news-{name.split(':')[1]}", docs)
         m: dict[str, list[float]] = defaultdict(list)
         for sid in run.items:
-            shown = [f for f in run.flags[sid] if f.detector != risk_mod.SEGMENT.name]
+            shown = [f for f in run.flags[sid] if not f.is_estimate]
             m["all flags"].append(len(shown))
             m["error level"].append(sum(f.level == "error" for f in shown))
             m["risk"].append(run.estimates[sid].risk if sid in run.estimates else 0.0)

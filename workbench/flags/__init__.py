@@ -131,7 +131,7 @@ def flag_text(text: str, lang: str | None, config: Config, *, terms: Sequence[Te
     out = [FileFlag(segs[f.segment_id].start + f.start, segs[f.segment_id].start + f.end, f.kind, f.severity,
                     f.message, text[segs[f.segment_id].start + f.start:segs[f.segment_id].start + f.end],
                     f.suggestion, f.detector, f.level, segs[f.segment_id].index)
-           for f in flags if f.side == "source" and f.detector != risk.SEGMENT.name]
+           for f in flags if f.side == "source" and not f.is_estimate]
     out = _merge_boilerplate(out, text)
     return sorted(out, key=lambda f: (-f.severity, f.start))
 
