@@ -35,7 +35,7 @@ else:
         .properties(title="severity by kind"), width="stretch")
 if risk_list:
     risks = pd.DataFrame(risk_list)
-    likely = int((risks.risk >= 0.5).sum())
+    likely = quality.likely_wrong(risk_list)
     st.subheader("Segment risk")
     st.caption(f"The calibrated probability that a segment needs correction (the editor's worst first). "
                f"{likely} of {len(risks)} segment(s) are more likely wrong than right (risk ≥ 0.5).")

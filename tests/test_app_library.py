@@ -225,6 +225,7 @@ def test_quality_counts_flags_without_the_segment_risk_estimates(store, doc):
     flags, risks = quality.flag_rows(store)
     assert [(f["kind"], f["level"], f["document"]) for f in flags] == [("omission", "error", doc.name)]
     assert sorted(r["risk"] for r in risks) == [0.1, 0.62] and {r["document"] for r in risks} == {doc.name}
+    assert quality.likely_wrong(risks) == 1
 
 
 def test_a_risk_estimate_alone_does_not_make_a_segment_flagged(store, doc):

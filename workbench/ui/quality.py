@@ -35,6 +35,13 @@ def flag_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return flags, risks
 
 
+def likely_wrong(risks: list[dict[str, Any]]) -> int:
+    """Segments more likely wrong than right (risk >= 0.5, the line `risk.word` flags are drawn at)."""
+    from ..flags.risk import WORD_FLAG
+
+    return sum(1 for r in risks if r["risk"] >= WORD_FLAG)
+
+
 def edit_rows(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(per document, per day and document) HTER, chrF and BLEU of the post-edited English vs the MT."""
     names = {d.id: d.name for d in store.documents()}
